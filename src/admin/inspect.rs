@@ -1,0 +1,116 @@
+//! Read-only views: health, journal, error catalog, coverage, state.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::ok;
+use crate::providers::Ctx;
+use crate::state::Sandbox;
+
+pub async fn health(sandbox: web::Data<Sandbox>) -> HttpResponse {
+    let world = sandbox.world();
+    ok(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": world.names,
+        "scenario_name": world.scenario.name,
+        "seed": world.seed,
+        "providers": sandbox.providers.iter().map(|p| p.name()).collect::<Vec<_>>(),
+        "uptime_secs": sandbox.started.elapsed().as_secs(),
+    }))
+}
+
+pub async fn tenants(sandbox: web::Data<Sandbox>) -> HttpResponse {
+    ok(json!({ "tenants": sandbox.tenant_names(), "cap": sandbox.settings.tenant_cap }))
+}
+
+#[derive(Deserialize)]
+pub struct JournalQuery {
+    provider: Option<String>,
+    limit: Option<usize>,
+}
+
+pub async fn requests(ctx: Ctx, q: web::Query<JournalQuery>) -> HttpResponse {
+    let journal = ctx.tenant.journal.lock();
+    let entries = journal.list(q.provider.as_deref(), q.limit.unwrap_or(100));
+    ok(json!({
+        "tenant": ctx.tenant.name,
+        "total": journal.len(),
+        "cap": ctx.sandbox.settings.journal_cap,
+        "requests": entries,
+    }))
+}
+
+pub async fn clear_requests(ctx: Ctx) -> HttpResponse {
+    ctx.tenant.journal.lock().clear();
+    ok(json!({ "status": "cleared", "tenant": ctx.tenant.name }))
+}
+
+/// The catalog, straight from the code tables the providers answer with.
+pub async fn errors(ctx: Ctx) -> HttpResponse {
+    let providers: serde_json::Map<String, serde_json::Value> = ctx
+        .sandbox
+        .providers
+        .iter()
+        .map(|p| {
+            let table = ctx.codes(p.name());
+            let codes: Vec<serde_json::Value> = table
+                .entries
+                .iter()
+                .map(|e| {
+                    json!({
+                        "code": e.code,
+                        "key": e.key,
+                        "http_status": e.http_status,
+                        "message": e.message,
+                        "scope": e.scope,
+                        "triggers": {
+                            "natural": e.trigger,
+                            "header": format!("X-Sandbox-Force: {}", e.code),
+                            "rule": {
+                                "when": { "provider": p.name() },
+                                "then": { "code": e.code },
+                            },
+                        },
+                    })
+                })
+                .collect();
+            (p.name().to_string(), json!({ "title": p.title(), "codes": codes }))
+        })
+        .collect();
+    ok(json!({ "providers": providers }))
+}
+
+pub async fn coverage(ctx: Ctx) -> HttpResponse {
+    let coverage = ctx.tenant.coverage.lock();
+    let providers: serde_json::Map<String, serde_json::Value> = ctx
+        .sandbox
+        .providers
+        .iter()
+        .map(|p| {
+            let table = ctx.codes(p.name());
+            let mut returned = Vec::new();
+            let mut never = Vec::new();
+            for e in &table.entries {
+                let count = coverage.count(p.name(), &e.code);
+                let item = json!({ "code": e.code, "key": e.key, "scope": e.scope, "count": count });
+                if count > 0 { returned.push(item) } else { never.push(item) }
+            }
+            let summary = format!("{}/{}", returned.len(), table.entries.len());
+            (
+                p.name().to_string(),
+                json!({ "covered": summary, "returned": returned, "never_returned": never }),
+            )
+        })
+        .collect();
+    ok(json!({ "tenant": ctx.tenant.name, "providers": providers }))
+}
+
+pub async fn state(ctx: Ctx) -> HttpResponse {
+    ok(json!({
+        "tenant": ctx.tenant.name,
+        "now": ctx.now(),
+        "providers": ctx.tenant.views(),
+    }))
+}

@@ -1,0 +1,127 @@
+//! The admin API under `/__sandbox`: health, reset, scenario, clock, journal, rules,
+//! error catalog, coverage and state. Calls act on the tenant of `X-Sandbox-Tenant`.
+
+mod inspect;
+mod scenario;
+mod tenant;
+
+use std::sync::Arc;
+
+use actix_web::{
+    HttpResponse, Scope,
+    body::BoxBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::StatusCode,
+    middleware::{Next, from_fn},
+    web,
+};
+
+use crate::providers::pipeline::sandbox_error;
+use crate::state::Sandbox;
+
+/// Scenario files can be larger than provider bodies.
+const ADMIN_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+pub fn scope(sandbox: Arc<Sandbox>) -> Scope<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let mut scope = web::scope("/__sandbox")
+        .app_data(web::PayloadConfig::new(ADMIN_BODY_LIMIT))
+        .app_data(web::JsonConfig::default().limit(ADMIN_BODY_LIMIT).error_handler(|err, _| {
+            let message = err.to_string();
+            actix_web::error::InternalError::from_response(
+                err,
+                sandbox_error(StatusCode::BAD_REQUEST, "bad-request", &message, None),
+            )
+            .into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            let message = err.to_string();
+            actix_web::error::InternalError::from_response(
+                err,
+                sandbox_error(StatusCode::BAD_REQUEST, "bad-request", &message, None),
+            )
+            .into()
+        }))
+        .route("/health", web::get().to(inspect::health))
+        .route("/tenants", web::get().to(inspect::tenants))
+        .route("/reset", web::post().to(tenant::reset))
+        .route("/scenario", web::get().to(scenario::get))
+        .route("/scenario", web::put().to(scenario::put))
+        .route("/clock", web::get().to(tenant::clock))
+        .route("/clock", web::put().to(tenant::set_clock))
+        .route("/clock/advance", web::post().to(tenant::advance_clock))
+        .route("/requests", web::get().to(inspect::requests))
+        .route("/requests", web::delete().to(inspect::clear_requests))
+        .route("/errors", web::get().to(inspect::errors))
+        .route("/coverage", web::get().to(inspect::coverage))
+        .route("/state", web::get().to(inspect::state))
+        .route("/rules", web::get().to(tenant::rules))
+        .route("/rules", web::post().to(tenant::add_rule))
+        .route("/rules", web::delete().to(tenant::clear_rules));
+    for provider in &sandbox.providers {
+        let p = provider.clone();
+        scope = scope.service(
+            web::scope(&format!("/{}", provider.name())).configure(move |cfg| p.admin_routes(cfg)),
+        );
+    }
+    let token = sandbox.settings.admin_token.clone();
+    scope
+        .default_service(web::to(unknown_path))
+        .wrap(from_fn(move |req, next| guard(token.clone(), req, next)))
+}
+
+/// With `SANDBOX_ADMIN_TOKEN` set, every admin call but health needs the token.
+async fn guard(
+    token: Option<String>,
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if let Some(token) = token
+        && req.path() != "/__sandbox/health"
+    {
+        let given = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+        if given != Some(token.as_str()) {
+            let res = sandbox_error(
+                StatusCode::UNAUTHORIZED,
+                "admin-token",
+                "this sandbox needs `Authorization: Bearer <SANDBOX_ADMIN_TOKEN>` for admin calls",
+                None,
+            );
+            return Ok(req.into_response(res));
+        }
+    }
+    next.call(req).await
+}
+
+/// Anything outside the provider prefixes and the admin API.
+pub async fn unknown_path(sandbox: web::Data<Sandbox>) -> HttpResponse {
+    let prefixes: Vec<String> = sandbox.providers.iter().map(|p| format!("/{}", p.name())).collect();
+    sandbox_error(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        &format!(
+            "no endpoint here: providers live under {} and the admin API under /__sandbox",
+            prefixes.join(", ")
+        ),
+        None,
+    )
+}
+
+fn ok(body: serde_json::Value) -> HttpResponse {
+    HttpResponse::Ok().json(body)
+}
+
+fn bad_request(message: &str) -> HttpResponse {
+    sandbox_error(StatusCode::BAD_REQUEST, "bad-request", message, None)
+}

@@ -1,0 +1,48 @@
+//! Reading and replacing the active scenario (for every tenant at once).
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use serde_json::json;
+
+use super::ok;
+use crate::providers::pipeline::SANDBOX_ERROR_HEADER;
+use crate::state::Sandbox;
+
+/// JSON by default; the YAML as loaded with `Accept: application/yaml`.
+pub async fn get(req: HttpRequest, sandbox: web::Data<Sandbox>) -> HttpResponse {
+    let world = sandbox.world();
+    let wants_yaml = req
+        .headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("yaml"));
+    if wants_yaml {
+        let text = match world.sources.as_slice() {
+            [(_, only)] => only.clone(),
+            _ => serde_saphyr::to_string(&world.scenario).unwrap_or_default(),
+        };
+        return HttpResponse::Ok().content_type("application/yaml").body(text);
+    }
+    ok(json!({ "names": world.names, "seed": world.seed, "scenario": world.scenario }))
+}
+
+/// Validates and loads a YAML scenario; a bad one is refused with every problem and the
+/// previous scenario keeps serving.
+pub async fn put(sandbox: web::Data<Sandbox>, body: web::Bytes) -> HttpResponse {
+    let text = String::from_utf8_lossy(&body).into_owned();
+    match sandbox.load(vec![("api".to_string(), text)]) {
+        Ok(()) => {
+            let world = sandbox.world();
+            ok(json!({ "status": "loaded", "names": world.names, "seed": world.seed }))
+        }
+        Err(problems) => HttpResponse::build(StatusCode::BAD_REQUEST)
+            .insert_header((SANDBOX_ERROR_HEADER, "invalid-scenario"))
+            .json(json!({
+                "sandbox_error": "invalid-scenario",
+                "message": "the scenario was not loaded; the previous one keeps serving",
+                "problems": problems
+                    .iter()
+                    .map(|p| format!("{}:{}: {}", p.line, p.column, p.message))
+                    .collect::<Vec<_>>(),
+            })),
+    }
+}

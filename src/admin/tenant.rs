@@ -1,0 +1,109 @@
+//! Per-tenant controls: reset, the virtual clock and runtime rules.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{bad_request, ok};
+use crate::providers::Ctx;
+use crate::scenario::Rule;
+
+pub async fn reset(ctx: Ctx) -> HttpResponse {
+    match ctx.sandbox.reset(&ctx.tenant.name) {
+        Ok(t) => ok(json!({ "status": "reset", "tenant": t.name, "now": t.clock.now() })),
+        Err(e) => bad_request(&e.to_string()),
+    }
+}
+
+fn clock_body(ctx: &Ctx) -> serde_json::Value {
+    json!({
+        "tenant": ctx.tenant.name,
+        "now": ctx.tenant.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        "frozen": ctx.tenant.clock.is_frozen(),
+    })
+}
+
+pub async fn clock(ctx: Ctx) -> HttpResponse {
+    ok(clock_body(&ctx))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Advance {
+    #[serde(default)]
+    seconds: f64,
+    #[serde(default)]
+    minutes: f64,
+    #[serde(default)]
+    hours: f64,
+    #[serde(default)]
+    days: f64,
+}
+
+/// Up to about 100 years either way, so the arithmetic cannot overflow.
+const MAX_ADVANCE_SECONDS: f64 = 3.2e9;
+
+pub async fn advance_clock(ctx: Ctx, by: web::Json<Advance>) -> HttpResponse {
+    let seconds = by.seconds + by.minutes * 60.0 + by.hours * 3600.0 + by.days * 86_400.0;
+    if !seconds.is_finite() || seconds.abs() > MAX_ADVANCE_SECONDS {
+        return bad_request("advance by at most about 100 years");
+    }
+    ctx.tenant.clock.advance(Duration::microseconds((seconds * 1e6) as i64));
+    ok(clock_body(&ctx))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetClock {
+    now: DateTime<Utc>,
+    /// Keep the current mode when absent.
+    frozen: Option<bool>,
+}
+
+pub async fn set_clock(ctx: Ctx, to: web::Json<SetClock>) -> HttpResponse {
+    let frozen = to.frozen.unwrap_or_else(|| ctx.tenant.clock.is_frozen());
+    ctx.tenant.clock.set(to.now, frozen);
+    ok(clock_body(&ctx))
+}
+
+pub async fn rules(ctx: Ctx) -> HttpResponse {
+    ok(json!({ "tenant": ctx.tenant.name, "rules": ctx.tenant.rules.lock().list() }))
+}
+
+/// Adds a runtime rule (JSON or YAML body, same shape as in a scenario).
+pub async fn add_rule(ctx: Ctx, body: web::Bytes) -> HttpResponse {
+    let text = String::from_utf8_lossy(&body);
+    let rule: Rule = match serde_saphyr::from_str(&text) {
+        Ok(rule) => rule,
+        Err(e) => return bad_request(&e.without_snippet().to_string()),
+    };
+    let mut problems = rule.problems();
+    match ctx.sandbox.provider(&rule.when.provider) {
+        None => problems.push(format!("unknown provider `{}`", rule.when.provider)),
+        Some(p) => {
+            if let Some(code) = &rule.then.code {
+                let table = ctx.codes(p.name());
+                if !table.entries.iter().any(|e| &e.code == code) {
+                    problems.push(format!(
+                        "`{code}` is not a documented {} code (one of: {})",
+                        p.name(),
+                        table.codes().join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return bad_request(&problems.join("; "));
+    }
+    match ctx.tenant.rules.lock().add(rule) {
+        Ok(()) => HttpResponse::Created().json(json!({ "status": "added", "tenant": ctx.tenant.name })),
+        Err(e) => bad_request(&e),
+    }
+}
+
+pub async fn clear_rules(ctx: Ctx) -> HttpResponse {
+    let removed = ctx.tenant.rules.lock().clear_runtime();
+    ok(json!({ "status": "cleared", "removed": removed }))
+}

@@ -1,0 +1,230 @@
+//! Rules at run time: which rule a request fires, how often it may still fire, and the
+//! seeded draws for `probability` and random delays. One `RuleBook` per tenant.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use fake::rand::RngExt;
+use serde::Serialize;
+
+use crate::rng::{self, Rng};
+use crate::scenario::{Rule, Then};
+
+/// What a request looks like to rule matching.
+pub struct RequestView<'a> {
+    pub provider: &'a str,
+    pub method: &'a str,
+    /// Path below the provider prefix.
+    pub path: &'a str,
+    pub query: &'a [(String, String)],
+    pub headers: &'a BTreeMap<String, String>,
+    pub body: &'a [u8],
+}
+
+impl RequestView<'_> {
+    /// A body field by dotted path, from a JSON or form body, as text.
+    fn body_field(&self, json: &Option<serde_json::Value>, path: &str) -> Option<String> {
+        if let Some(value) = json {
+            let mut at = value;
+            for part in path.split('.') {
+                at = match at {
+                    serde_json::Value::Object(map) => map.get(part)?,
+                    serde_json::Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+                    _ => return None,
+                };
+            }
+            return Some(match at {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        }
+        url_pairs(self.body).into_iter().find(|(k, _)| k == path).map(|(_, v)| v)
+    }
+}
+
+/// Pairs of a query string or form body (both `application/x-www-form-urlencoded`).
+pub fn url_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    actix_web::web::Query::<Vec<(String, String)>>::from_query(&String::from_utf8_lossy(bytes))
+        .map(|q| q.into_inner())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveRule {
+    pub rule: Rule,
+    /// `scenario` or `runtime` (added through `POST /__sandbox/rules`).
+    pub source: &'static str,
+    pub remaining: Option<u32>,
+    pub fired: u64,
+}
+
+/// What a fired rule asks for.
+#[derive(Debug, Clone)]
+pub struct Fired {
+    pub name: String,
+    pub then: Then,
+    pub delay_ms: u64,
+}
+
+pub struct RuleBook {
+    rules: Vec<LiveRule>,
+    rng: Rng,
+}
+
+/// Runtime rules per tenant, so a test cannot grow memory without bound.
+pub const MAX_RUNTIME_RULES: usize = 256;
+
+impl RuleBook {
+    pub fn new(rules: &[Rule], seed: u64, tenant: &str) -> Self {
+        Self {
+            rules: rules
+                .iter()
+                .map(|rule| LiveRule {
+                    rule: rule.clone(),
+                    source: "scenario",
+                    remaining: rule.times,
+                    fired: 0,
+                })
+                .collect(),
+            rng: rng::rng_for(seed, &["rules", tenant]),
+        }
+    }
+
+    pub fn list(&self) -> &[LiveRule] {
+        &self.rules
+    }
+
+    /// Runtime rules are checked before the scenario's, newest first.
+    pub fn add(&mut self, rule: Rule) -> Result<(), String> {
+        let runtime = self.rules.iter().filter(|r| r.source == "runtime").count();
+        if runtime >= MAX_RUNTIME_RULES {
+            return Err(format!("at most {MAX_RUNTIME_RULES} runtime rules per tenant"));
+        }
+        self.rules.insert(
+            0,
+            LiveRule { remaining: rule.times, rule, source: "runtime", fired: 0 },
+        );
+        Ok(())
+    }
+
+    pub fn clear_runtime(&mut self) -> usize {
+        let before = self.rules.len();
+        self.rules.retain(|r| r.source != "runtime");
+        before - self.rules.len()
+    }
+
+    /// The first live rule matching `req`, consumed once.
+    pub fn fire(&mut self, req: &RequestView<'_>) -> Option<Fired> {
+        let needs_body = self
+            .rules
+            .iter()
+            .any(|r| r.rule.when.provider == req.provider && !r.rule.when.body.is_empty());
+        let json = if needs_body { serde_json::from_slice(req.body).ok() } else { None };
+        for (index, live) in self.rules.iter_mut().enumerate() {
+            if live.remaining == Some(0) || !matches(&live.rule, req, &json) {
+                continue;
+            }
+            if let Some(p) = live.rule.probability
+                && !self.rng.random_bool(p.clamp(0.0, 1.0))
+            {
+                continue;
+            }
+            if let Some(n) = live.remaining.as_mut() {
+                *n -= 1;
+            }
+            live.fired += 1;
+            let then = live.rule.then.clone();
+            let delay_ms = match (then.delay_ms, then.delay) {
+                (_, Some(d)) => self.rng.random_range(d.min_ms..=d.max_ms.max(d.min_ms)),
+                (Some(ms), None) => ms,
+                (None, None) => 0,
+            };
+            let name = live.rule.name.clone().unwrap_or_else(|| format!("#{index}"));
+            return Some(Fired { name, then, delay_ms });
+        }
+        None
+    }
+}
+
+fn matches(rule: &Rule, req: &RequestView<'_>, json: &Option<serde_json::Value>) -> bool {
+    let when = &rule.when;
+    if when.provider != req.provider {
+        return false;
+    }
+    if let Some(endpoint) = &when.endpoint
+        && !Rule::endpoint_matches(endpoint, req.path)
+    {
+        return false;
+    }
+    if let Some(method) = &when.method
+        && !method.eq_ignore_ascii_case(req.method)
+    {
+        return false;
+    }
+    let query_ok = when
+        .query
+        .iter()
+        .all(|(k, v)| req.query.iter().any(|(qk, qv)| qk == k && qv == v));
+    let headers_ok = when
+        .headers
+        .iter()
+        .all(|(k, v)| req.headers.get(&k.to_ascii_lowercase()) == Some(v));
+    let body_ok = when
+        .body
+        .iter()
+        .all(|(k, v)| req.body_field(json, k).as_deref() == Some(v.as_str()));
+    query_ok && headers_ok && body_ok
+}
+
+/// Shared so a tenant's book can be rebuilt from the same scenario rules cheaply.
+pub type Rules = Arc<Vec<Rule>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::When;
+
+    fn rule(times: Option<u32>) -> Rule {
+        let mut body = BTreeMap::new();
+        body.insert("doc.auth.login".to_string(), "blocked".to_string());
+        Rule {
+            name: Some("r".into()),
+            when: When { provider: "ubki".into(), body, ..When::default() },
+            then: Then { code: Some("27".into()), ..Then::default() },
+            times,
+            probability: None,
+        }
+    }
+
+    #[test]
+    fn rule_matches_body_field_and_expires_after_times() {
+        let mut book = RuleBook::new(&[rule(Some(1))], 1, "t");
+        let headers = BTreeMap::new();
+        let body = br#"{"doc":{"auth":{"login":"blocked"}}}"#;
+        let req = RequestView {
+            provider: "ubki",
+            method: "POST",
+            path: "/b2_api_xml/ubki/auth",
+            query: &[],
+            headers: &headers,
+            body,
+        };
+        assert!(book.fire(&req).is_some());
+        assert!(book.fire(&req).is_none());
+    }
+
+    #[test]
+    fn rule_does_not_match_other_values() {
+        let mut book = RuleBook::new(&[rule(None)], 1, "t");
+        let headers = BTreeMap::new();
+        let req = RequestView {
+            provider: "ubki",
+            method: "POST",
+            path: "/x",
+            query: &[],
+            headers: &headers,
+            body: br#"{"doc":{"auth":{"login":"other"}}}"#,
+        };
+        assert!(book.fire(&req).is_none());
+    }
+}

@@ -1,0 +1,155 @@
+//! The request journal and code coverage of one tenant. Both are bounded: the journal
+//! keeps the newest `cap` entries with bodies cut to `body_cap` bytes.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: u64,
+    /// Virtual time of the request.
+    pub time: DateTime<Utc>,
+    pub provider: String,
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub request_headers: BTreeMap<String, String>,
+    pub request_body: serde_json::Value,
+    pub status: u16,
+    pub response_body: serde_json::Value,
+    /// The provider code the answer carried, if any.
+    pub code: Option<String>,
+    /// `force` (X-Sandbox-Force), `rule:<name>`, or absent for the provider's own answer.
+    pub forced_by: Option<String>,
+    pub latency_ms: f64,
+}
+
+#[derive(Debug)]
+pub struct Journal {
+    entries: VecDeque<Entry>,
+    cap: usize,
+    next_id: u64,
+}
+
+impl Journal {
+    pub fn new(cap: usize) -> Self {
+        Self { entries: VecDeque::with_capacity(cap.min(64)), cap, next_id: 1 }
+    }
+
+    pub fn push(&mut self, mut entry: Entry) {
+        if self.cap == 0 {
+            return;
+        }
+        entry.id = self.next_id;
+        self.next_id += 1;
+        while self.entries.len() >= self.cap {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(entry);
+    }
+
+    /// Newest first.
+    pub fn list(&self, provider: Option<&str>, limit: usize) -> Vec<Entry> {
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| provider.is_none_or(|p| e.provider == p))
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+/// A body for the journal: JSON as JSON, anything else as (lossy) text, cut to `cap` bytes.
+pub fn body_value(bytes: &[u8], cap: usize) -> serde_json::Value {
+    if bytes.is_empty() {
+        return serde_json::Value::Null;
+    }
+    if bytes.len() <= cap
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+    {
+        return value;
+    }
+    let cut = &bytes[..bytes.len().min(cap)];
+    let mut text = String::from_utf8_lossy(cut).into_owned();
+    if bytes.len() > cap {
+        text.push_str(&format!("…[{} bytes, cut at {cap}]", bytes.len()));
+    }
+    serde_json::Value::String(text)
+}
+
+/// Codes returned so far, per provider.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    seen: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+impl Coverage {
+    pub fn record(&mut self, provider: &str, code: &str) {
+        // Bounded: only codes of the provider's table are ever recorded (see pipeline).
+        *self
+            .seen
+            .entry(provider.to_string())
+            .or_default()
+            .entry(code.to_string())
+            .or_default() += 1;
+    }
+
+    pub fn count(&self, provider: &str, code: &str) -> u64 {
+        self.seen.get(provider).and_then(|m| m.get(code)).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> Entry {
+        Entry {
+            id: 0,
+            time: Utc::now(),
+            provider: "ubki".into(),
+            method: "POST".into(),
+            path: path.into(),
+            query: String::new(),
+            request_headers: BTreeMap::new(),
+            request_body: serde_json::Value::Null,
+            status: 200,
+            response_body: serde_json::Value::Null,
+            code: None,
+            forced_by: None,
+            latency_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn journal_keeps_the_newest_entries_up_to_its_cap() {
+        let mut journal = Journal::new(3);
+        for i in 0..5 {
+            journal.push(entry(&format!("/{i}")));
+        }
+        let paths: Vec<String> = journal.list(None, 10).into_iter().map(|e| e.path).collect();
+        assert_eq!(paths, ["/4", "/3", "/2"]);
+    }
+
+    #[test]
+    fn long_bodies_are_cut() {
+        let value = body_value(&[b'a'; 100], 10);
+        let text = value.as_str().unwrap();
+        assert!(text.starts_with("aaaaaaaaaa…[100 bytes"));
+    }
+}

@@ -1,0 +1,20 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use sandbox::cli::{self, Cli, Command};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let settings = match args.serve.settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("settings: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match args.command {
+        Some(Command::Validate { files }) => cli::validate(&files),
+        Some(Command::Healthcheck { port }) => cli::healthcheck(port.unwrap_or(settings.port)),
+        Some(Command::Serve) | None => sandbox::serve(settings),
+    }
+}

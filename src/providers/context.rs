@@ -1,0 +1,77 @@
+//! What a handler needs: the tenant (its clock and provider state) and the sandbox.
+
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::StatusCode, web};
+use chrono::{DateTime, Utc};
+
+use super::pipeline::{TENANT_HEADER, sandbox_error};
+use super::{CodeTable, ProviderState};
+use crate::state::{Sandbox, Tenant, World};
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub tenant: Arc<Tenant>,
+    pub sandbox: Arc<Sandbox>,
+}
+
+impl Ctx {
+    /// The tenant's virtual time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.tenant.clock.now()
+    }
+
+    /// The scenario this tenant was built from.
+    pub fn world(&self) -> &Arc<World> {
+        &self.tenant.world
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.tenant.world.seed
+    }
+
+    pub fn codes(&self, provider: &str) -> &CodeTable {
+        self.tenant.world.codes(provider)
+    }
+
+    /// Runs `f` on this tenant's state of provider `S`, under that provider's lock only.
+    pub fn state<S: ProviderState, R>(&self, f: impl FnOnce(&mut S) -> R) -> R {
+        self.tenant.with_state(f)
+    }
+}
+
+impl Ctx {
+    fn for_admin(req: &HttpRequest) -> Result<Self, actix_web::Error> {
+        let sandbox = req
+            .app_data::<web::Data<Sandbox>>()
+            .map(|d| d.clone().into_inner())
+            .ok_or_else(|| actix_web::error::ErrorInternalServerError("no sandbox"))?;
+        let name = req
+            .headers()
+            .get(TENANT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("default");
+        let tenant = sandbox.tenant(name).map_err(|e| {
+            actix_web::error::InternalError::from_response(
+                e.to_string(),
+                sandbox_error(StatusCode::BAD_REQUEST, "bad-tenant", &e.to_string(), None),
+            )
+        })?;
+        Ok(Self { tenant, sandbox })
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    /// Provider routes find the context the pipeline stored; admin routes resolve the
+    /// tenant from `X-Sandbox-Tenant` themselves.
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(ctx) = req.extensions().get::<Ctx>() {
+            return ready(Ok(ctx.clone()));
+        }
+        ready(Self::for_admin(req))
+    }
+}

@@ -1,0 +1,50 @@
+//! TrustDecision credit-feature profiling under `/trustdecision` (issue 4: not emulated yet).
+
+mod scenario;
+
+pub use scenario::TrustDecisionScenario;
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+
+use super::{BadInput, CodeEntry, CodeSpec, Provider, ProviderState};
+use crate::state::World;
+
+pub struct TrustDecision;
+
+pub struct TrustDecisionState;
+
+impl ProviderState for TrustDecisionState {
+    fn view(&self, _now: DateTime<Utc>) -> serde_json::Value {
+        serde_json::json!({})
+    }
+}
+
+impl Provider for TrustDecision {
+    fn name(&self) -> &'static str {
+        "trustdecision"
+    }
+    fn title(&self) -> &'static str {
+        "TrustDecision credit-feature profiling"
+    }
+    fn specs(&self) -> &'static [CodeSpec] {
+        &[]
+    }
+    fn scope(&self, _path: &str) -> &'static str {
+        ""
+    }
+    fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
+        super::json(
+            entry.http_status,
+            &serde_json::json!({ "code": entry.code, "message": detail.unwrap_or(&entry.message) }),
+            &entry.code,
+        )
+    }
+    fn bad_input(&self, _path: &str, problem: &BadInput) -> (&'static str, String) {
+        ("", format!("{problem:?}"))
+    }
+    fn routes(&self, _cfg: &mut web::ServiceConfig) {}
+    fn new_state(&self, _world: &World, _tenant: &str) -> Box<dyn ProviderState> {
+        Box::new(TrustDecisionState)
+    }
+}

@@ -1,0 +1,359 @@
+//! Thin handlers: parse and check the body, ask the state, answer.
+
+use actix_web::{HttpResponse, web};
+use chrono::Duration;
+use serde_json::{Map, Value};
+
+use super::errors::UbkiError;
+use super::scenario::Account;
+use super::state::{Session, UbkiState, kyiv};
+use super::wire::{self, AuthOk, BonusAnswer, Client, Partner, Service, auth_doc};
+use crate::providers::pipeline::method_not_allowed;
+use crate::providers::{Ctx, json};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/b2_api_xml/ubki/auth")
+            .route(web::post().to(auth))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/bonusservice/discount")
+            .route(web::post().to(discount))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/bonusservice/free")
+            .route(web::post().to(free))
+            .default_service(web::to(method_not_allowed)),
+    );
+}
+
+const MAX_TEXT: usize = 250;
+
+pub fn is_inn(s: &str) -> bool {
+    s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn account<'a>(ctx: &'a Ctx, login: &str) -> Option<&'a Account> {
+    ctx.world().scenario.ubki.accounts.iter().find(|a| a.login == login)
+}
+
+async fn auth(ctx: Ctx, body: web::Bytes) -> HttpResponse {
+    match do_auth(&ctx, &body) {
+        Ok(res) => res,
+        Err(e) => e.respond(&ctx),
+    }
+}
+
+fn do_auth(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| UbkiError::BadJson(e.to_string()))?;
+    let auth = value
+        .get("doc")
+        .and_then(|d| d.get("auth"))
+        .and_then(Value::as_object)
+        .ok_or(UbkiError::AuthMissing)?;
+    let now = ctx.now();
+    // A body with only a key asks whether that key is still good.
+    if !auth.contains_key("login")
+        && let Some(sessid) = auth.get("sessid")
+    {
+        let sessid = sessid.as_str().unwrap_or_default();
+        let session = ctx
+            .state(|s: &mut UbkiState| s.session(sessid, now).cloned())
+            .ok_or(UbkiError::SessionInvalid)?;
+        return Ok(auth_ok(ctx, &session));
+    }
+    let text = |field: &str| -> Result<String, UbkiError> {
+        match auth.get(field) {
+            None | Some(Value::Null) => Err(UbkiError::AuthMissing),
+            Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+                Err(UbkiError::AuthInvalid(format!("{field}: longer than {MAX_TEXT} characters")))
+            }
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(UbkiError::AuthInvalid(format!("{field}: must be a string"))),
+        }
+    };
+    let login = text("login")?;
+    let pass = text("pass")?;
+    if login.trim().is_empty() || pass.is_empty() {
+        return Err(UbkiError::EmptyCredentials);
+    }
+    let account = account(ctx, &login).ok_or(UbkiError::WrongCredentials)?.clone();
+    let policy = &ctx.world().scenario.ubki.brute_force;
+    let (attempts, lock) = (policy.attempts, Duration::minutes(i64::from(policy.lock_minutes)));
+    let session = ctx.state(|s: &mut UbkiState| {
+        if s.locked(&login, now) {
+            return Err(UbkiError::BruteForce);
+        }
+        if account.pass != pass {
+            s.fail(&login, now, attempts, lock);
+            return Err(UbkiError::WrongCredentials);
+        }
+        if account.blocked {
+            return Err(UbkiError::AccountBlocked);
+        }
+        if account.contract.as_deref() == Some("terminated") {
+            return Err(UbkiError::ContractTerminated);
+        }
+        s.succeed(&login);
+        Ok(s.issue(&login, now))
+    })?;
+    Ok(auth_ok(ctx, &session))
+}
+
+fn auth_ok(ctx: &Ctx, session: &Session) -> HttpResponse {
+    let account = account(ctx, &session.login).cloned().unwrap_or_default();
+    let body = auth_doc(AuthOk {
+        errcode: "0".into(),
+        errtext: String::new(),
+        errtextclient: String::new(),
+        sessid: session.sessid.clone(),
+        datecr: kyiv(if session.created == chrono::DateTime::<chrono::Utc>::MIN_UTC {
+            ctx.now()
+        } else {
+            session.created
+        }),
+        dateed: session.expires.map(kyiv).unwrap_or_else(|| "9999-12-31 23:59:59".into()),
+        userlogin: session.login.clone(),
+        userid: account.userid,
+        userfname: account.first_name,
+        userlname: account.last_name,
+        usermname: account.middle_name,
+        rolegroupid: account.rolegroupid,
+        rolegroupname: account.rolegroupname,
+        agrid: account.agrid,
+        agrname: account.agrname,
+        role: account.role,
+        mustchngpass: if account.must_change_password { "1" } else { "0" }.into(),
+    });
+    json(200, &body, "0")
+}
+
+/// A checked bonus-service request.
+struct BonusRequest {
+    sessid: String,
+    reptype: &'static str,
+    inn: String,
+    email: String,
+    phone: Option<String>,
+}
+
+/// Every problem of the body at once, as UBKI lists them in `details`.
+fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| UbkiError::InvalidAttributes(vec![format!("body: not valid JSON: {e}")]))?;
+    let Some(obj) = value.as_object() else {
+        return Err(UbkiError::InvalidAttributes(vec!["body: must be a JSON object".into()]));
+    };
+    let mut problems = Vec::new();
+    let sessid = required(obj, "sessid", MAX_TEXT, &mut problems);
+    let reptype_text = required(obj, "reptype", 10, &mut problems);
+    let reptype = reptype_text.as_deref().and_then(|r| wire::reptype(r).map(|t| t.0));
+    if reptype_text.is_some() && reptype.is_none() {
+        problems.push("reptype: must be one of ALB, BLC, SKN, SKN_3".into());
+    }
+    let inn = required(obj, "inn", 10, &mut problems);
+    if let Some(inn) = &inn
+        && !is_inn(inn)
+    {
+        problems.push("inn: must be exactly 10 digits".into());
+    }
+    let email = optional(obj, "email", MAX_TEXT, &mut problems).unwrap_or_default();
+    if !email.is_empty() && !looks_like_email(&email) {
+        problems.push("email: not an email address".into());
+    }
+    let mut phone = None;
+    if with_phone {
+        let needs_phone = matches!(reptype, Some("SKN" | "SKN_3"));
+        phone = if needs_phone {
+            required(obj, "phone", 13, &mut problems)
+        } else {
+            optional(obj, "phone", 13, &mut problems)
+        };
+        if let Some(p) = &phone
+            && !is_ua_phone(p)
+        {
+            problems.push("phone: must be +380 and 9 digits".into());
+        }
+    }
+    match (sessid, reptype, inn) {
+        (Some(sessid), Some(reptype), Some(inn)) if problems.is_empty() => {
+            Ok(BonusRequest { sessid, reptype, inn, email, phone })
+        }
+        _ => Err(UbkiError::InvalidAttributes(problems)),
+    }
+}
+
+fn required(obj: &Map<String, Value>, field: &str, max: usize, problems: &mut Vec<String>) -> Option<String> {
+    match obj.get(field) {
+        None | Some(Value::Null) => {
+            problems.push(format!("{field}: required"));
+            None
+        }
+        Some(Value::String(s)) if s.is_empty() => {
+            problems.push(format!("{field}: required"));
+            None
+        }
+        _ => optional(obj, field, max, problems),
+    }
+}
+
+fn optional(obj: &Map<String, Value>, field: &str, max: usize, problems: &mut Vec<String>) -> Option<String> {
+    match obj.get(field) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.chars().count() > max => {
+            problems.push(format!("{field}: longer than {max} characters"));
+            None
+        }
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            problems.push(format!("{field}: must be a string"));
+            None
+        }
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((user, domain)) => !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace),
+        None => false,
+    }
+}
+
+fn is_ua_phone(s: &str) -> bool {
+    s.len() == 13 && s.starts_with("+380") && s[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Session, then subject checks shared by both bonus endpoints.
+fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<(Session, Partner), UbkiError> {
+    let now = ctx.now();
+    let session = ctx
+        .state(|s: &mut UbkiState| s.session(&req.sessid, now).cloned())
+        .ok_or(UbkiError::InvalidSessionKey)?;
+    let ubki = &ctx.world().scenario.ubki;
+    let subject = ubki.subjects.iter().find(|s| s.inn == req.inn);
+    if let Some(err) = subject.and_then(|s| s.result.as_deref()).and_then(UbkiError::from_key) {
+        return Err(err);
+    }
+    if subject.is_some_and(|s| s.absent) {
+        return Err(UbkiError::SubjectAbsent);
+    }
+    if ubki.strict_subjects && subject.is_none() && ctx.world().people.by_inn(&req.inn).is_none() {
+        return Err(UbkiError::SubjectAbsent);
+    }
+    let account = account(ctx, &session.login).cloned().unwrap_or_default();
+    let partner = Partner {
+        sessid: session.sessid.clone(),
+        userid: account.userid,
+        bankid: account.bankid,
+        bankokpo: account.bankokpo,
+        bankname: account.bankname,
+    };
+    Ok((session, partner))
+}
+
+fn ok_message(ctx: &Ctx) -> (String, String) {
+    ctx.codes("ubki")
+        .by_key("ok")
+        .map(|e| (e.code.clone(), e.message.clone()))
+        .unwrap_or_else(|| ("0".into(), String::new()))
+}
+
+async fn discount(ctx: Ctx, body: web::Bytes) -> HttpResponse {
+    match do_discount(&ctx, &body) {
+        Ok(res) => res,
+        Err(e) => e.respond(&ctx),
+    }
+}
+
+fn do_discount(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
+    let req = parse_bonus(body, false)?;
+    let (_, partner) = check_subject(ctx, &req)?;
+    let now = ctx.now();
+    let term = ctx
+        .world()
+        .scenario
+        .ubki
+        .discount_term_days
+        .get(req.reptype)
+        .copied()
+        .unwrap_or(7);
+    let discount = ctx.state(|s: &mut UbkiState| {
+        if s.status_control(&req.inn, now).is_some() {
+            return Err(UbkiError::StatusControlActive);
+        }
+        s.discount(&req.inn, req.reptype, &req.email, term, now)
+            .map_err(|_| UbkiError::SystemError("discount store is full".into()))
+    })?;
+    let (code, message) = ok_message(ctx);
+    let (reptype, name, def_price, sale_price) =
+        wire::reptype(req.reptype).unwrap_or(("", "", 0, 0));
+    let body = BonusAnswer {
+        result_code: code.clone(),
+        message,
+        details: Vec::new(),
+        partner: Some(partner),
+        client: Some(Client { inn: req.inn, email: discount.email.clone(), phone: None }),
+        service: Some(Service {
+            reptype: reptype.into(),
+            reptyperef: name.into(),
+            def_price: wire::price(def_price),
+            sale_price: wire::price(sale_price),
+            discount_term: Some(discount.term_days.to_string()),
+            discount_start_date: Some(kyiv(discount.start)),
+            discount_end_date: Some(kyiv(discount.end)),
+            service_start_date: None,
+            service_end_date: None,
+        }),
+    };
+    Ok(json(200, &body, &code))
+}
+
+async fn free(ctx: Ctx, body: web::Bytes) -> HttpResponse {
+    match do_free(&ctx, &body) {
+        Ok(res) => res,
+        Err(e) => e.respond(&ctx),
+    }
+}
+
+fn do_free(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
+    let req = parse_bonus(body, true)?;
+    let (_, partner) = check_subject(ctx, &req)?;
+    let now = ctx.now();
+    let bought = if matches!(req.reptype, "SKN" | "SKN_3") {
+        let phone = req.phone.clone().unwrap_or_default();
+        let sc = ctx.state(|s: &mut UbkiState| {
+            if s.status_control(&req.inn, now).is_some() {
+                return Err(UbkiError::StatusControlActive);
+            }
+            s.buy_status_control(&req.inn, req.reptype, &phone, now)
+                .map_err(|_| UbkiError::SystemError("StatusControl store is full".into()))
+        })?;
+        Some(sc)
+    } else {
+        None
+    };
+    let (code, message) = ok_message(ctx);
+    let (reptype, name, def_price, _) = wire::reptype(req.reptype).unwrap_or(("", "", 0, 0));
+    let body = BonusAnswer {
+        result_code: code.clone(),
+        message,
+        details: Vec::new(),
+        partner: Some(partner),
+        client: Some(Client { inn: req.inn, email: req.email, phone: req.phone }),
+        service: Some(Service {
+            reptype: reptype.into(),
+            reptyperef: name.into(),
+            def_price: wire::price(def_price),
+            sale_price: wire::price(0),
+            discount_term: None,
+            discount_start_date: None,
+            discount_end_date: None,
+            service_start_date: bought.as_ref().and_then(|b| b.start).map(kyiv),
+            service_end_date: bought.as_ref().and_then(|b| b.end).map(kyiv),
+        }),
+    };
+    Ok(json(200, &body, &code))
+}

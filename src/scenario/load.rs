@@ -1,0 +1,301 @@
+//! Reading scenario files: one file or a directory merged in name order, every problem
+//! reported as `file:line:column: message`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_saphyr::Spanned;
+
+use super::Scenario;
+use crate::providers;
+
+/// The scenario compiled into the binary.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.yaml");
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// Reads `path` (a file, or every `*.yaml`/`*.yml` of a directory in name order).
+pub fn load_path(path: &Path) -> Result<Vec<(String, String)>, Vec<Problem>> {
+    let io_problem = |p: &Path, e: std::io::Error| Problem {
+        file: p.display().to_string(),
+        line: 0,
+        column: 0,
+        message: e.to_string(),
+    };
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| vec![io_problem(path, e)])?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(vec![Problem {
+                file: path.display().to_string(),
+                line: 0,
+                column: 0,
+                message: "no *.yaml or *.yml files in this directory".into(),
+            }]);
+        }
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        match std::fs::read_to_string(&file) {
+            Ok(text) => sources.push((file.display().to_string(), text)),
+            Err(e) => problems.push(io_problem(&file, e)),
+        }
+    }
+    if problems.is_empty() { Ok(sources) } else { Err(problems) }
+}
+
+/// Parses, merges and checks `(name, yaml)` sources in order.
+pub fn load_sources(sources: &[(String, String)]) -> Result<Scenario, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut parsed = Vec::new();
+    for (name, text) in sources {
+        match parse_one(name, text) {
+            Ok(scenario) => parsed.push((name, text, scenario)),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let scenario = match parsed.as_slice() {
+        [] => Scenario::default(),
+        [(_, _, only)] => only.clone(),
+        _ => merge(&parsed)?,
+    };
+    Ok(scenario)
+}
+
+/// Checks files without loading them: every problem of every file.
+pub fn validate_files(paths: &[PathBuf]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for path in paths {
+        match load_path(path) {
+            Ok(sources) => {
+                if let Err(mut p) = load_sources(&sources) {
+                    problems.append(&mut p);
+                }
+            }
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    problems
+}
+
+fn parse_one(name: &str, text: &str) -> Result<Scenario, Vec<Problem>> {
+    let scenario: Scenario = serde_saphyr::from_str(text).map_err(|e| vec![saphyr_problem(name, &e)])?;
+    let problems = semantic_problems(name, text, &scenario);
+    if problems.is_empty() { Ok(scenario) } else { Err(problems) }
+}
+
+fn saphyr_problem(name: &str, e: &serde_saphyr::Error) -> Problem {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((0, 0));
+    let plain = e.without_snippet().render_with_options(serde_saphyr::render_options! {
+        snippets: serde_saphyr::SnippetMode::Off,
+    });
+    // The plain rendering ends with its own " at line L, column C"; keep only the message.
+    let message = plain
+        .rfind(" at line ")
+        .map(|i| plain[..i].to_string())
+        .unwrap_or(plain);
+    Problem { file: name.to_string(), line, column, message }
+}
+
+/// Only the positions of what semantic checks point at; other keys are ignored here
+/// because the typed parse has already checked them.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Positions {
+    rules: Vec<Spanned<IgnoredAny>>,
+    carmachain: Option<Spanned<IgnoredAny>>,
+    trustdecision: Option<Spanned<IgnoredAny>>,
+    dcm: Option<Spanned<IgnoredAny>>,
+    ubki: Option<Spanned<IgnoredAny>>,
+    sbersafe: Option<Spanned<IgnoredAny>>,
+}
+
+impl Positions {
+    fn section(&self, provider: &str) -> Option<&Spanned<IgnoredAny>> {
+        match provider {
+            "carmachain" => self.carmachain.as_ref(),
+            "trustdecision" => self.trustdecision.as_ref(),
+            "dcm" => self.dcm.as_ref(),
+            "ubki" => self.ubki.as_ref(),
+            "sbersafe" => self.sbersafe.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+fn semantic_problems(name: &str, text: &str, scenario: &Scenario) -> Vec<Problem> {
+    let positions: Positions = serde_saphyr::from_str(text).unwrap_or_default();
+    let at = |spanned: Option<&Spanned<IgnoredAny>>, message: String| {
+        let (line, column) = spanned
+            .map(|s| (s.referenced.line(), s.referenced.column()))
+            .unwrap_or((1, 1));
+        Problem { file: name.to_string(), line, column, message }
+    };
+    let mut problems = Vec::new();
+    let registry = providers::registry();
+    for (i, rule) in scenario.rules.iter().enumerate() {
+        let spanned = positions.rules.get(i);
+        for message in rule.problems() {
+            problems.push(at(spanned, format!("rules[{i}]: {message}")));
+        }
+        match registry.iter().find(|p| p.name() == rule.when.provider) {
+            None => problems.push(at(
+                spanned,
+                format!(
+                    "rules[{i}]: unknown provider `{}` (one of: {})",
+                    rule.when.provider,
+                    registry.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+            Some(provider) => {
+                if let Some(code) = &rule.then.code {
+                    let table = provider.codes(scenario);
+                    if !table.entries.iter().any(|e| &e.code == code) {
+                        problems.push(at(
+                            spanned,
+                            format!(
+                                "rules[{i}]: `{code}` is not a documented {} code (one of: {})",
+                                provider.name(),
+                                table.codes().join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for provider in &registry {
+        for message in provider.validate(scenario) {
+            problems.push(at(
+                positions.section(provider.name()),
+                format!("{}: {message}", provider.name()),
+            ));
+        }
+    }
+    problems
+}
+
+/// Later files add to or override earlier ones: maps merge key by key, lists append,
+/// and a list item with the `id` (or `name`, `code`, `login`) of an earlier one replaces it.
+fn merge(parsed: &[(&String, &String, Scenario)]) -> Result<Scenario, Vec<Problem>> {
+    let mut merged = serde_json::Value::Null;
+    for (name, text, _) in parsed {
+        let value: serde_json::Value =
+            serde_saphyr::from_str(text).map_err(|e| vec![saphyr_problem(name, &e)])?;
+        merge_value(&mut merged, value);
+    }
+    let name = parsed
+        .iter()
+        .map(|(n, _, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let scenario: Scenario = serde_json::from_value(merged).map_err(|e| {
+        vec![Problem { file: name.clone(), line: 0, column: 0, message: format!("merged scenario: {e}") }]
+    })?;
+    let problems = semantic_problems(&name, "", &scenario);
+    if problems.is_empty() { Ok(scenario) } else { Err(problems) }
+}
+
+const ITEM_KEYS: [&str; 4] = ["id", "name", "code", "login"];
+
+fn item_key(value: &serde_json::Value) -> Option<(&'static str, &serde_json::Value)> {
+    let object = value.as_object()?;
+    ITEM_KEYS.iter().find_map(|k| object.get(*k).map(|v| (*k, v)))
+}
+
+fn merge_value(base: &mut serde_json::Value, over: serde_json::Value) {
+    use serde_json::Value;
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (key, value) in over {
+                match base.get_mut(&key) {
+                    Some(slot) => merge_value(slot, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (Value::Array(base), Value::Array(over)) => {
+            for item in over {
+                let existing = item_key(&item).and_then(|(k, v)| {
+                    base.iter().position(|b| b.get(k) == Some(v))
+                });
+                match existing {
+                    Some(at) => base[at] = item,
+                    None => base.push(item),
+                }
+            }
+        }
+        (slot, over) => *slot = over,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_scenario_loads() {
+        let scenario = load_sources(&[("default.yaml".into(), DEFAULT_SCENARIO.into())]);
+        assert!(scenario.is_ok(), "{:?}", scenario.err());
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_line_and_column() {
+        let yaml = "seed: 1\npeeple: []\n";
+        let problems = load_sources(&[("x.yaml".into(), yaml.into())]).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (2, 1), "{}", problems[0]);
+        assert!(problems[0].message.contains("peeple"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn later_files_override_and_extend_earlier_ones() {
+        let a = "seed: 1\npeople:\n  - id: a\n    inn: '1111111111'\n";
+        let b = "seed: 2\npeople:\n  - id: a\n    inn: '2222222222'\n  - id: b\n";
+        let s = load_sources(&[("a".into(), a.into()), ("b".into(), b.into())]).unwrap();
+        assert_eq!(s.seed, 2);
+        assert_eq!(s.people.len(), 2);
+        assert_eq!(s.people[0].inn.as_deref(), Some("2222222222"));
+    }
+
+    #[test]
+    fn rule_with_unknown_code_points_at_the_rule() {
+        let yaml = "seed: 1\nrules:\n  - when: {provider: ubki}\n    then: {code: '999'}\n";
+        let problems = load_sources(&[("r.yaml".into(), yaml.into())]).unwrap_err();
+        assert_eq!(problems[0].line, 3, "{}", problems[0]);
+        assert!(problems[0].message.contains("999"));
+    }
+}

@@ -1,0 +1,140 @@
+//! Rules force an answer for matching requests: a provider's documented code, a fault
+//! (HTTP status with a body, a closed connection) and/or a delay.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Shown in the journal when the rule fires.
+    #[serde(default)]
+    pub name: Option<String>,
+    pub when: When,
+    pub then: Then,
+    /// The rule expires after firing this many times (per tenant).
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// Chance (0..=1) that a matching request fires the rule; drawn from the seed.
+    #[serde(default)]
+    pub probability: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct When {
+    /// Provider prefix without the slash: `ubki`, `dcm`...
+    pub provider: String,
+    /// Path below the provider prefix, e.g. `/bonusservice/discount`; `*` matches any run
+    /// of characters. Absent means every endpoint.
+    pub endpoint: Option<String>,
+    pub method: Option<String>,
+    /// Body fields by dotted path (`doc.auth.login`) and the value they must have.
+    pub body: BTreeMap<String, String>,
+    pub query: BTreeMap<String, String>,
+    /// Header names are case-insensitive.
+    pub headers: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Then {
+    /// A code of the provider's table, answered in the provider's own format.
+    pub code: Option<String>,
+    /// Fixed delay before answering.
+    pub delay_ms: Option<u64>,
+    /// Random delay, uniform in `min_ms..=max_ms`, drawn from the seed.
+    pub delay: Option<Delay>,
+    /// A raw HTTP status with `body` (JSON or text) and `headers`.
+    pub status: Option<u16>,
+    pub body: Option<serde_json::Value>,
+    pub headers: BTreeMap<String, String>,
+    /// Close the connection without any response.
+    pub drop: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delay {
+    pub min_ms: u64,
+    pub max_ms: u64,
+}
+
+impl Rule {
+    /// Problems a rule has on its own; code checks need the provider's table.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let then = &self.then;
+        let outcomes = usize::from(then.code.is_some())
+            + usize::from(then.status.is_some())
+            + usize::from(then.drop);
+        if outcomes > 1 {
+            out.push("then: give at most one of `code`, `status`, `drop`".to_string());
+        }
+        if outcomes == 0 && then.delay_ms.is_none() && then.delay.is_none() {
+            out.push("then: give `code`, `status`, `drop`, `delay_ms` or `delay`".to_string());
+        }
+        if let Some(p) = self.probability
+            && !(0.0..=1.0).contains(&p)
+        {
+            out.push(format!("probability {p} is not within 0..=1"));
+        }
+        if let Some(d) = then.delay
+            && d.min_ms > d.max_ms
+        {
+            out.push("delay: min_ms is greater than max_ms".to_string());
+        }
+        if let Some(s) = then.status
+            && !(100..=599).contains(&s)
+        {
+            out.push(format!("status {s} is not an HTTP status"));
+        }
+        if then.delay_ms.unwrap_or(0) > 120_000 || then.delay.is_some_and(|d| d.max_ms > 120_000) {
+            out.push("delays are capped at 120000 ms".to_string());
+        }
+        out
+    }
+
+    /// Whether `endpoint` (a glob with `*`) matches `path`.
+    pub fn endpoint_matches(pattern: &str, path: &str) -> bool {
+        glob(pattern.as_bytes(), path.as_bytes())
+    }
+}
+
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    // Iterative matcher with one backtrack point: linear enough for paths.
+    let (mut p, mut t) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            star = Some(p);
+            mark = t;
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if let Some(s) = star {
+            p = s + 1;
+            mark += 1;
+            t = mark;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_matches_paths() {
+        assert!(Rule::endpoint_matches("/api/*", "/api/respond"));
+        assert!(Rule::endpoint_matches("*/accounts", "/api/v1/x/customers/y/accounts"));
+        assert!(Rule::endpoint_matches("/a", "/a"));
+        assert!(!Rule::endpoint_matches("/a", "/ab"));
+        assert!(!Rule::endpoint_matches("/api/*/x", "/api/y"));
+    }
+}

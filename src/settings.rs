@@ -1,0 +1,79 @@
+//! Server settings: built-in defaults, then an optional settings file, then `SANDBOX_*`
+//! environment variables; the command line (see `cli.rs`) overrides all of them.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// Address to bind; 0.0.0.0 so the container's port mapping reaches it.
+    pub host: String,
+    pub port: u16,
+    /// A YAML scenario file or a directory of them; `None` means the embedded default.
+    pub scenario: Option<PathBuf>,
+    /// Overrides the scenario's `seed`.
+    pub seed: Option<u64>,
+    /// `tracing` filter, e.g. `info` or `sandbox=debug,actix_web=warn`.
+    pub log: String,
+    /// Request bodies larger than this are refused in the provider's own format.
+    pub body_limit: usize,
+    /// Journal entries kept per tenant; the oldest are dropped first.
+    pub journal_cap: usize,
+    /// Bytes of each request or response body kept in the journal.
+    pub journal_body_cap: usize,
+    /// Tenants kept at once; the least recently used is dropped beyond it.
+    pub tenant_cap: usize,
+    /// Seconds of wall time after which an unused tenant is dropped.
+    pub tenant_idle_secs: u64,
+    /// When set, every `/__sandbox` call but health needs `Authorization: Bearer <token>`.
+    pub admin_token: Option<String>,
+    /// actix worker threads; `None` means one per core.
+    pub workers: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            host: "0.0.0.0".into(),
+            port: 8080,
+            scenario: None,
+            seed: None,
+            log: "info".into(),
+            body_limit: 1024 * 1024,
+            journal_cap: 1000,
+            journal_body_cap: 16 * 1024,
+            tenant_cap: 1000,
+            tenant_idle_secs: 3600,
+            admin_token: None,
+            workers: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then `file` (if given, it must exist), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, config::ConfigError> {
+        let defaults = config::Config::try_from(&Settings::default())?;
+        let mut builder = config::Config::builder().add_source(defaults);
+        if let Some(path) = file {
+            builder = builder.add_source(config::File::from(path).required(true));
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("SANDBOX")
+                .try_parsing(true)
+                .ignore_empty(true),
+        );
+        builder.build()?.try_deserialize()
+    }
+
+    pub fn for_tests() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 0,
+            log: "warn".into(),
+            workers: Some(2),
+            ..Self::default()
+        }
+    }
+}

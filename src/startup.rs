@@ -1,0 +1,86 @@
+//! Builds the HTTP server: providers under their prefixes, the admin API under
+//! `/__sandbox`, and the connection hook that lets a rule close a socket.
+
+use std::net::TcpListener;
+use std::os::fd::AsFd;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
+
+use crate::admin;
+use crate::providers::pipeline::{self, ConnSocket};
+use crate::state::Sandbox;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub sandbox: Arc<Sandbox>,
+}
+
+impl Application {
+    /// Binds `host:port` (port 0 picks a free one) and builds the server, not yet running.
+    pub fn build(sandbox: Sandbox) -> std::io::Result<Self> {
+        let listener =
+            TcpListener::bind((sandbox.settings.host.as_str(), sandbox.settings.port))?;
+        let port = listener.local_addr()?.port();
+        let sandbox = Arc::new(sandbox);
+        let server = server(sandbox.clone(), listener)?;
+        Ok(Self { port, server, sandbox })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or Ctrl-C; in-flight requests get one second to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sandbox = self.sandbox.clone();
+        let sweeper = tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                sandbox.sweep();
+            }
+        });
+        let result = self.server.await;
+        sweeper.abort();
+        result
+    }
+}
+
+fn server(sandbox: Arc<Sandbox>, listener: TcpListener) -> std::io::Result<Server> {
+    let workers = sandbox.settings.workers;
+    let data = web::Data::from(sandbox.clone());
+    let mut server = HttpServer::new(move || {
+        let mut app = App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(sandbox.settings.body_limit))
+            .service(admin::scope(sandbox.clone()));
+        for provider in &sandbox.providers {
+            let (p, s) = (provider.clone(), sandbox.clone());
+            app = app.service(
+                web::scope(&format!("/{}", provider.name()))
+                    .configure(|cfg| provider.routes(cfg))
+                    .default_service(web::to(pipeline::not_found))
+                    .wrap(from_fn(move |req, next| {
+                        pipeline::handle(p.clone(), s.clone(), req, next)
+                    })),
+            );
+        }
+        app.default_service(web::to(admin::unknown_path))
+    })
+    .on_connect(|conn, ext| {
+        if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>()
+            && let Ok(fd) = tcp.as_fd().try_clone_to_owned()
+        {
+            ext.insert(ConnSocket(std::net::TcpStream::from(fd)));
+        }
+    })
+    .shutdown_timeout(1)
+    .listen(listener)?;
+    if let Some(n) = workers {
+        server = server.workers(n.max(1));
+    }
+    Ok(server.run())
+}

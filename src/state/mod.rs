@@ -1,0 +1,167 @@
+//! All mutable state: the `Sandbox` shared by every worker, holding the active scenario
+//! (`World`, swapped in one step on reload) and the tenants.
+
+mod clock;
+mod tenant;
+
+pub use clock::Clock;
+pub use tenant::{Tenant, TenantError};
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Mutex, RwLock};
+
+use crate::providers::{self, CodeTable, Provider};
+use crate::scenario::{People, Problem, Scenario};
+use crate::settings::Settings;
+
+/// A loaded scenario and everything derived from it once: people, code tables.
+pub struct World {
+    pub scenario: Scenario,
+    /// Where it came from: file names, or `default` for the embedded one.
+    pub names: Vec<String>,
+    /// The YAML as given, for `GET /__sandbox/scenario` in YAML.
+    pub sources: Vec<(String, String)>,
+    pub seed: u64,
+    pub people: People,
+    codes: BTreeMap<&'static str, CodeTable>,
+    empty: CodeTable,
+}
+
+impl World {
+    pub fn new(
+        mut scenario: Scenario,
+        sources: Vec<(String, String)>,
+        seed_override: Option<u64>,
+        registry: &[Arc<dyn Provider>],
+    ) -> Self {
+        if let Some(seed) = seed_override {
+            scenario.seed = seed;
+        }
+        let seed = scenario.seed;
+        let people = People::resolve(seed, &scenario.people);
+        let codes = registry.iter().map(|p| (p.name(), p.codes(&scenario))).collect();
+        Self {
+            names: sources.iter().map(|(n, _)| n.clone()).collect(),
+            sources,
+            seed,
+            people,
+            codes,
+            empty: CodeTable::default(),
+            scenario,
+        }
+    }
+
+    /// The code table of `provider` under this scenario.
+    pub fn codes(&self, provider: &str) -> &CodeTable {
+        self.codes.get(provider).unwrap_or(&self.empty)
+    }
+}
+
+pub struct Sandbox {
+    pub settings: Settings,
+    pub providers: Vec<Arc<dyn Provider>>,
+    world: RwLock<Arc<World>>,
+    tenants: Mutex<HashMap<String, Arc<Tenant>>>,
+    pub started: Instant,
+}
+
+impl Sandbox {
+    /// Loads the scenario of `settings` (or the embedded default).
+    pub fn new(settings: Settings) -> Result<Self, Vec<Problem>> {
+        let sources = match &settings.scenario {
+            Some(path) => crate::scenario::load_path(path)?,
+            None => vec![("default".to_string(), crate::scenario::DEFAULT_SCENARIO.to_string())],
+        };
+        Self::from_sources(settings, sources)
+    }
+
+    /// Loads `(name, yaml)` sources merged in order (tests give YAML inline).
+    pub fn from_sources(
+        settings: Settings,
+        sources: Vec<(String, String)>,
+    ) -> Result<Self, Vec<Problem>> {
+        let scenario = crate::scenario::load_sources(&sources)?;
+        let providers = providers::registry();
+        let world = World::new(scenario, sources, settings.seed, &providers);
+        Ok(Self {
+            settings,
+            providers,
+            world: RwLock::new(Arc::new(world)),
+            tenants: Mutex::new(HashMap::new()),
+            started: Instant::now(),
+        })
+    }
+
+    pub fn world(&self) -> Arc<World> {
+        self.world.read().clone()
+    }
+
+    pub fn provider(&self, name: &str) -> Option<&Arc<dyn Provider>> {
+        self.providers.iter().find(|p| p.name() == name)
+    }
+
+    /// Validates and loads new scenario sources for every tenant at once: tenants are
+    /// rebuilt from it on their next request. On error the old scenario keeps serving.
+    pub fn load(&self, sources: Vec<(String, String)>) -> Result<(), Vec<Problem>> {
+        let scenario = crate::scenario::load_sources(&sources)?;
+        let world = Arc::new(World::new(scenario, sources, self.settings.seed, &self.providers));
+        let mut tenants = self.tenants.lock();
+        *self.world.write() = world;
+        tenants.clear();
+        Ok(())
+    }
+
+    /// The tenant `name`, built from the scenario on first use. Idle tenants are
+    /// dropped, and beyond `tenant_cap` the least recently used one is.
+    pub fn tenant(&self, name: &str) -> Result<Arc<Tenant>, TenantError> {
+        Tenant::check_name(name)?;
+        let mut tenants = self.tenants.lock();
+        if let Some(t) = tenants.get(name) {
+            t.touch();
+            return Ok(t.clone());
+        }
+        self.evict(&mut tenants);
+        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings, &self.providers));
+        tenants.insert(name.to_string(), tenant.clone());
+        Ok(tenant)
+    }
+
+    fn evict(&self, tenants: &mut HashMap<String, Arc<Tenant>>) {
+        let idle = Duration::from_secs(self.settings.tenant_idle_secs);
+        tenants.retain(|_, t| t.idle_for() < idle);
+        let cap = self.settings.tenant_cap.max(1);
+        while tenants.len() >= cap {
+            let oldest = tenants
+                .iter()
+                .max_by_key(|(_, t)| t.idle_for())
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(key) => tenants.remove(&key),
+                None => break,
+            };
+        }
+    }
+
+    /// Drops idle tenants; run periodically so memory is returned without new traffic.
+    pub fn sweep(&self) {
+        let idle = Duration::from_secs(self.settings.tenant_idle_secs);
+        self.tenants.lock().retain(|_, t| t.idle_for() < idle);
+    }
+
+    /// Puts tenant `name` back to the scenario: state, journal, clock, runtime rules.
+    pub fn reset(&self, name: &str) -> Result<Arc<Tenant>, TenantError> {
+        Tenant::check_name(name)?;
+        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings, &self.providers));
+        self.tenants.lock().insert(name.to_string(), tenant.clone());
+        Ok(tenant)
+    }
+
+    pub fn tenant_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.tenants.lock().keys().cloned().collect();
+        names.sort();
+        names
+    }
+}

@@ -1,0 +1,145 @@
+//! Shared test helpers: `TestApp::spawn` starts the real server on port 0 (the
+//! zero2prod pattern) and talks HTTP to it.
+#![allow(dead_code)]
+
+use reqwest::{Response, StatusCode};
+use sandbox::{Application, Sandbox, Settings};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    /// Sent as `X-Sandbox-Tenant` on every request.
+    pub tenant: String,
+}
+
+impl TestApp {
+    /// The embedded default scenario.
+    pub async fn spawn() -> Self {
+        Self::spawn_with_settings(|_| {}, None).await
+    }
+
+    /// The default scenario followed by `yaml`, merged the way files in a directory are.
+    pub async fn spawn_with(yaml: &str) -> Self {
+        Self::spawn_with_settings(|_| {}, Some(yaml)).await
+    }
+
+    pub async fn spawn_with_settings(tweak: impl FnOnce(&mut Settings), yaml: Option<&str>) -> Self {
+        let mut settings = Settings::for_tests();
+        tweak(&mut settings);
+        let mut sources =
+            vec![("default.yaml".to_string(), sandbox::scenario::DEFAULT_SCENARIO.to_string())];
+        if let Some(yaml) = yaml {
+            sources.push(("test.yaml".to_string(), yaml.to_string()));
+        }
+        let sandbox = match Sandbox::from_sources(settings, sources) {
+            Ok(s) => s,
+            Err(problems) => panic!("test scenario does not load: {problems:?}"),
+        };
+        let app = Application::build(sandbox).expect("server binds");
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client builds"),
+            tenant: "default".into(),
+        }
+    }
+
+    /// The same server, seen as another tenant.
+    pub fn as_tenant(&self, tenant: &str) -> Self {
+        Self {
+            address: self.address.clone(),
+            port: self.port,
+            client: self.client.clone(),
+            tenant: tenant.to_string(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path)).header("X-Sandbox-Tenant", &self.tenant)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(reqwest::Method::GET, path).send().await.expect("request sent")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(reqwest::Method::DELETE, path).send().await.expect("request sent")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.request(reqwest::Method::POST, path).json(body).send().await.expect("request sent")
+    }
+
+    /// A body sent as is, with a JSON content type (for malformed JSON).
+    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> Response {
+        self.request(reqwest::Method::POST, path)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// POST with `X-Sandbox-Force: code`.
+    pub async fn post_forced(&self, path: &str, body: &Value, code: &str) -> Response {
+        self.request(reqwest::Method::POST, path)
+            .header("X-Sandbox-Force", code)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.request(reqwest::Method::PUT, path).json(body).send().await.expect("request sent")
+    }
+
+    // ---- admin helpers
+
+    pub async fn advance_clock(&self, seconds: i64) {
+        let res = self.post_json("/__sandbox/clock/advance", &json!({ "seconds": seconds })).await;
+        assert_eq!(res.status(), StatusCode::OK, "clock advance refused");
+    }
+
+    /// Sets the tenant's clock (RFC 3339) and freezes it there.
+    pub async fn freeze_clock(&self, now: &str) {
+        let res = self.put_json("/__sandbox/clock", &json!({ "now": now, "frozen": true })).await;
+        assert_eq!(res.status(), StatusCode::OK, "clock set refused");
+    }
+
+    pub async fn reset(&self) {
+        let res = self.post_json("/__sandbox/reset", &json!({})).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    pub async fn journal(&self) -> Value {
+        self.get("/__sandbox/requests?limit=1000").await.json().await.expect("journal is JSON")
+    }
+
+    pub async fn state(&self) -> Value {
+        self.get("/__sandbox/state").await.json().await.expect("state is JSON")
+    }
+
+    /// The provider's codes as listed by the catalog.
+    pub async fn catalog_codes(&self, provider: &str) -> Vec<Value> {
+        let body: Value = self.get("/__sandbox/errors").await.json().await.expect("catalog");
+        body["providers"][provider]["codes"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// The JSON body of a response, asserting it is JSON.
+pub async fn body(res: Response) -> Value {
+    let text = res.text().await.expect("body read");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
+}
