@@ -38,7 +38,10 @@ impl RequestView<'_> {
                 other => other.to_string(),
             });
         }
-        url_pairs(self.body).into_iter().find(|(k, _)| k == path).map(|(_, v)| v)
+        url_pairs(self.body)
+            .into_iter()
+            .find(|(k, _)| k == path)
+            .map(|(_, v)| v)
     }
 }
 
@@ -98,11 +101,18 @@ impl RuleBook {
     pub fn add(&mut self, rule: Rule) -> Result<(), String> {
         let runtime = self.rules.iter().filter(|r| r.source == "runtime").count();
         if runtime >= MAX_RUNTIME_RULES {
-            return Err(format!("at most {MAX_RUNTIME_RULES} runtime rules per tenant"));
+            return Err(format!(
+                "at most {MAX_RUNTIME_RULES} runtime rules per tenant"
+            ));
         }
         self.rules.insert(
             0,
-            LiveRule { remaining: rule.times, rule, source: "runtime", fired: 0 },
+            LiveRule {
+                remaining: rule.times,
+                rule,
+                source: "runtime",
+                fired: 0,
+            },
         );
         Ok(())
     }
@@ -119,7 +129,11 @@ impl RuleBook {
             .rules
             .iter()
             .any(|r| r.rule.when.provider == req.provider && !r.rule.when.body.is_empty());
-        let json = if needs_body { serde_json::from_slice(req.body).ok() } else { None };
+        let json = if needs_body {
+            serde_json::from_slice(req.body).ok()
+        } else {
+            None
+        };
         for (index, live) in self.rules.iter_mut().enumerate() {
             if live.remaining == Some(0) || !matches(&live.rule, req, &json) {
                 continue;
@@ -139,8 +153,16 @@ impl RuleBook {
                 (Some(ms), None) => ms,
                 (None, None) => 0,
             };
-            let name = live.rule.name.clone().unwrap_or_else(|| format!("#{index}"));
-            return Some(Fired { name, then, delay_ms });
+            let name = live
+                .rule
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("#{index}"));
+            return Some(Fired {
+                name,
+                then,
+                delay_ms,
+            });
         }
         None
     }
@@ -189,8 +211,15 @@ mod tests {
         body.insert("doc.auth.login".to_string(), "blocked".to_string());
         Rule {
             name: Some("r".into()),
-            when: When { provider: "ubki".into(), body, ..When::default() },
-            then: Then { code: Some("27".into()), ..Then::default() },
+            when: When {
+                provider: "ubki".into(),
+                body,
+                ..When::default()
+            },
+            then: Then {
+                code: Some("27".into()),
+                ..Then::default()
+            },
             times,
             probability: None,
         }

@@ -35,7 +35,11 @@ pub struct Journal {
 
 impl Journal {
     pub fn new(cap: usize) -> Self {
-        Self { entries: VecDeque::with_capacity(cap.min(64)), cap, next_id: 1 }
+        Self {
+            entries: VecDeque::with_capacity(cap.min(64)),
+            cap,
+            next_id: 1,
+        }
     }
 
     pub fn push(&mut self, mut entry: Entry) {
@@ -92,25 +96,35 @@ pub fn body_value(bytes: &[u8], cap: usize) -> serde_json::Value {
     serde_json::Value::String(text)
 }
 
-/// Codes returned so far, per provider.
+/// Codes returned so far, per provider, by (code scope, code): the same number can mean
+/// different things at different endpoints (UBKI's auth 1 is not its discount 1).
 #[derive(Debug, Default)]
 pub struct Coverage {
-    seen: BTreeMap<String, BTreeMap<String, u64>>,
+    seen: BTreeMap<String, BTreeMap<(String, String), u64>>,
 }
 
 impl Coverage {
-    pub fn record(&mut self, provider: &str, code: &str) {
-        // Bounded: only codes of the provider's table are ever recorded (see pipeline).
+    /// Bounded: only codes of the provider's table are ever recorded (see pipeline).
+    pub fn record(&mut self, provider: &str, scope: &str, code: &str) {
         *self
             .seen
             .entry(provider.to_string())
             .or_default()
-            .entry(code.to_string())
+            .entry((scope.to_string(), code.to_string()))
             .or_default() += 1;
     }
 
-    pub fn count(&self, provider: &str, code: &str) -> u64 {
-        self.seen.get(provider).and_then(|m| m.get(code)).copied().unwrap_or(0)
+    /// How often `code` was returned in `scope`; an empty scope counts every endpoint.
+    pub fn count(&self, provider: &str, scope: &str, code: &str) -> u64 {
+        self.seen
+            .get(provider)
+            .map(|m| {
+                m.iter()
+                    .filter(|((s, c), _)| c == code && (scope.is_empty() || s == scope))
+                    .map(|(_, n)| n)
+                    .sum()
+            })
+            .unwrap_or(0)
     }
 }
 

@@ -21,12 +21,15 @@ pub struct Application {
 impl Application {
     /// Binds `host:port` (port 0 picks a free one) and builds the server, not yet running.
     pub fn build(sandbox: Sandbox) -> std::io::Result<Self> {
-        let listener =
-            TcpListener::bind((sandbox.settings.host.as_str(), sandbox.settings.port))?;
+        let listener = TcpListener::bind((sandbox.settings.host.as_str(), sandbox.settings.port))?;
         let port = listener.local_addr()?.port();
         let sandbox = Arc::new(sandbox);
         let server = server(sandbox.clone(), listener)?;
-        Ok(Self { port, server, sandbox })
+        Ok(Self {
+            port,
+            server,
+            sandbox,
+        })
     }
 
     pub fn port(&self) -> u16 {

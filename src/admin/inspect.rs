@@ -76,7 +76,10 @@ pub async fn errors(ctx: Ctx) -> HttpResponse {
                     })
                 })
                 .collect();
-            (p.name().to_string(), json!({ "title": p.title(), "codes": codes }))
+            (
+                p.name().to_string(),
+                json!({ "title": p.title(), "codes": codes }),
+            )
         })
         .collect();
     ok(json!({ "providers": providers }))
@@ -93,9 +96,14 @@ pub async fn coverage(ctx: Ctx) -> HttpResponse {
             let mut returned = Vec::new();
             let mut never = Vec::new();
             for e in &table.entries {
-                let count = coverage.count(p.name(), &e.code);
-                let item = json!({ "code": e.code, "key": e.key, "scope": e.scope, "count": count });
-                if count > 0 { returned.push(item) } else { never.push(item) }
+                let count = coverage.count(p.name(), &e.scope, &e.code);
+                let item =
+                    json!({ "code": e.code, "key": e.key, "scope": e.scope, "count": count });
+                if count > 0 {
+                    returned.push(item)
+                } else {
+                    never.push(item)
+                }
             }
             let summary = format!("{}/{}", returned.len(), table.entries.len());
             (

@@ -22,7 +22,9 @@ use crate::state::Sandbox;
 /// Scenario files can be larger than provider bodies.
 const ADMIN_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
-pub fn scope(sandbox: Arc<Sandbox>) -> Scope<
+pub fn scope(
+    sandbox: Arc<Sandbox>,
+) -> Scope<
     impl actix_web::dev::ServiceFactory<
         ServiceRequest,
         Config = (),
@@ -33,14 +35,18 @@ pub fn scope(sandbox: Arc<Sandbox>) -> Scope<
 > {
     let mut scope = web::scope("/__sandbox")
         .app_data(web::PayloadConfig::new(ADMIN_BODY_LIMIT))
-        .app_data(web::JsonConfig::default().limit(ADMIN_BODY_LIMIT).error_handler(|err, _| {
-            let message = err.to_string();
-            actix_web::error::InternalError::from_response(
-                err,
-                sandbox_error(StatusCode::BAD_REQUEST, "bad-request", &message, None),
-            )
-            .into()
-        }))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(ADMIN_BODY_LIMIT)
+                .error_handler(|err, _| {
+                    let message = err.to_string();
+                    actix_web::error::InternalError::from_response(
+                        err,
+                        sandbox_error(StatusCode::BAD_REQUEST, "bad-request", &message, None),
+                    )
+                    .into()
+                }),
+        )
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             let message = err.to_string();
             actix_web::error::InternalError::from_response(
@@ -90,7 +96,10 @@ async fn guard(
             .headers()
             .get("authorization")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
         if given != Some(token.as_str()) {
             let res = sandbox_error(
                 StatusCode::UNAUTHORIZED,
@@ -106,7 +115,11 @@ async fn guard(
 
 /// Anything outside the provider prefixes and the admin API.
 pub async fn unknown_path(sandbox: web::Data<Sandbox>) -> HttpResponse {
-    let prefixes: Vec<String> = sandbox.providers.iter().map(|p| format!("/{}", p.name())).collect();
+    let prefixes: Vec<String> = sandbox
+        .providers
+        .iter()
+        .map(|p| format!("/{}", p.name()))
+        .collect();
     sandbox_error(
         StatusCode::NOT_FOUND,
         "not-found",

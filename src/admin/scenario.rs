@@ -20,7 +20,9 @@ pub async fn get(req: HttpRequest, sandbox: web::Data<Sandbox>) -> HttpResponse 
             [(_, only)] => only.clone(),
             _ => serde_saphyr::to_string(&world.scenario).unwrap_or_default(),
         };
-        return HttpResponse::Ok().content_type("application/yaml").body(text);
+        return HttpResponse::Ok()
+            .content_type("application/yaml")
+            .body(text);
     }
     ok(json!({ "names": world.names, "seed": world.seed, "scenario": world.scenario }))
 }

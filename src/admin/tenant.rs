@@ -49,7 +49,9 @@ pub async fn advance_clock(ctx: Ctx, by: web::Json<Advance>) -> HttpResponse {
     if !seconds.is_finite() || seconds.abs() > MAX_ADVANCE_SECONDS {
         return bad_request("advance by at most about 100 years");
     }
-    ctx.tenant.clock.advance(Duration::microseconds((seconds * 1e6) as i64));
+    ctx.tenant
+        .clock
+        .advance(Duration::microseconds((seconds * 1e6) as i64));
     ok(clock_body(&ctx))
 }
 
@@ -98,7 +100,9 @@ pub async fn add_rule(ctx: Ctx, body: web::Bytes) -> HttpResponse {
         return bad_request(&problems.join("; "));
     }
     match ctx.tenant.rules.lock().add(rule) {
-        Ok(()) => HttpResponse::Created().json(json!({ "status": "added", "tenant": ctx.tenant.name })),
+        Ok(()) => {
+            HttpResponse::Created().json(json!({ "status": "added", "tenant": ctx.tenant.name }))
+        }
         Err(e) => bad_request(&e),
     }
 }

@@ -31,7 +31,9 @@ use crate::state::World;
 pub enum BadInput {
     /// Unparseable body, wrong types, bad path or query parameters.
     Malformed(String),
-    TooLarge { limit: usize },
+    TooLarge {
+        limit: usize,
+    },
     NotFound,
     MethodNotAllowed,
 }

@@ -65,7 +65,12 @@ pub async fn handle(
         .headers()
         .iter()
         .take(MAX_JOURNAL_HEADERS)
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let limit = sandbox.settings.body_limit;
     let body = read_body(&mut req, limit).await;
@@ -73,13 +78,21 @@ pub async fn handle(
     let world = tenant.world.clone();
     let table = world.codes(name);
 
-    let ctx = Ctx { tenant: tenant.clone(), sandbox: sandbox.clone() };
+    let ctx = Ctx {
+        tenant: tenant.clone(),
+        sandbox: sandbox.clone(),
+    };
     req.extensions_mut().insert(ctx);
 
     let mut forced_by = None;
     let mut drop_connection = false;
     let outcome: Option<HttpResponse> = match &body {
-        Err(()) => Some(render_bad_input(&*provider, &path, &BadInput::TooLarge { limit }, &world)),
+        Err(()) => Some(render_bad_input(
+            &*provider,
+            &path,
+            &BadInput::TooLarge { limit },
+            &world,
+        )),
         Ok(bytes) => {
             let query = url_pairs(query_string.as_bytes());
             let view = RequestView {
@@ -92,7 +105,11 @@ pub async fn handle(
             };
             let fired = tenant.rules.lock().fire(&view);
             match fired {
-                Some(Fired { name: rule, then, delay_ms }) => {
+                Some(Fired {
+                    name: rule,
+                    then,
+                    delay_ms,
+                }) => {
                     if delay_ms > 0 {
                         actix_web::rt::time::sleep(Duration::from_millis(delay_ms)).await;
                     }
@@ -118,7 +135,11 @@ pub async fn handle(
     };
     let outcome = match outcome {
         Some(res) => Some(res),
-        None => match req.headers().get(FORCE_HEADER).map(|v| v.to_str().map(str::trim)) {
+        None => match req
+            .headers()
+            .get(FORCE_HEADER)
+            .map(|v| v.to_str().map(str::trim))
+        {
             None => None,
             Some(Ok(code)) => {
                 forced_by = Some("force".into());
@@ -142,9 +163,7 @@ pub async fn handle(
         }
     };
 
-    if drop_connection
-        && let Some(socket) = res.request().conn_data::<ConnSocket>()
-    {
+    if drop_connection && let Some(socket) = res.request().conn_data::<ConnSocket>() {
         let _ = socket.0.shutdown(std::net::Shutdown::Both);
     }
 
@@ -160,9 +179,9 @@ pub async fn handle(
     let cap = sandbox.settings.journal_body_cap;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     if let Some(code) = &code
-        && table.entries.iter().any(|e| &e.code == code)
+        && table.find(scope, code).is_some()
     {
-        tenant.coverage.lock().record(name, code);
+        tenant.coverage.lock().record(name, scope, code);
     }
     tracing::info!(
         tenant = %tenant.name,
@@ -206,7 +225,9 @@ async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ()> 
     let mut over = false;
     let drain_deadline = Instant::now() + Duration::from_secs(10);
     while let Some(chunk) = payload.next().await {
-        let Ok(chunk) = chunk else { return if over { Err(()) } else { Ok(buf.freeze()) } };
+        let Ok(chunk) = chunk else {
+            return if over { Err(()) } else { Ok(buf.freeze()) };
+        };
         if over {
             if Instant::now() > drain_deadline {
                 break;

@@ -24,7 +24,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -66,7 +70,11 @@ pub fn load_path(path: &Path) -> Result<Vec<(String, String)>, Vec<Problem>> {
             Err(e) => problems.push(io_problem(&file, e)),
         }
     }
-    if problems.is_empty() { Ok(sources) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Parses, merges and checks `(name, yaml)` sources in order.
@@ -107,9 +115,14 @@ pub fn validate_files(paths: &[PathBuf]) -> Vec<Problem> {
 }
 
 fn parse_one(name: &str, text: &str) -> Result<Scenario, Vec<Problem>> {
-    let scenario: Scenario = serde_saphyr::from_str(text).map_err(|e| vec![saphyr_problem(name, &e)])?;
+    let scenario: Scenario =
+        serde_saphyr::from_str(text).map_err(|e| vec![saphyr_problem(name, &e)])?;
     let problems = semantic_problems(name, text, &scenario);
-    if problems.is_empty() { Ok(scenario) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(problems)
+    }
 }
 
 fn saphyr_problem(name: &str, e: &serde_saphyr::Error) -> Problem {
@@ -117,15 +130,22 @@ fn saphyr_problem(name: &str, e: &serde_saphyr::Error) -> Problem {
         .location()
         .map(|l| (l.line(), l.column()))
         .unwrap_or((0, 0));
-    let plain = e.without_snippet().render_with_options(serde_saphyr::render_options! {
-        snippets: serde_saphyr::SnippetMode::Off,
-    });
+    let plain = e
+        .without_snippet()
+        .render_with_options(serde_saphyr::render_options! {
+            snippets: serde_saphyr::SnippetMode::Off,
+        });
     // The plain rendering ends with its own " at line L, column C"; keep only the message.
     let message = plain
         .rfind(" at line ")
         .map(|i| plain[..i].to_string())
         .unwrap_or(plain);
-    Problem { file: name.to_string(), line, column, message }
+    Problem {
+        file: name.to_string(),
+        line,
+        column,
+        message,
+    }
 }
 
 /// Only the positions of what semantic checks point at; other keys are ignored here
@@ -160,7 +180,12 @@ fn semantic_problems(name: &str, text: &str, scenario: &Scenario) -> Vec<Problem
         let (line, column) = spanned
             .map(|s| (s.referenced.line(), s.referenced.column()))
             .unwrap_or((1, 1));
-        Problem { file: name.to_string(), line, column, message }
+        Problem {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        }
     };
     let mut problems = Vec::new();
     let registry = providers::registry();
@@ -175,7 +200,11 @@ fn semantic_problems(name: &str, text: &str, scenario: &Scenario) -> Vec<Problem
                 format!(
                     "rules[{i}]: unknown provider `{}` (one of: {})",
                     rule.when.provider,
-                    registry.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+                    registry
+                        .iter()
+                        .map(|p| p.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
             Some(provider) => {
@@ -220,18 +249,39 @@ fn merge(parsed: &[(&String, &String, Scenario)]) -> Result<Scenario, Vec<Proble
         .map(|(n, _, _)| n.as_str())
         .collect::<Vec<_>>()
         .join(" + ");
-    let scenario: Scenario = serde_json::from_value(merged).map_err(|e| {
-        vec![Problem { file: name.clone(), line: 0, column: 0, message: format!("merged scenario: {e}") }]
+    // Back through YAML rather than `serde_json::from_value`, so scalars keep YAML's
+    // typing: an unquoted `123` may fill a string field as it does in a single file.
+    let problem = |message: String| {
+        vec![Problem {
+            file: name.clone(),
+            line: 0,
+            column: 0,
+            message,
+        }]
+    };
+    let text =
+        serde_saphyr::to_string(&merged).map_err(|e| problem(format!("merged scenario: {e}")))?;
+    let scenario: Scenario = serde_saphyr::from_str(&text).map_err(|e| {
+        problem(format!(
+            "merged scenario: {}",
+            saphyr_problem(&name, &e).message
+        ))
     })?;
     let problems = semantic_problems(&name, "", &scenario);
-    if problems.is_empty() { Ok(scenario) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(problems)
+    }
 }
 
 const ITEM_KEYS: [&str; 4] = ["id", "name", "code", "login"];
 
 fn item_key(value: &serde_json::Value) -> Option<(&'static str, &serde_json::Value)> {
     let object = value.as_object()?;
-    ITEM_KEYS.iter().find_map(|k| object.get(*k).map(|v| (*k, v)))
+    ITEM_KEYS
+        .iter()
+        .find_map(|k| object.get(*k).map(|v| (*k, v)))
 }
 
 fn merge_value(base: &mut serde_json::Value, over: serde_json::Value) {
@@ -249,9 +299,8 @@ fn merge_value(base: &mut serde_json::Value, over: serde_json::Value) {
         }
         (Value::Array(base), Value::Array(over)) => {
             for item in over {
-                let existing = item_key(&item).and_then(|(k, v)| {
-                    base.iter().position(|b| b.get(k) == Some(v))
-                });
+                let existing = item_key(&item)
+                    .and_then(|(k, v)| base.iter().position(|b| b.get(k) == Some(v)));
                 match existing {
                     Some(at) => base[at] = item,
                     None => base.push(item),
@@ -277,7 +326,12 @@ mod tests {
         let yaml = "seed: 1\npeeple: []\n";
         let problems = load_sources(&[("x.yaml".into(), yaml.into())]).unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert_eq!((problems[0].line, problems[0].column), (2, 1), "{}", problems[0]);
+        assert_eq!(
+            (problems[0].line, problems[0].column),
+            (2, 1),
+            "{}",
+            problems[0]
+        );
         assert!(problems[0].message.contains("peeple"), "{}", problems[0]);
     }
 
@@ -289,6 +343,14 @@ mod tests {
         assert_eq!(s.seed, 2);
         assert_eq!(s.people.len(), 2);
         assert_eq!(s.people[0].inn.as_deref(), Some("2222222222"));
+    }
+
+    #[test]
+    fn unquoted_numbers_fill_string_fields_after_a_merge_too() {
+        let a = "seed: 1\n";
+        let b = "people:\n  - id: a\n    inn: 1111111111\n";
+        let s = load_sources(&[("a".into(), a.into()), ("b".into(), b.into())]).unwrap();
+        assert_eq!(s.people[0].inn.as_deref(), Some("1111111111"));
     }
 
     #[test]

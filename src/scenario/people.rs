@@ -55,18 +55,36 @@ impl PersonRecord {
             Some(_) => uk::Sex::Male,
             None => uk::sex(&mut rng),
         };
-        let first_name = spec.first_name.clone().unwrap_or_else(|| uk::first_name(&mut rng, sex));
-        let last_name = spec.last_name.clone().unwrap_or_else(|| uk::last_name(&mut rng));
-        let middle_name = spec.middle_name.clone().unwrap_or_else(|| uk::middle_name(&mut rng, sex));
+        let first_name = spec
+            .first_name
+            .clone()
+            .unwrap_or_else(|| uk::first_name(&mut rng, sex));
+        let last_name = spec
+            .last_name
+            .clone()
+            .unwrap_or_else(|| uk::last_name(&mut rng));
+        let middle_name = spec
+            .middle_name
+            .clone()
+            .unwrap_or_else(|| uk::middle_name(&mut rng, sex));
         let birth_date = spec.birth_date.unwrap_or_else(|| uk::birth_date(&mut rng));
-        let inn = spec.inn.clone().unwrap_or_else(|| uk::inn(&mut rng, birth_date, sex));
-        let id_document = spec.id_document.clone().unwrap_or_else(|| uk::id_document(&mut rng));
+        let inn = spec
+            .inn
+            .clone()
+            .unwrap_or_else(|| uk::inn(&mut rng, birth_date, sex));
+        let id_document = spec
+            .id_document
+            .clone()
+            .unwrap_or_else(|| uk::id_document(&mut rng));
         let phone = spec.phone.clone().unwrap_or_else(|| uk::phone(&mut rng));
         let email = spec
             .email
             .clone()
             .unwrap_or_else(|| uk::email(&mut rng, &first_name, &last_name, birth_date));
-        let address = spec.address.clone().unwrap_or_else(|| uk::address(&mut rng));
+        let address = spec
+            .address
+            .clone()
+            .unwrap_or_else(|| uk::address(&mut rng));
         Self {
             id: spec.id.clone().unwrap_or_else(|| key.to_string()),
             inn,
@@ -121,7 +139,9 @@ impl People {
             let at = people.all.len();
             people.by_id.insert(record.id.clone(), at);
             people.by_inn.insert(record.inn.clone(), at);
-            people.by_document.insert(record.id_document.to_uppercase(), at);
+            people
+                .by_document
+                .insert(record.id_document.to_uppercase(), at);
             people.by_phone.insert(normalize_phone(&record.phone), at);
             people.by_email.insert(record.email.to_lowercase(), at);
             people.all.push(record);
@@ -136,14 +156,20 @@ impl People {
         self.by_inn.get(inn).map(|&i| &self.all[i])
     }
     pub fn by_document(&self, doc: &str) -> Option<&PersonRecord> {
-        self.by_document.get(&doc.to_uppercase()).map(|&i| &self.all[i])
+        self.by_document
+            .get(&doc.to_uppercase())
+            .map(|&i| &self.all[i])
     }
     /// Any of `+380XXXXXXXXX`, `380XXXXXXXXX`, `0XXXXXXXXX`.
     pub fn by_phone(&self, phone: &str) -> Option<&PersonRecord> {
-        self.by_phone.get(&normalize_phone(phone)).map(|&i| &self.all[i])
+        self.by_phone
+            .get(&normalize_phone(phone))
+            .map(|&i| &self.all[i])
     }
     pub fn by_email(&self, email: &str) -> Option<&PersonRecord> {
-        self.by_email.get(&email.to_lowercase()).map(|&i| &self.all[i])
+        self.by_email
+            .get(&email.to_lowercase())
+            .map(|&i| &self.all[i])
     }
 }
 

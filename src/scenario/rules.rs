@@ -132,7 +132,10 @@ mod tests {
     #[test]
     fn glob_matches_paths() {
         assert!(Rule::endpoint_matches("/api/*", "/api/respond"));
-        assert!(Rule::endpoint_matches("*/accounts", "/api/v1/x/customers/y/accounts"));
+        assert!(Rule::endpoint_matches(
+            "*/accounts",
+            "/api/v1/x/customers/y/accounts"
+        ));
         assert!(Rule::endpoint_matches("/a", "/a"));
         assert!(!Rule::endpoint_matches("/a", "/ab"));
         assert!(!Rule::endpoint_matches("/api/*/x", "/api/y"));

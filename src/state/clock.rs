@@ -17,7 +17,9 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(start: Option<DateTime<Utc>>, frozen: bool) -> Self {
-        let clock = Self { mode: Mutex::new(Mode::Offset(Duration::zero())) };
+        let clock = Self {
+            mode: Mutex::new(Mode::Offset(Duration::zero())),
+        };
         if let Some(start) = start {
             clock.set(start, frozen);
         } else if frozen {
@@ -47,7 +49,11 @@ impl Clock {
     }
 
     pub fn set(&self, to: DateTime<Utc>, frozen: bool) {
-        *self.mode.lock() = if frozen { Mode::Frozen(to) } else { Mode::Offset(to - Utc::now()) };
+        *self.mode.lock() = if frozen {
+            Mode::Frozen(to)
+        } else {
+            Mode::Offset(to - Utc::now())
+        };
     }
 }
 
@@ -57,7 +63,9 @@ mod tests {
 
     #[test]
     fn frozen_clock_moves_only_when_advanced() {
-        let start = DateTime::parse_from_rfc3339("2024-09-04T11:39:13Z").unwrap().to_utc();
+        let start = DateTime::parse_from_rfc3339("2024-09-04T11:39:13Z")
+            .unwrap()
+            .to_utc();
         let clock = Clock::new(Some(start), true);
         assert_eq!(clock.now(), start);
         clock.advance(Duration::days(7));

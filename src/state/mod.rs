@@ -42,7 +42,10 @@ impl World {
         }
         let seed = scenario.seed;
         let people = People::resolve(seed, &scenario.people);
-        let codes = registry.iter().map(|p| (p.name(), p.codes(&scenario))).collect();
+        let codes = registry
+            .iter()
+            .map(|p| (p.name(), p.codes(&scenario)))
+            .collect();
         Self {
             names: sources.iter().map(|(n, _)| n.clone()).collect(),
             sources,
@@ -73,7 +76,10 @@ impl Sandbox {
     pub fn new(settings: Settings) -> Result<Self, Vec<Problem>> {
         let sources = match &settings.scenario {
             Some(path) => crate::scenario::load_path(path)?,
-            None => vec![("default".to_string(), crate::scenario::DEFAULT_SCENARIO.to_string())],
+            None => vec![(
+                "default".to_string(),
+                crate::scenario::DEFAULT_SCENARIO.to_string(),
+            )],
         };
         Self::from_sources(settings, sources)
     }
@@ -107,7 +113,12 @@ impl Sandbox {
     /// rebuilt from it on their next request. On error the old scenario keeps serving.
     pub fn load(&self, sources: Vec<(String, String)>) -> Result<(), Vec<Problem>> {
         let scenario = crate::scenario::load_sources(&sources)?;
-        let world = Arc::new(World::new(scenario, sources, self.settings.seed, &self.providers));
+        let world = Arc::new(World::new(
+            scenario,
+            sources,
+            self.settings.seed,
+            &self.providers,
+        ));
         let mut tenants = self.tenants.lock();
         *self.world.write() = world;
         tenants.clear();
@@ -124,7 +135,12 @@ impl Sandbox {
             return Ok(t.clone());
         }
         self.evict(&mut tenants);
-        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings, &self.providers));
+        let tenant = Arc::new(Tenant::new(
+            name,
+            self.world(),
+            &self.settings,
+            &self.providers,
+        ));
         tenants.insert(name.to_string(), tenant.clone());
         Ok(tenant)
     }
@@ -154,7 +170,12 @@ impl Sandbox {
     /// Puts tenant `name` back to the scenario: state, journal, clock, runtime rules.
     pub fn reset(&self, name: &str) -> Result<Arc<Tenant>, TenantError> {
         Tenant::check_name(name)?;
-        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings, &self.providers));
+        let tenant = Arc::new(Tenant::new(
+            name,
+            self.world(),
+            &self.settings,
+            &self.providers,
+        ));
         self.tenants.lock().insert(name.to_string(), tenant.clone());
         Ok(tenant)
     }

@@ -65,8 +65,14 @@ impl Tenant {
     pub fn check_name(name: &str) -> Result<(), TenantError> {
         let ok = !name.is_empty()
             && name.len() <= 64
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-        if ok { Ok(()) } else { Err(TenantError::BadName) }
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if ok {
+            Ok(())
+        } else {
+            Err(TenantError::BadName)
+        }
     }
 
     pub fn touch(&self) {
@@ -86,7 +92,9 @@ impl Tenant {
             .expect("every provider state is registered when the tenant is built");
         let mut guard = lock.lock();
         let any: &mut dyn Any = &mut **guard;
-        f(any.downcast_mut::<S>().expect("state keyed by its own TypeId"))
+        f(any
+            .downcast_mut::<S>()
+            .expect("state keyed by its own TypeId"))
     }
 
     /// Every provider's state as JSON, for `GET /__sandbox/state`.

@@ -25,11 +25,16 @@ impl TestApp {
         Self::spawn_with_settings(|_| {}, Some(yaml)).await
     }
 
-    pub async fn spawn_with_settings(tweak: impl FnOnce(&mut Settings), yaml: Option<&str>) -> Self {
+    pub async fn spawn_with_settings(
+        tweak: impl FnOnce(&mut Settings),
+        yaml: Option<&str>,
+    ) -> Self {
         let mut settings = Settings::for_tests();
         tweak(&mut settings);
-        let mut sources =
-            vec![("default.yaml".to_string(), sandbox::scenario::DEFAULT_SCENARIO.to_string())];
+        let mut sources = vec![(
+            "default.yaml".to_string(),
+            sandbox::scenario::DEFAULT_SCENARIO.to_string(),
+        )];
         if let Some(yaml) = yaml {
             sources.push(("test.yaml".to_string(), yaml.to_string()));
         }
@@ -66,19 +71,31 @@ impl TestApp {
     }
 
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.client.request(method, self.url(path)).header("X-Sandbox-Tenant", &self.tenant)
+        self.client
+            .request(method, self.url(path))
+            .header("X-Sandbox-Tenant", &self.tenant)
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.request(reqwest::Method::GET, path).send().await.expect("request sent")
+        self.request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.request(reqwest::Method::DELETE, path).send().await.expect("request sent")
+        self.request(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.request(reqwest::Method::POST, path).json(body).send().await.expect("request sent")
+        self.request(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// A body sent as is, with a JSON content type (for malformed JSON).
@@ -102,19 +119,27 @@ impl TestApp {
     }
 
     pub async fn put_json(&self, path: &str, body: &Value) -> Response {
-        self.request(reqwest::Method::PUT, path).json(body).send().await.expect("request sent")
+        self.request(reqwest::Method::PUT, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     // ---- admin helpers
 
     pub async fn advance_clock(&self, seconds: i64) {
-        let res = self.post_json("/__sandbox/clock/advance", &json!({ "seconds": seconds })).await;
+        let res = self
+            .post_json("/__sandbox/clock/advance", &json!({ "seconds": seconds }))
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "clock advance refused");
     }
 
     /// Sets the tenant's clock (RFC 3339) and freezes it there.
     pub async fn freeze_clock(&self, now: &str) {
-        let res = self.put_json("/__sandbox/clock", &json!({ "now": now, "frozen": true })).await;
+        let res = self
+            .put_json("/__sandbox/clock", &json!({ "now": now, "frozen": true }))
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "clock set refused");
     }
 
@@ -124,17 +149,33 @@ impl TestApp {
     }
 
     pub async fn journal(&self) -> Value {
-        self.get("/__sandbox/requests?limit=1000").await.json().await.expect("journal is JSON")
+        self.get("/__sandbox/requests?limit=1000")
+            .await
+            .json()
+            .await
+            .expect("journal is JSON")
     }
 
     pub async fn state(&self) -> Value {
-        self.get("/__sandbox/state").await.json().await.expect("state is JSON")
+        self.get("/__sandbox/state")
+            .await
+            .json()
+            .await
+            .expect("state is JSON")
     }
 
     /// The provider's codes as listed by the catalog.
     pub async fn catalog_codes(&self, provider: &str) -> Vec<Value> {
-        let body: Value = self.get("/__sandbox/errors").await.json().await.expect("catalog");
-        body["providers"][provider]["codes"].as_array().cloned().unwrap_or_default()
+        let body: Value = self
+            .get("/__sandbox/errors")
+            .await
+            .json()
+            .await
+            .expect("catalog");
+        body["providers"][provider]["codes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 }
 

@@ -37,10 +37,17 @@ impl Provider for Ubki {
         scenario.ubki.codes.clone()
     }
     fn scope(&self, path: &str) -> &'static str {
-        if path.starts_with("/b2_api_xml") { codes::AUTH } else { codes::BONUS }
+        if path.starts_with("/b2_api_xml") {
+            codes::AUTH
+        } else {
+            codes::BONUS
+        }
     }
     fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
-        errors::render(entry, detail.map(|d| vec![d.to_string()]).unwrap_or_default())
+        errors::render(
+            entry,
+            detail.map(|d| vec![d.to_string()]).unwrap_or_default(),
+        )
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         let detail = match problem {
@@ -49,7 +56,11 @@ impl Provider for Ubki {
             BadInput::NotFound => format!("no UBKI endpoint at {path}"),
             BadInput::MethodNotAllowed => "use POST".to_string(),
         };
-        let key = if self.scope(path) == codes::AUTH { "bad_json" } else { "invalid_attributes" };
+        let key = if self.scope(path) == codes::AUTH {
+            "bad_json"
+        } else {
+            "invalid_attributes"
+        };
         (key, detail)
     }
     fn routes(&self, cfg: &mut web::ServiceConfig) {

@@ -36,7 +36,12 @@ pub fn is_inn(s: &str) -> bool {
 }
 
 fn account<'a>(ctx: &'a Ctx, login: &str) -> Option<&'a Account> {
-    ctx.world().scenario.ubki.accounts.iter().find(|a| a.login == login)
+    ctx.world()
+        .scenario
+        .ubki
+        .accounts
+        .iter()
+        .find(|a| a.login == login)
 }
 
 async fn auth(ctx: Ctx, body: web::Bytes) -> HttpResponse {
@@ -68,9 +73,9 @@ fn do_auth(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
     let text = |field: &str| -> Result<String, UbkiError> {
         match auth.get(field) {
             None | Some(Value::Null) => Err(UbkiError::AuthMissing),
-            Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
-                Err(UbkiError::AuthInvalid(format!("{field}: longer than {MAX_TEXT} characters")))
-            }
+            Some(Value::String(s)) if s.chars().count() > MAX_TEXT => Err(UbkiError::AuthInvalid(
+                format!("{field}: longer than {MAX_TEXT} characters"),
+            )),
             Some(Value::String(s)) => Ok(s.clone()),
             Some(_) => Err(UbkiError::AuthInvalid(format!("{field}: must be a string"))),
         }
@@ -80,9 +85,14 @@ fn do_auth(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
     if login.trim().is_empty() || pass.is_empty() {
         return Err(UbkiError::EmptyCredentials);
     }
-    let account = account(ctx, &login).ok_or(UbkiError::WrongCredentials)?.clone();
+    let account = account(ctx, &login)
+        .ok_or(UbkiError::WrongCredentials)?
+        .clone();
     let policy = &ctx.world().scenario.ubki.brute_force;
-    let (attempts, lock) = (policy.attempts, Duration::minutes(i64::from(policy.lock_minutes)));
+    let (attempts, lock) = (
+        policy.attempts,
+        Duration::minutes(i64::from(policy.lock_minutes)),
+    );
     let session = ctx.state(|s: &mut UbkiState| {
         if s.locked(&login, now) {
             return Err(UbkiError::BruteForce);
@@ -110,12 +120,17 @@ fn auth_ok(ctx: &Ctx, session: &Session) -> HttpResponse {
         errtext: String::new(),
         errtextclient: String::new(),
         sessid: session.sessid.clone(),
-        datecr: kyiv(if session.created == chrono::DateTime::<chrono::Utc>::MIN_UTC {
-            ctx.now()
-        } else {
-            session.created
-        }),
-        dateed: session.expires.map(kyiv).unwrap_or_else(|| "9999-12-31 23:59:59".into()),
+        datecr: kyiv(
+            if session.created == chrono::DateTime::<chrono::Utc>::MIN_UTC {
+                ctx.now()
+            } else {
+                session.created
+            },
+        ),
+        dateed: session
+            .expires
+            .map(kyiv)
+            .unwrap_or_else(|| "9999-12-31 23:59:59".into()),
         userlogin: session.login.clone(),
         userid: account.userid,
         userfname: account.first_name,
@@ -126,7 +141,12 @@ fn auth_ok(ctx: &Ctx, session: &Session) -> HttpResponse {
         agrid: account.agrid,
         agrname: account.agrname,
         role: account.role,
-        mustchngpass: if account.must_change_password { "1" } else { "0" }.into(),
+        mustchngpass: if account.must_change_password {
+            "1"
+        } else {
+            "0"
+        }
+        .into(),
     });
     json(200, &body, "0")
 }
@@ -145,12 +165,16 @@ fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError>
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| UbkiError::InvalidAttributes(vec![format!("body: not valid JSON: {e}")]))?;
     let Some(obj) = value.as_object() else {
-        return Err(UbkiError::InvalidAttributes(vec!["body: must be a JSON object".into()]));
+        return Err(UbkiError::InvalidAttributes(vec![
+            "body: must be a JSON object".into(),
+        ]));
     };
     let mut problems = Vec::new();
     let sessid = required(obj, "sessid", MAX_TEXT, &mut problems);
     let reptype_text = required(obj, "reptype", 10, &mut problems);
-    let reptype = reptype_text.as_deref().and_then(|r| wire::reptype(r).map(|t| t.0));
+    let reptype = reptype_text
+        .as_deref()
+        .and_then(|r| wire::reptype(r).map(|t| t.0));
     if reptype_text.is_some() && reptype.is_none() {
         problems.push("reptype: must be one of ALB, BLC, SKN, SKN_3".into());
     }
@@ -179,14 +203,23 @@ fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError>
         }
     }
     match (sessid, reptype, inn) {
-        (Some(sessid), Some(reptype), Some(inn)) if problems.is_empty() => {
-            Ok(BonusRequest { sessid, reptype, inn, email, phone })
-        }
+        (Some(sessid), Some(reptype), Some(inn)) if problems.is_empty() => Ok(BonusRequest {
+            sessid,
+            reptype,
+            inn,
+            email,
+            phone,
+        }),
         _ => Err(UbkiError::InvalidAttributes(problems)),
     }
 }
 
-fn required(obj: &Map<String, Value>, field: &str, max: usize, problems: &mut Vec<String>) -> Option<String> {
+fn required(
+    obj: &Map<String, Value>,
+    field: &str,
+    max: usize,
+    problems: &mut Vec<String>,
+) -> Option<String> {
     match obj.get(field) {
         None | Some(Value::Null) => {
             problems.push(format!("{field}: required"));
@@ -200,7 +233,12 @@ fn required(obj: &Map<String, Value>, field: &str, max: usize, problems: &mut Ve
     }
 }
 
-fn optional(obj: &Map<String, Value>, field: &str, max: usize, problems: &mut Vec<String>) -> Option<String> {
+fn optional(
+    obj: &Map<String, Value>,
+    field: &str,
+    max: usize,
+    problems: &mut Vec<String>,
+) -> Option<String> {
     match obj.get(field) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.chars().count() > max => {
@@ -217,7 +255,13 @@ fn optional(obj: &Map<String, Value>, field: &str, max: usize, problems: &mut Ve
 
 fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
-        Some((user, domain)) => !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace),
+        Some((user, domain)) => {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+        }
         None => false,
     }
 }
@@ -234,7 +278,10 @@ fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<(Session, Partner), Ub
         .ok_or(UbkiError::InvalidSessionKey)?;
     let ubki = &ctx.world().scenario.ubki;
     let subject = ubki.subjects.iter().find(|s| s.inn == req.inn);
-    if let Some(err) = subject.and_then(|s| s.result.as_deref()).and_then(UbkiError::from_key) {
+    if let Some(err) = subject
+        .and_then(|s| s.result.as_deref())
+        .and_then(UbkiError::from_key)
+    {
         return Err(err);
     }
     if subject.is_some_and(|s| s.absent) {
@@ -295,7 +342,11 @@ fn do_discount(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
         message,
         details: Vec::new(),
         partner: Some(partner),
-        client: Some(Client { inn: req.inn, email: discount.email.clone(), phone: None }),
+        client: Some(Client {
+            inn: req.inn,
+            email: discount.email.clone(),
+            phone: None,
+        }),
         service: Some(Service {
             reptype: reptype.into(),
             reptyperef: name.into(),
@@ -342,7 +393,11 @@ fn do_free(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
         message,
         details: Vec::new(),
         partner: Some(partner),
-        client: Some(Client { inn: req.inn, email: req.email, phone: req.phone }),
+        client: Some(Client {
+            inn: req.inn,
+            email: req.email,
+            phone: req.phone,
+        }),
         service: Some(Service {
             reptype: reptype.into(),
             reptyperef: name.into(),

@@ -71,7 +71,10 @@ pub struct BruteForce {
 
 impl Default for BruteForce {
     fn default() -> Self {
-        Self { attempts: 5, lock_minutes: 30 }
+        Self {
+            attempts: 5,
+            lock_minutes: 30,
+        }
     }
 }
 

@@ -143,7 +143,8 @@ impl UbkiState {
             created: now,
             expires: Some(expiry(now)),
         };
-        self.sessions.insert(session.sessid.clone(), session.clone());
+        self.sessions
+            .insert(session.sessid.clone(), session.clone());
         session
     }
 
@@ -260,7 +261,9 @@ pub fn expiry(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// `YYYY-MM-DD HH:MM:SS` in Kyiv time, as UBKI writes dates.
 pub fn kyiv(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Kyiv).format("%Y-%m-%d %H:%M:%S").to_string()
+    t.with_timezone(&Kyiv)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 impl crate::providers::ProviderState for UbkiState {
@@ -305,12 +308,18 @@ mod tests {
     #[test]
     fn key_issued_before_22_kyiv_lasts_to_the_end_of_that_day() {
         // 21:59 Kyiv in summer (UTC+3) is 18:59 UTC.
-        assert_eq!(kyiv(expiry(at("2024-09-04T18:59:00Z"))), "2024-09-04 23:59:59");
+        assert_eq!(
+            kyiv(expiry(at("2024-09-04T18:59:00Z"))),
+            "2024-09-04 23:59:59"
+        );
     }
 
     #[test]
     fn key_issued_from_22_kyiv_lasts_through_the_next_day() {
-        assert_eq!(kyiv(expiry(at("2024-09-04T19:00:00Z"))), "2024-09-05 23:59:59");
+        assert_eq!(
+            kyiv(expiry(at("2024-09-04T19:00:00Z"))),
+            "2024-09-05 23:59:59"
+        );
     }
 
     #[test]
@@ -318,9 +327,13 @@ mod tests {
         let mut s = UbkiState::new(&UbkiScenario::default(), 1, "t");
         let t0 = at("2024-09-04T11:39:13Z");
         let a = s.discount("3241500301", "ALB", "", 7, t0).unwrap();
-        let b = s.discount("3241500301", "ALB", "", 7, t0 + Duration::days(3)).unwrap();
+        let b = s
+            .discount("3241500301", "ALB", "", 7, t0 + Duration::days(3))
+            .unwrap();
         assert_eq!(a.start, b.start);
-        let c = s.discount("3241500301", "ALB", "", 7, t0 + Duration::days(7)).unwrap();
+        let c = s
+            .discount("3241500301", "ALB", "", 7, t0 + Duration::days(7))
+            .unwrap();
         assert_eq!(c.start, t0 + Duration::days(7));
     }
 

@@ -14,7 +14,9 @@ pub struct AuthWrap<T: Serialize> {
 }
 
 pub fn auth_doc<T: Serialize>(auth: T) -> AuthDoc<T> {
-    AuthDoc { doc: AuthWrap { auth } }
+    AuthDoc {
+        doc: AuthWrap { auth },
+    }
 }
 
 #[derive(Debug, Serialize)]
