@@ -73,7 +73,11 @@ fn assert_envelope(b: &Value) {
     let seq = b["sequence_id"].as_str().expect("sequence_id");
     assert_eq!(seq.len(), 32, "{seq}");
     assert!(seq[..13].bytes().all(|c| c.is_ascii_digit()));
-    assert!(seq[13..].bytes().all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c)));
+    assert!(
+        seq[13..]
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c))
+    );
     if b["code"] == 200 {
         assert!(b["data"].is_array());
     } else {
@@ -96,7 +100,10 @@ async fn partner(app: &TestApp, code: &str) -> Value {
 
 async fn records(app: &TestApp) -> Vec<Value> {
     let state = app.state().await;
-    state["providers"]["trustdecision"]["records"].as_array().cloned().unwrap_or_default()
+    state["providers"]["trustdecision"]["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -110,17 +117,34 @@ async fn success_answers_the_package_indicators_in_the_documented_shape() {
     assert_code(&b, 200, "Success");
     let keys: Vec<&String> = b.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["code", "data", "message", "sequence_id"]);
-    assert!(b["sequence_id"].as_str().unwrap().starts_with("1648777165770"));
+    assert!(
+        b["sequence_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("1648777165770")
+    );
     let data = b["data"].as_array().unwrap();
-    let names: Vec<&str> = data.iter().map(|i| i["indicator_name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["credit_score", "credit_grade", "default_probability_level"]);
+    let names: Vec<&str> = data
+        .iter()
+        .map(|i| i["indicator_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["credit_score", "credit_grade", "default_probability_level"]
+    );
     for i in data {
         let mut keys: Vec<&String> = i.as_object().unwrap().keys().collect();
         keys.sort();
-        assert_eq!(keys, ["indicator_name", "indicator_status", "indicator_value"]);
+        assert_eq!(
+            keys,
+            ["indicator_name", "indicator_status", "indicator_value"]
+        );
         assert!([200, 201, 202, 500].contains(&i["indicator_status"].as_i64().unwrap()));
     }
-    assert!(data[1]["indicator_value"].is_string(), "credit_grade is a string");
+    assert!(
+        data[1]["indicator_value"].is_string(),
+        "credit_grade is a string"
+    );
     let score = &data[0];
     if score["indicator_status"] == 200 {
         let v = score["indicator_value"].as_i64().unwrap();
@@ -134,7 +158,12 @@ async fn success_answers_the_package_indicators_in_the_documented_shape() {
 async fn any_path_below_the_prefix_serves_the_api() {
     let app = TestApp::spawn().await;
     for path in ["/trustdecision/", "/trustdecision/api/v1/feature/profiling"] {
-        let b = call(&app, &format!("{path}?partner_code=sandbox&partner_key=sandbox"), &mx()).await;
+        let b = call(
+            &app,
+            &format!("{path}?partner_code=sandbox&partner_key=sandbox"),
+            &mx(),
+        )
+        .await;
         assert_code(&b, 200, "Success");
     }
 }
@@ -155,20 +184,40 @@ async fn another_method_is_answered_in_trustdecision_format_with_405() {
 async fn account_codes_are_reached_by_the_default_partners() {
     let app = TestApp::spawn().await;
     let cases = [
-        ("not_effective", mx(), 300, "Service not purchased or not effective"),
-        ("nothing", mx(), 300, "Service not purchased or not effective"),
+        (
+            "not_effective",
+            mx(),
+            300,
+            "Service not purchased or not effective",
+        ),
+        (
+            "nothing",
+            mx(),
+            300,
+            "Service not purchased or not effective",
+        ),
         ("v11_only", mx(), 301, "Service not purchased"),
         ("suspended", mx(), 302, "Service has been suspend"),
         ("empty", mx(), 303, "Not enough balance"),
         ("expired", mx(), 304, "Service expired"),
-        ("mx_only", request("IN", "multiplatform_multi"), 9055, "The country partner located has no service"),
+        (
+            "mx_only",
+            request("IN", "multiplatform_multi"),
+            9055,
+            "The country partner located has no service",
+        ),
     ];
     for (partner_code, req, code, message) in cases {
         let b = call(&app, &url(partner_code), &req).await;
         assert_code(&b, code, message);
     }
     // The partner with one package gets it, and mx_only gets Mexico.
-    let b = call(&app, &url("v11_only"), &request("MX", "multiplatform_multi_V1_1")).await;
+    let b = call(
+        &app,
+        &url("v11_only"),
+        &request("MX", "multiplatform_multi_V1_1"),
+    )
+    .await;
     assert_code(&b, 200, "Success");
     let b = call(&app, &url("mx_only"), &mx()).await;
     assert_code(&b, 200, "Success");
@@ -177,7 +226,14 @@ async fn account_codes_are_reached_by_the_default_partners() {
 #[tokio::test]
 async fn missing_fields_answer_9060_naming_the_field() {
     let app = TestApp::spawn().await;
-    for field in ["id_number", "id_type", "country", "name", "phone_number", "package_name"] {
+    for field in [
+        "id_number",
+        "id_type",
+        "country",
+        "name",
+        "phone_number",
+        "package_name",
+    ] {
         let b = call(&app, &sandbox(), &without(mx(), field)).await;
         assert_code(&b, 9060, &format!("{field} empty"));
         let b = call(&app, &sandbox(), &with(mx(), field, json!(""))).await;
@@ -195,11 +251,31 @@ async fn missing_credentials_answer_9060_and_wrong_ones_9061() {
     let app = TestApp::spawn().await;
     let cases = [
         ("/trustdecision", 9060, "partner_code empty"),
-        ("/trustdecision?partner_key=sandbox", 9060, "partner_code empty"),
-        ("/trustdecision?partner_code=sandbox", 9060, "partner_key empty"),
-        ("/trustdecision?partner_code=sandbox&partner_key=", 9060, "partner_key empty"),
-        ("/trustdecision?partner_code=sandbox&partner_key=wrong", 9061, "partner_key error"),
-        ("/trustdecision?partner_code=nobody&partner_key=sandbox", 9061, "partner_code error"),
+        (
+            "/trustdecision?partner_key=sandbox",
+            9060,
+            "partner_code empty",
+        ),
+        (
+            "/trustdecision?partner_code=sandbox",
+            9060,
+            "partner_key empty",
+        ),
+        (
+            "/trustdecision?partner_code=sandbox&partner_key=",
+            9060,
+            "partner_key empty",
+        ),
+        (
+            "/trustdecision?partner_code=sandbox&partner_key=wrong",
+            9061,
+            "partner_key error",
+        ),
+        (
+            "/trustdecision?partner_code=nobody&partner_key=sandbox",
+            9061,
+            "partner_code error",
+        ),
     ];
     for (path, code, message) in cases {
         let b = call(&app, path, &mx()).await;
@@ -216,12 +292,31 @@ async fn bad_values_answer_9061_naming_the_parameter() {
         (with(mx(), "id_type", json!("passport")), "id_type error"),
         (with(mx(), "id_number", json!(123)), "id_number error"),
         (with(mx(), "name", json!(["Juan"])), "name error"),
-        (with(mx(), "phone_number", json!(5512345678_i64)), "phone_number error"),
+        (
+            with(mx(), "phone_number", json!(5512345678_i64)),
+            "phone_number error",
+        ),
         (with(mx(), "app_name", json!(false)), "app_name error"),
-        (with(mx(), "package_name", json!("gold")), "package_name error"),
-        (with(mx(), "package_name", json!("credit_rating_estimation,multiplatform_multi")), "package_name error"),
-        (with(mx(), "package_name", json!(["credit_rating_estimation"])), "package_name error"),
-        (with(mx(), "id_number", json!("x".repeat(201))), "id_number error"),
+        (
+            with(mx(), "package_name", json!("gold")),
+            "package_name error",
+        ),
+        (
+            with(
+                mx(),
+                "package_name",
+                json!("credit_rating_estimation,multiplatform_multi"),
+            ),
+            "package_name error",
+        ),
+        (
+            with(mx(), "package_name", json!(["credit_rating_estimation"])),
+            "package_name error",
+        ),
+        (
+            with(mx(), "id_number", json!("x".repeat(201))),
+            "id_number error",
+        ),
         (with(mx(), "ip", json!("1.2.3.4")), "ip error"),
         (json!([1, 2]), "body error"),
     ];
@@ -241,7 +336,12 @@ async fn unknown_fields_pass_when_the_scenario_allows_them() {
 #[tokio::test]
 async fn magic_id_number_answers_9500() {
     let app = TestApp::spawn().await;
-    let b = call(&app, &sandbox(), &with(mx(), "id_number", json!("9500000000"))).await;
+    let b = call(
+        &app,
+        &sandbox(),
+        &with(mx(), "id_number", json!("9500000000")),
+    )
+    .await;
     assert_code(&b, 9500, "Internal error");
 }
 
@@ -251,11 +351,16 @@ async fn package_matrix_follows_the_country() {
     for country in ["MX", "IN", "TH", "CO", "PH", "VN", "NG", "PK"] {
         let all = ["MX", "IN", "TH", "CO", "PH"].contains(&country);
         for package in PACKAGES {
-            let offered = all || package == "behavior_analysis_of_repayment" || package == "multiplatform_multi_V1_1";
+            let offered = all
+                || package == "behavior_analysis_of_repayment"
+                || package == "multiplatform_multi_V1_1";
             let b = call(&app, &sandbox(), &request(country, package)).await;
             if offered {
                 assert_code(&b, 200, "Success");
-                assert!(!b["data"].as_array().unwrap().is_empty(), "{country} {package}");
+                assert!(
+                    !b["data"].as_array().unwrap().is_empty(),
+                    "{country} {package}"
+                );
             } else {
                 assert_code(&b, 9061, "package_name error");
             }
@@ -268,9 +373,17 @@ async fn phone_rules_per_country_answer_9081_when_broken() {
     let app = TestApp::spawn().await;
     // country, a good phone, phones that break its rule
     let cases: [(&str, &str, &[&str]); 8] = [
-        ("IN", "9876543210", &["987654321", "98765432101", "+919876543210", "98765-4321"]),
+        (
+            "IN",
+            "9876543210",
+            &["987654321", "98765432101", "+919876543210", "98765-4321"],
+        ),
         ("MX", "5512345678", &["551234567", "525512345678"]),
-        ("TH", "0812345678", &["812345678", "8123456789", "08123456789"]),
+        (
+            "TH",
+            "0812345678",
+            &["812345678", "8123456789", "08123456789"],
+        ),
         ("CO", "3001234567", &["300123456", "573001234567"]),
         ("PH", "09171234567", &["9171234567", "091712345678"]),
         ("VN", "0912345678", &["9123456789", "091234567"]),
@@ -278,12 +391,24 @@ async fn phone_rules_per_country_answer_9081_when_broken() {
         ("PK", "03001234567", &["30012345678", "0300123456"]),
     ];
     for (country, good, bad) in cases {
-        let req = with(request(country, "multiplatform_multi_V1_1"), "phone_number", json!(good));
+        let req = with(
+            request(country, "multiplatform_multi_V1_1"),
+            "phone_number",
+            json!(good),
+        );
         assert_code(&call(&app, &sandbox(), &req).await, 200, "Success");
         for phone in bad {
-            let req = with(request(country, "multiplatform_multi_V1_1"), "phone_number", json!(phone));
+            let req = with(
+                request(country, "multiplatform_multi_V1_1"),
+                "phone_number",
+                json!(phone),
+            );
             let b = call(&app, &sandbox(), &req).await;
-            assert_code(&b, 9081, "The format of the phone number does not match with the country");
+            assert_code(
+                &b,
+                9081,
+                "The format of the phone number does not match with the country",
+            );
         }
     }
 }
@@ -300,7 +425,7 @@ async fn every_code_can_be_forced() {
         let b = body(res).await;
         assert_envelope(&b);
         assert_eq!(b["code"].as_i64().unwrap().to_string(), code);
-        assert_eq!(b["message"].as_str().unwrap().contains("{parameter}"), false);
+        assert!(!b["message"].as_str().unwrap().contains("{parameter}"));
     }
     let b = body(app.post_forced(&sandbox(), &mx(), "9061").await).await;
     assert_code(&b, 9061, "country error");
@@ -314,7 +439,12 @@ async fn a_runtime_rule_answers_its_code() {
     let rule = json!({"when": {"provider": "trustdecision", "endpoint": "/risk/*"}, "then": {"code": "9500"}});
     let res = app.post_json("/__sandbox/rules", &rule).await;
     assert!(res.status().is_success());
-    let b = call(&app, "/trustdecision/risk/query?partner_code=sandbox&partner_key=sandbox", &mx()).await;
+    let b = call(
+        &app,
+        "/trustdecision/risk/query?partner_code=sandbox&partner_key=sandbox",
+        &mx(),
+    )
+    .await;
     assert_code(&b, 9500, "Internal error");
     let b = call(&app, &sandbox(), &mx()).await;
     assert_code(&b, 200, "Success");
@@ -353,13 +483,30 @@ async fn a_subject_with_explicit_indicators_gets_exactly_those() {
     let req = with(mx(), "id_number", json!("GOMA800101HDFRRN09"));
     let b = call(&app, &sandbox(), &req).await;
     let data = b["data"].as_array().unwrap();
-    let find = |n: &str| data.iter().find(|i| i["indicator_name"] == n).cloned().unwrap();
-    assert_eq!(find("credit_score"), json!({"indicator_name": "credit_score", "indicator_value": 812, "indicator_status": 200}));
+    let find = |n: &str| {
+        data.iter()
+            .find(|i| i["indicator_name"] == n)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        find("credit_score"),
+        json!({"indicator_name": "credit_score", "indicator_value": 812, "indicator_status": 200})
+    );
     assert_eq!(find("credit_grade")["indicator_value"], "A");
-    let req = with(request("MX", "multiplatform_multi_V1_1"), "id_number", json!("GOMA800101HDFRRN09"));
+    let req = with(
+        request("MX", "multiplatform_multi_V1_1"),
+        "id_number",
+        json!("GOMA800101HDFRRN09"),
+    );
     let b = call(&app, &sandbox(), &req).await;
     let data = b["data"].as_array().unwrap();
-    let find = |n: &str| data.iter().find(|i| i["indicator_name"] == n).cloned().unwrap();
+    let find = |n: &str| {
+        data.iter()
+            .find(|i| i["indicator_name"] == n)
+            .cloned()
+            .unwrap()
+    };
     assert_eq!(find("v11_loan_platform_cnt_30d")["indicator_status"], 202);
     assert_eq!(find("v11_loan_platform_cnt_30d")["indicator_value"], -1111);
     assert_eq!(find("v11_reject_platform_cnt_30d")["indicator_status"], 500);
@@ -386,7 +533,10 @@ async fn uncalculable_percent_from_the_scenario_gives_202() {
     let app = TestApp::spawn_with(yaml).await;
     let b = call(&app, &sandbox(), &mx()).await;
     let data = b["data"].as_array().unwrap();
-    assert_eq!(data[0], json!({"indicator_name": "credit_score", "indicator_value": -1111, "indicator_status": 202}));
+    assert_eq!(
+        data[0],
+        json!({"indicator_name": "credit_score", "indicator_value": -1111, "indicator_status": 202})
+    );
     assert_eq!(data[1]["indicator_value"], "-1111");
     assert_eq!(data[1]["indicator_status"], 202);
 }
@@ -398,7 +548,12 @@ async fn balance_runs_out_after_exactly_n_successful_calls() {
         let b = call(&app, &url("three_calls"), &mx()).await;
         assert_code(&b, 200, "Success");
         // A failed call between spends nothing.
-        let b = call(&app, &url("three_calls"), &with(mx(), "phone_number", json!("1"))).await;
+        let b = call(
+            &app,
+            &url("three_calls"),
+            &with(mx(), "phone_number", json!("1")),
+        )
+        .await;
         assert_eq!(b["code"], 9081, "call {n}");
     }
     let b = call(&app, &url("three_calls"), &mx()).await;
@@ -412,24 +567,41 @@ async fn balance_runs_out_after_exactly_n_successful_calls() {
 async fn admin_can_top_up_a_balance_and_change_the_state() {
     let app = TestApp::spawn().await;
     let res = app
-        .request(reqwest::Method::PATCH, "/__sandbox/trustdecision/partners/empty")
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/empty",
+        )
         .json(&json!({"balance": 1}))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_code(&call(&app, &url("empty"), &mx()).await, 200, "Success");
-    assert_code(&call(&app, &url("empty"), &mx()).await, 303, "Not enough balance");
+    assert_code(
+        &call(&app, &url("empty"), &mx()).await,
+        303,
+        "Not enough balance",
+    );
     let res = app
-        .request(reqwest::Method::PATCH, "/__sandbox/trustdecision/partners/sandbox")
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/sandbox",
+        )
         .json(&json!({"state": "suspended"}))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert_code(&call(&app, &sandbox(), &mx()).await, 302, "Service has been suspend");
+    assert_code(
+        &call(&app, &sandbox(), &mx()).await,
+        302,
+        "Service has been suspend",
+    );
     let res = app
-        .request(reqwest::Method::PATCH, "/__sandbox/trustdecision/partners/nobody")
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/nobody",
+        )
         .json(&json!({"state": "active"}))
         .send()
         .await
@@ -443,7 +615,11 @@ async fn expiry_passing_on_the_clock_answers_304() {
     app.freeze_clock("2029-12-31T23:59:00Z").await;
     assert_code(&call(&app, &url("expiring"), &mx()).await, 200, "Success");
     app.advance_clock(120).await;
-    assert_code(&call(&app, &url("expiring"), &mx()).await, 304, "Service expired");
+    assert_code(
+        &call(&app, &url("expiring"), &mx()).await,
+        304,
+        "Service expired",
+    );
     assert_eq!(partner(&app, "expiring").await["state"], "expired");
 }
 
@@ -502,12 +678,32 @@ async fn every_call_is_recorded_in_the_state() {
 #[tokio::test]
 async fn every_catalog_code_is_in_the_readme() {
     let app = TestApp::spawn().await;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- BEGIN trustdecision -->").unwrap();
     let end = readme.find("<!-- END trustdecision -->").unwrap();
     let section = &readme[start..end];
     for entry in app.catalog_codes("trustdecision").await {
         let code = entry["code"].as_str().unwrap();
-        assert!(section.contains(&format!("| {code} |")), "README lacks code {code}");
+        assert!(
+            section.contains(&format!("| {code} |")),
+            "README lacks code {code}"
+        );
     }
+}
+
+#[tokio::test]
+async fn a_rule_on_every_endpoint_reaches_the_bare_prefix() {
+    let app = TestApp::spawn().await;
+    let rule =
+        json!({"when": {"provider": "trustdecision", "endpoint": "*"}, "then": {"code": "303"}});
+    assert!(
+        app.post_json("/__sandbox/rules", &rule)
+            .await
+            .status()
+            .is_success()
+    );
+    let b = call(&app, &sandbox(), &mx()).await;
+    assert_code(&b, 303, "Not enough balance");
+    assert_eq!(partner(&app, "sandbox").await["spent"], 0);
 }

@@ -70,7 +70,11 @@ impl TdError {
 /// The parameter named when a 9060/9061 comes without one (forced, or a rule): the
 /// document's own failed example says `country error`.
 fn default_parameter(key: &str) -> &'static str {
-    if key == "empty" { "id_number" } else { "country" }
+    if key == "empty" {
+        "id_number"
+    } else {
+        "country"
+    }
 }
 
 /// The body of a failed answer for `entry`.
@@ -107,5 +111,9 @@ pub fn render(entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
         };
         return json(entry.http_status, &body, &entry.code);
     }
-    json(entry.http_status, &failure(entry, detail, sequence_id), &entry.code)
+    json(
+        entry.http_status,
+        &failure(entry, detail, sequence_id),
+        &entry.code,
+    )
 }

@@ -60,7 +60,11 @@ impl Provider for TrustDecision {
         routes::admin(cfg);
     }
     fn new_state(&self, world: &World, tenant: &str) -> Box<dyn ProviderState> {
-        Box::new(TrustDecisionState::new(&world.scenario.trustdecision, world.seed, tenant))
+        Box::new(TrustDecisionState::new(
+            &world.scenario.trustdecision,
+            world.seed,
+            tenant,
+        ))
     }
     fn validate(&self, scenario: &Scenario) -> Vec<String> {
         let td = &scenario.trustdecision;
@@ -85,13 +89,20 @@ impl Provider for TrustDecision {
         }
         for (i, c) in td.countries.iter().enumerate() {
             if c.code.len() != 2 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
-                problems.push(format!("countries[{i}].code `{}` is not two upper-case letters", c.code));
+                problems.push(format!(
+                    "countries[{i}].code `{}` is not two upper-case letters",
+                    c.code
+                ));
             }
             if !(1..=20).contains(&c.phone_digits) {
                 problems.push(format!("countries[{i}].phone_digits must be 1 to 20"));
             }
-            if c.phone_prefix.len() > c.phone_digits || !c.phone_prefix.bytes().all(|b| b.is_ascii_digit()) {
-                problems.push(format!("countries[{i}].phone_prefix must be digits, shorter than the number"));
+            if c.phone_prefix.len() > c.phone_digits
+                || !c.phone_prefix.bytes().all(|b| b.is_ascii_digit())
+            {
+                problems.push(format!(
+                    "countries[{i}].phone_prefix must be digits, shorter than the number"
+                ));
             }
             for name in &c.packages {
                 if !packages.contains(name.as_str()) {
@@ -123,11 +134,15 @@ impl Provider for TrustDecision {
             if let Some(r) = &s.result
                 && TdError::from_key(r).is_none()
             {
-                problems.push(format!("subjects[{i}].result `{r}` is not a code name (see /__sandbox/errors)"));
+                problems.push(format!(
+                    "subjects[{i}].result `{r}` is not a code name (see /__sandbox/errors)"
+                ));
             }
             for name in s.indicators.keys() {
                 if !packages.contains(name.as_str()) {
-                    problems.push(format!("subjects[{i}].indicators: unknown package `{name}`"));
+                    problems.push(format!(
+                        "subjects[{i}].indicators: unknown package `{name}`"
+                    ));
                 }
             }
         }

@@ -69,12 +69,22 @@ fn authenticate<'a>(td: &'a TrustDecisionScenario, query: &str) -> Result<&'a Pa
 fn text(obj: &Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, TdError> {
     match obj.get(field) {
         None | Some(Value::Null) => {
-            if required { Err(TdError::Empty(field.into())) } else { Ok(None) }
+            if required {
+                Err(TdError::Empty(field.into()))
+            } else {
+                Ok(None)
+            }
         }
         Some(Value::String(s)) if s.trim().is_empty() => {
-            if required { Err(TdError::Empty(field.into())) } else { Ok(None) }
+            if required {
+                Err(TdError::Empty(field.into()))
+            } else {
+                Ok(None)
+            }
         }
-        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => Err(TdError::Invalid(field.into())),
+        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+            Err(TdError::Invalid(field.into()))
+        }
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(TdError::Invalid(field.into())),
     }
@@ -115,7 +125,15 @@ fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
     {
         return Err(TdError::Invalid(unknown.clone()));
     }
-    Ok(Query { id_number, id_type, country, name, phone_number, package_name, app_name })
+    Ok(Query {
+        id_number,
+        id_type,
+        country,
+        name,
+        phone_number,
+        package_name,
+        app_name,
+    })
 }
 
 /// Everything that needs no state, after authentication: the body, the partner's
@@ -137,11 +155,18 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
     if !phone_matches(country, &q.phone_number) {
         return Err(TdError::PhoneMismatch);
     }
-    if partner.packages.as_ref().is_some_and(|p| !p.contains(&q.package_name)) {
+    if partner
+        .packages
+        .as_ref()
+        .is_some_and(|p| !p.contains(&q.package_name))
+    {
         return Err(TdError::PackageNotPurchased);
     }
     let subject = td.subjects.iter().find(|s| s.id_number == q.id_number);
-    if let Some(err) = subject.and_then(|s| s.result.as_deref()).and_then(TdError::from_key) {
+    if let Some(err) = subject
+        .and_then(|s| s.result.as_deref())
+        .and_then(TdError::from_key)
+    {
         return Err(err);
     }
     let package = td
@@ -149,7 +174,13 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
         .iter()
         .find(|p| p.name == q.package_name)
         .ok_or_else(|| TdError::Invalid("package_name".into()))?;
-    Ok(indicators(ctx.seed(), package, &q.id_number, &q.phone_number, subject))
+    Ok(indicators(
+        ctx.seed(),
+        package,
+        &q.id_number,
+        &q.phone_number,
+        subject,
+    ))
 }
 
 /// What the record keeps of the request: the partner code (never the key) and the body.
@@ -172,7 +203,11 @@ async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
         .as_ref()
         .is_ok_and(|p| p.packages.as_ref().is_some_and(Vec::is_empty));
     let prepared = partner.as_ref().map_err(Clone::clone).and_then(|p| {
-        if nothing_bought { Err(TdError::NotEffective) } else { prepare(&ctx, p, &body) }
+        if nothing_bought {
+            Err(TdError::NotEffective)
+        } else {
+            prepare(&ctx, p, &body)
+        }
     });
     let partner_code = partner.as_ref().ok().map(|p| p.code.clone());
     let request = recorded_request(partner_code.as_deref(), &body);
@@ -193,8 +228,12 @@ async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
                     .by_key("ok")
                     .map(|e| (e.code.clone(), e.message.clone(), e.http_status))
                     .unwrap_or_else(|| ("200".into(), "Success".into(), 200));
-                let answer =
-                    Answer { code: code_value(&code), message, sequence_id: sequence_id.clone(), data: Some(data) };
+                let answer = Answer {
+                    code: code_value(&code),
+                    message,
+                    sequence_id: sequence_id.clone(),
+                    data: Some(data),
+                };
                 (answer, status, code)
             }
             Err(e) => match table.by_key(e.key()) {
@@ -232,13 +271,15 @@ async fn partners(ctx: Ctx) -> HttpResponse {
     let view = ctx.state(|s: &mut TrustDecisionState| {
         s.accounts
             .values()
-            .map(|a| serde_json::json!({
-                "code": a.code,
-                "state": a.state_at(now),
-                "expires_at": a.expires_at,
-                "balance": a.balance,
-                "spent": a.spent,
-            }))
+            .map(|a| {
+                serde_json::json!({
+                    "code": a.code,
+                    "state": a.state_at(now),
+                    "expires_at": a.expires_at,
+                    "balance": a.balance,
+                    "spent": a.spent,
+                })
+            })
             .collect::<Vec<_>>()
     });
     HttpResponse::Ok().json(serde_json::json!({ "partners": view }))

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::errors::TdError;
-use super::scenario::{IndicatorDef, IndicatorType, Package, ServiceState, Subject, TrustDecisionScenario};
+use super::scenario::{
+    IndicatorDef, IndicatorType, Package, ServiceState, Subject, TrustDecisionScenario,
+};
 use super::wire::{self, Indicator};
 use crate::rng;
 
@@ -99,7 +101,13 @@ impl TrustDecisionState {
                 (p.code.clone(), account)
             })
             .collect();
-        Self { tenant: tenant.to_string(), seed, calls: 0, accounts, records: VecDeque::new() }
+        Self {
+            tenant: tenant.to_string(),
+            seed,
+            calls: 0,
+            accounts,
+            records: VecDeque::new(),
+        }
     }
 
     /// The next `sequence_id`: 13-digit epoch milliseconds of `now` and 19 upper-case
@@ -107,7 +115,10 @@ impl TrustDecisionState {
     pub fn next_sequence_id(&mut self, now: DateTime<Utc>) -> String {
         self.calls += 1;
         let n = self.calls.to_string();
-        let mut g = rng::rng_for(self.seed, &["trustdecision", "sequence_id", &self.tenant, &n]);
+        let mut g = rng::rng_for(
+            self.seed,
+            &["trustdecision", "sequence_id", &self.tenant, &n],
+        );
         let millis = now.timestamp_millis().clamp(0, 9_999_999_999_999);
         format!("{millis:013}{}", rng::hex_upper(&mut g, 19))
     }
@@ -186,8 +197,24 @@ fn special(kind: IndicatorType, value: i64) -> Value {
 
 /// One indicator for one person: the same seed, package, id_number and phone give the
 /// same value in every run and tenant.
-fn generate(seed: u64, package: &str, def: &IndicatorDef, id_number: &str, phone: &str) -> Indicator {
-    let mut g = rng::rng_for(seed, &["trustdecision", "indicator", package, &def.name, id_number, phone]);
+fn generate(
+    seed: u64,
+    package: &str,
+    def: &IndicatorDef,
+    id_number: &str,
+    phone: &str,
+) -> Indicator {
+    let mut g = rng::rng_for(
+        seed,
+        &[
+            "trustdecision",
+            "indicator",
+            package,
+            &def.name,
+            id_number,
+            phone,
+        ],
+    );
     let roll: u8 = g.random_range(0..100);
     if roll < def.uncalculable_percent {
         return Indicator {
@@ -203,10 +230,19 @@ fn generate(seed: u64, package: &str, def: &IndicatorDef, id_number: &str, phone
         }
         IndicatorType::String => match def.choices.len() {
             0 => Value::from(""),
-            n => Value::from(def.choices.get(g.random_range(0..n)).cloned().unwrap_or_default()),
+            n => Value::from(
+                def.choices
+                    .get(g.random_range(0..n))
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
         },
     };
-    Indicator { indicator_name: def.name.clone(), indicator_value: value, indicator_status: wire::STATUS_OK }
+    Indicator {
+        indicator_name: def.name.clone(),
+        indicator_value: value,
+        indicator_status: wire::STATUS_OK,
+    }
 }
 
 /// A value given in the scenario: a bare value (status from the special values) or
@@ -214,19 +250,31 @@ fn generate(seed: u64, package: &str, def: &IndicatorDef, id_number: &str, phone
 fn explicit(name: &str, given: &Value) -> Indicator {
     let (value, status) = match given {
         Value::Object(o) => {
-            let value = o.get("value").cloned().unwrap_or(Value::from(wire::UNCALCULABLE));
-            let status = o.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok());
+            let value = o
+                .get("value")
+                .cloned()
+                .unwrap_or(Value::from(wire::UNCALCULABLE));
+            let status = o
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok());
             (value, status)
         }
         other => (other.clone(), None),
     };
-    let special = value.as_i64().or_else(|| value.as_str().and_then(|s| s.parse().ok()));
+    let special = value
+        .as_i64()
+        .or_else(|| value.as_str().and_then(|s| s.parse().ok()));
     let status = status.unwrap_or(match special {
         Some(wire::NO_RECORD) => wire::STATUS_NO_RECORD,
         Some(wire::UNCALCULABLE) => wire::STATUS_UNCALCULABLE,
         _ => wire::STATUS_OK,
     });
-    Indicator { indicator_name: name.to_string(), indicator_value: value, indicator_status: status }
+    Indicator {
+        indicator_name: name.to_string(),
+        indicator_value: value,
+        indicator_status: status,
+    }
 }
 
 /// The indicators of `package` for a person: a subject's exact values, -999 for a subject
@@ -252,7 +300,11 @@ pub fn indicators(
             })
             .collect();
     }
-    package.indicators.iter().map(|d| generate(seed, &package.name, d, id_number, phone)).collect()
+    package
+        .indicators
+        .iter()
+        .map(|d| generate(seed, &package.name, d, id_number, phone))
+        .collect()
 }
 
 #[cfg(test)]
@@ -264,7 +316,12 @@ mod tests {
         Package {
             name: "p".into(),
             indicators: vec![
-                IndicatorDef { name: "n".into(), min: 0, max: 1000, ..Default::default() },
+                IndicatorDef {
+                    name: "n".into(),
+                    min: 0,
+                    max: 1000,
+                    ..Default::default()
+                },
                 IndicatorDef {
                     name: "s".into(),
                     kind: IndicatorType::String,
@@ -276,7 +333,10 @@ mod tests {
     }
 
     fn state_with(partner: Partner) -> TrustDecisionState {
-        let scenario = TrustDecisionScenario { partners: vec![partner], ..Default::default() };
+        let scenario = TrustDecisionScenario {
+            partners: vec![partner],
+            ..Default::default()
+        };
         TrustDecisionState::new(&scenario, 1, "t")
     }
 
@@ -293,7 +353,11 @@ mod tests {
 
     #[test]
     fn no_record_subject_gets_minus_999_in_each_type() {
-        let subject = Subject { id_number: "X".into(), no_record: true, ..Default::default() };
+        let subject = Subject {
+            id_number: "X".into(),
+            no_record: true,
+            ..Default::default()
+        };
         let got = indicators(1, &package(), "X", "0", Some(&subject));
         assert!(got.iter().all(|i| i.indicator_status == 201));
         assert_eq!(got[0].indicator_value, Value::from(-999));
@@ -311,7 +375,11 @@ mod tests {
 
     #[test]
     fn balance_runs_out_then_303() {
-        let mut s = state_with(Partner { code: "p".into(), balance: Some(2), ..Default::default() });
+        let mut s = state_with(Partner {
+            code: "p".into(),
+            balance: Some(2),
+            ..Default::default()
+        });
         assert!(s.spend("p").is_ok());
         assert!(s.spend("p").is_ok());
         assert_eq!(s.spend("p"), Err(TdError::NoBalance));
@@ -320,8 +388,14 @@ mod tests {
 
     #[test]
     fn expiry_on_the_clock_is_expired() {
-        let at = DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap().to_utc();
-        let s = state_with(Partner { code: "p".into(), expires_at: Some(at), ..Default::default() });
+        let at = DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let s = state_with(Partner {
+            code: "p".into(),
+            expires_at: Some(at),
+            ..Default::default()
+        });
         assert!(s.usable("p", at - chrono::Duration::seconds(1)).is_ok());
         assert_eq!(s.usable("p", at), Err(TdError::Expired));
     }
@@ -345,11 +419,17 @@ mod tests {
     #[test]
     fn sequence_id_is_millis_and_19_hex() {
         let mut s = state_with(Partner::default());
-        let now = DateTime::parse_from_rfc3339("2022-04-01T01:39:25.770Z").unwrap().to_utc();
+        let now = DateTime::parse_from_rfc3339("2022-04-01T01:39:25.770Z")
+            .unwrap()
+            .to_utc();
         let id = s.next_sequence_id(now);
         assert_eq!(id.len(), 32);
         assert!(id.starts_with("1648777165770"));
-        assert!(id[13..].bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
+        assert!(
+            id[13..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        );
         assert_ne!(id, s.next_sequence_id(now));
     }
 }

@@ -4,8 +4,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The request fields, in the order they are checked (the document's order).
-pub const FIELDS: &[&str] =
-    &["id_number", "id_type", "country", "name", "phone_number", "package_name", "app_name"];
+pub const FIELDS: &[&str] = &[
+    "id_number",
+    "id_type",
+    "country",
+    "name",
+    "phone_number",
+    "package_name",
+    "app_name",
+];
 
 /// The only `id_type` the document lists.
 pub const ID_TYPE: &str = "national_id";
@@ -55,5 +62,7 @@ pub const UNCALCULABLE: i64 = -1111;
 
 /// A code as it goes on the wire: a number when it is one.
 pub fn code_value(code: &str) -> Value {
-    code.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(code))
+    code.parse::<i64>()
+        .map(Value::from)
+        .unwrap_or_else(|_| Value::from(code))
 }
