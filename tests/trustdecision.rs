@@ -707,3 +707,62 @@ async fn a_rule_on_every_endpoint_reaches_the_bare_prefix() {
     assert_code(&b, 303, "Not enough balance");
     assert_eq!(partner(&app, "sandbox").await["spent"], 0);
 }
+
+#[tokio::test]
+async fn a_scenario_rule_answers_its_code_for_a_matching_body() {
+    let yaml = "rules:\n  - name: td-9081\n    when: { provider: trustdecision, body: { id_number: RULE } }\n    then: { code: \"9081\" }\n    times: 1\n";
+    let app = TestApp::spawn_with(yaml).await;
+    let req = with(mx(), "id_number", json!("RULE"));
+    let b = call(&app, &sandbox(), &req).await;
+    assert_code(
+        &b,
+        9081,
+        "The format of the phone number does not match with the country",
+    );
+    assert_code(&call(&app, &sandbox(), &req).await, 200, "Success");
+}
+
+#[tokio::test]
+async fn scenario_mistakes_are_refused_at_load() {
+    let bad = [
+        "trustdecision:\n  partners:\n    - { code: x, key: y, packages: [gold] }\n",
+        "trustdecision:\n  partners:\n    - { code: x, key: y, balanse: 3 }\n",
+        "trustdecision:\n  countries:\n    - { code: MX, phone_digits: 0 }\n",
+        "trustdecision:\n  subjects:\n    - { id_number: \"1\", result: nonsense }\n",
+        "trustdecision:\n  packages:\n    - name: p\n      indicators: [{ name: s, type: string }]\n",
+        "trustdecision:\n  codes:\n    no_such_code: { message: x }\n",
+    ];
+    for yaml in bad {
+        let sources = vec![
+            (
+                "default.yaml".to_string(),
+                sandbox::scenario::DEFAULT_SCENARIO.to_string(),
+            ),
+            ("test.yaml".to_string(), yaml.to_string()),
+        ];
+        let loaded = sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources);
+        assert!(loaded.is_err(), "accepted: {yaml}");
+    }
+}
+
+#[tokio::test]
+async fn a_shared_person_is_found_by_inn_or_document() {
+    let app = TestApp::spawn().await;
+    for id in ["3241500301", "ab123456"] {
+        let req = with(
+            request("MX", "behavior_analysis_of_repayment"),
+            "id_number",
+            json!(id),
+        );
+        let b = call(&app, &sandbox(), &req).await;
+        assert_eq!(
+            b["data"],
+            json!([
+                {"indicator_name": "repay_on_time_cnt_180d", "indicator_value": 12, "indicator_status": 200},
+                {"indicator_name": "overdue_cnt_180d", "indicator_value": 0, "indicator_status": 200},
+                {"indicator_name": "max_overdue_days_180d", "indicator_value": 0, "indicator_status": 200},
+                {"indicator_name": "repayment_behavior_level", "indicator_value": "good", "indicator_status": 200},
+            ])
+        );
+    }
+}

@@ -128,8 +128,16 @@ impl Provider for TrustDecision {
             }
         }
         for (i, s) in td.subjects.iter().enumerate() {
-            if s.id_number.is_empty() {
-                problems.push(format!("subjects[{i}].id_number is empty"));
+            if s.id_number.is_empty() && s.person.is_none() {
+                problems.push(format!("subjects[{i}]: needs id_number or person"));
+            }
+            if let Some(person) = &s.person
+                && !scenario
+                    .people
+                    .iter()
+                    .any(|p| p.id.as_deref() == Some(person.as_str()))
+            {
+                problems.push(format!("subjects[{i}].person `{person}` is not in people"));
             }
             if let Some(r) = &s.result
                 && TdError::from_key(r).is_none()

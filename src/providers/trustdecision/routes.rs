@@ -162,7 +162,16 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
     {
         return Err(TdError::PackageNotPurchased);
     }
-    let subject = td.subjects.iter().find(|s| s.id_number == q.id_number);
+    let people = &ctx.world().people;
+    let subject = td.subjects.iter().find(|s| {
+        (!s.id_number.is_empty() && s.id_number == q.id_number)
+            || s.person
+                .as_deref()
+                .and_then(|id| people.by_id(id))
+                .is_some_and(|p| {
+                    p.inn == q.id_number || p.id_document.eq_ignore_ascii_case(&q.id_number)
+                })
+    });
     if let Some(err) = subject
         .and_then(|s| s.result.as_deref())
         .and_then(TdError::from_key)

@@ -118,6 +118,8 @@ pub struct IndicatorDef {
 #[serde(default, deny_unknown_fields)]
 pub struct Subject {
     pub id_number: String,
+    /// A person of the shared `people` list: matches their `inn` or `id_document` too.
+    pub person: Option<String>,
     /// Not in the library: every indicator 201 / -999.
     pub no_record: bool,
     /// Answer this code (by name, e.g. `internal_error`) for the id_number.

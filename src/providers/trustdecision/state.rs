@@ -287,7 +287,18 @@ pub fn indicators(
     subject: Option<&Subject>,
 ) -> Vec<Indicator> {
     if let Some(given) = subject.and_then(|s| s.indicators.get(&package.name)) {
-        return given.iter().map(|(name, v)| explicit(name, v)).collect();
+        // In the package's order, then any names the package does not define.
+        let defined = package
+            .indicators
+            .iter()
+            .filter_map(|d| given.get_key_value(&d.name));
+        let extra = given
+            .iter()
+            .filter(|(n, _)| !package.indicators.iter().any(|d| &&d.name == n));
+        return defined
+            .chain(extra)
+            .map(|(name, v)| explicit(name, v))
+            .collect();
     }
     if subject.is_some_and(|s| s.no_record) {
         return package
