@@ -21,7 +21,7 @@ pub const MAX_RECORDS: usize = 1_000;
 /// Partners a scenario may define (checked by `validate`), so accounts stay bounded.
 pub const MAX_PARTNERS: usize = 1_000;
 /// Request bodies larger than this are recorded as a size note, not in full.
-pub const MAX_RECORDED_BODY: usize = 16 * 1024;
+pub const MAX_RECORDED_BODY: usize = 4 * 1024;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
