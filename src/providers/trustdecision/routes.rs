@@ -1,0 +1,311 @@
+//! Thin handlers: authenticate, check the body, ask the state, answer. The order of the
+//! checks is documented in the README ("Order of checks").
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use serde_json::{Map, Value};
+
+use super::errors::{TdError, failure};
+use super::scenario::{Country, Partner, TrustDecisionScenario};
+use super::state::{AccountPatch, MAX_RECORDED_BODY, Record, TrustDecisionState, indicators};
+use super::wire::{Answer, FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query, code_value};
+use crate::faults::url_pairs;
+use crate::providers::pipeline::{method_not_allowed, sandbox_error};
+use crate::providers::{Ctx, json};
+
+const NAME: &str = "trustdecision";
+
+/// The real path is not public: the bare prefix and every path below it serve the API.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("")
+            .route(web::post().to(query))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/{tail:.*}")
+            .route(web::post().to(query))
+            .default_service(web::to(method_not_allowed)),
+    );
+}
+
+pub fn admin(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/partners").route(web::get().to(partners)))
+        .service(web::resource("/partners/{code}").route(web::patch().to(patch_partner)));
+}
+
+/// The phone rule of `country`: digits only, the right count, the right start.
+pub fn phone_matches(country: &Country, phone: &str) -> bool {
+    phone.len() == country.phone_digits
+        && phone.bytes().all(|b| b.is_ascii_digit())
+        && phone.starts_with(country.phone_prefix.as_str())
+}
+
+/// Query `partner_code` and `partner_key` against the scenario's partners.
+fn authenticate<'a>(td: &'a TrustDecisionScenario, query: &str) -> Result<&'a Partner, TdError> {
+    let pairs = url_pairs(query.as_bytes());
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| TdError::Empty(name.to_string()))
+    };
+    let code = get("partner_code")?;
+    let key = get("partner_key")?;
+    let partner = td
+        .partners
+        .iter()
+        .find(|p| p.code == code)
+        .ok_or_else(|| TdError::Invalid("partner_code".into()))?;
+    if partner.key != key {
+        return Err(TdError::Invalid("partner_key".into()));
+    }
+    Ok(partner)
+}
+
+/// A field's text: absent, `null` or blank is `{field} empty` when required; another
+/// type or an over-long text is `{field} error`.
+fn text(obj: &Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, TdError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => {
+            if required {
+                Err(TdError::Empty(field.into()))
+            } else {
+                Ok(None)
+            }
+        }
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            if required {
+                Err(TdError::Empty(field.into()))
+            } else {
+                Ok(None)
+            }
+        }
+        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+            Err(TdError::Invalid(field.into()))
+        }
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(TdError::Invalid(field.into())),
+    }
+}
+
+fn required(obj: &Map<String, Value>, field: &str) -> Result<String, TdError> {
+    text(obj, field, true)?.ok_or_else(|| TdError::Empty(field.into()))
+}
+
+/// The body's fields in the document's order; the first problem answers.
+fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(body).map_err(|_| TdError::Invalid("body".into()))?
+    };
+    let Value::Object(obj) = value else {
+        return Err(TdError::Invalid("body".into()));
+    };
+    let id_number = required(&obj, "id_number")?;
+    let id_type = required(&obj, "id_type")?;
+    if id_type != ID_TYPE {
+        return Err(TdError::Invalid("id_type".into()));
+    }
+    let country = required(&obj, "country")?;
+    if !td.countries.iter().any(|c| c.code == country) {
+        return Err(TdError::Invalid("country".into()));
+    }
+    let name = required(&obj, "name")?;
+    let phone_number = required(&obj, "phone_number")?;
+    let package_name = required(&obj, "package_name")?;
+    if !td.packages.iter().any(|p| p.name == package_name) {
+        return Err(TdError::Invalid("package_name".into()));
+    }
+    let app_name = text(&obj, "app_name", false)?;
+    if !td.allow_unknown_fields
+        && let Some(unknown) = obj.keys().find(|k| !FIELDS.contains(&k.as_str()))
+    {
+        return Err(TdError::Invalid(unknown.clone()));
+    }
+    Ok(Query {
+        id_number,
+        id_type,
+        country,
+        name,
+        phone_number,
+        package_name,
+        app_name,
+    })
+}
+
+/// Everything that needs no state, after authentication: the body, the partner's
+/// countries and packages, the phone, and a subject's forced result.
+fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, TdError> {
+    let td = &ctx.world().scenario.trustdecision;
+    let q = parse(td, body)?;
+    if !partner.countries.is_empty() && !partner.countries.contains(&q.country) {
+        return Err(TdError::CountryNoService);
+    }
+    let country = td
+        .countries
+        .iter()
+        .find(|c| c.code == q.country)
+        .ok_or_else(|| TdError::Invalid("country".into()))?;
+    if !country.packages.contains(&q.package_name) {
+        return Err(TdError::Invalid("package_name".into()));
+    }
+    if !phone_matches(country, &q.phone_number) {
+        return Err(TdError::PhoneMismatch);
+    }
+    if partner
+        .packages
+        .as_ref()
+        .is_some_and(|p| !p.contains(&q.package_name))
+    {
+        return Err(TdError::PackageNotPurchased);
+    }
+    let people = &ctx.world().people;
+    let subject = td.subjects.iter().find(|s| {
+        (!s.id_number.is_empty() && s.id_number == q.id_number)
+            || s.person
+                .as_deref()
+                .and_then(|id| people.by_id(id))
+                .is_some_and(|p| {
+                    p.inn == q.id_number || p.id_document.eq_ignore_ascii_case(&q.id_number)
+                })
+    });
+    if let Some(err) = subject
+        .and_then(|s| s.result.as_deref())
+        .and_then(TdError::from_key)
+    {
+        return Err(err);
+    }
+    let package = td
+        .packages
+        .iter()
+        .find(|p| p.name == q.package_name)
+        .ok_or_else(|| TdError::Invalid("package_name".into()))?;
+    Ok(indicators(
+        ctx.seed(),
+        package,
+        &q.id_number,
+        &q.phone_number,
+        subject,
+    ))
+}
+
+/// What the record keeps of the request: the partner code (never the key) and the body.
+fn recorded_request(partner_code: Option<&str>, body: &[u8]) -> Value {
+    let body = if body.len() > MAX_RECORDED_BODY {
+        Value::from(format!("[{} bytes, not kept]", body.len()))
+    } else {
+        serde_json::from_slice(body)
+            .unwrap_or_else(|_| Value::from(String::from_utf8_lossy(body).into_owned()))
+    };
+    serde_json::json!({ "partner_code": partner_code, "body": body })
+}
+
+async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let now = ctx.now();
+    let td = &ctx.world().scenario.trustdecision;
+    let partner = authenticate(td, req.query_string());
+    // A partner without any package is "not purchased" before anything else is read.
+    let nothing_bought = partner
+        .as_ref()
+        .is_ok_and(|p| p.packages.as_ref().is_some_and(Vec::is_empty));
+    let prepared = partner.as_ref().map_err(Clone::clone).and_then(|p| {
+        if nothing_bought {
+            Err(TdError::NotEffective)
+        } else {
+            prepare(&ctx, p, &body)
+        }
+    });
+    let partner_code = partner.as_ref().ok().map(|p| p.code.clone());
+    let request = recorded_request(partner_code.as_deref(), &body);
+    let table = ctx.codes(NAME);
+    let (answer, status, code) = ctx.state(|s: &mut TrustDecisionState| {
+        let outcome = match (&partner_code, &partner) {
+            (Some(code), Ok(_)) => s
+                .usable(code, now)
+                .and_then(|()| prepared.clone())
+                .and_then(|data| s.spend(code).map(|()| data)),
+            (_, Err(e)) => Err(e.clone()),
+            (None, Ok(_)) => Err(TdError::Invalid("partner_code".into())),
+        };
+        let sequence_id = s.next_sequence_id(now);
+        let (answer, status, code) = match outcome {
+            Ok(data) => {
+                let (code, message, status) = table
+                    .by_key("ok")
+                    .map(|e| (e.code.clone(), e.message.clone(), e.http_status))
+                    .unwrap_or_else(|| ("200".into(), "Success".into(), 200));
+                let answer = Answer {
+                    code: code_value(&code),
+                    message,
+                    sequence_id: sequence_id.clone(),
+                    data: Some(data),
+                };
+                (answer, status, code)
+            }
+            Err(e) => match table.by_key(e.key()) {
+                Some(entry) => (
+                    failure(entry, e.parameter(), sequence_id.clone()),
+                    entry.http_status,
+                    entry.code.clone(),
+                ),
+                None => (
+                    Answer {
+                        code: code_value("9500"),
+                        message: "Internal error".into(),
+                        sequence_id: sequence_id.clone(),
+                        data: None,
+                    },
+                    200,
+                    "9500".into(),
+                ),
+            },
+        };
+        s.record(Record {
+            sequence_id,
+            time: now,
+            partner_code: partner_code.clone(),
+            request,
+            response: serde_json::to_value(&answer).unwrap_or(Value::Null),
+        });
+        (answer, status, code)
+    });
+    json(status, &answer, &code)
+}
+
+async fn partners(ctx: Ctx) -> HttpResponse {
+    let now = ctx.now();
+    let view = ctx.state(|s: &mut TrustDecisionState| {
+        s.accounts
+            .values()
+            .map(|a| {
+                serde_json::json!({
+                    "code": a.code,
+                    "state": a.state_at(now),
+                    "expires_at": a.expires_at,
+                    "balance": a.balance,
+                    "spent": a.spent,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    HttpResponse::Ok().json(serde_json::json!({ "partners": view }))
+}
+
+async fn patch_partner(ctx: Ctx, code: web::Path<String>, body: web::Bytes) -> HttpResponse {
+    let patch: AccountPatch = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => return sandbox_error(StatusCode::BAD_REQUEST, "bad-body", &e.to_string(), None),
+    };
+    match ctx.state(|s: &mut TrustDecisionState| s.patch(&code, &patch)) {
+        Some(account) => HttpResponse::Ok().json(account),
+        None => sandbox_error(
+            StatusCode::NOT_FOUND,
+            "unknown-partner",
+            &format!("no trustdecision partner `{code}` in this tenant"),
+            None,
+        ),
+    }
+}

@@ -1,0 +1,768 @@
+mod common;
+
+use common::{TestApp, body};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const PACKAGES: [&str; 4] = [
+    "credit_rating_estimation",
+    "multiplatform_multi",
+    "behavior_analysis_of_repayment",
+    "multiplatform_multi_V1_1",
+];
+
+fn url(partner: &str) -> String {
+    format!("/trustdecision?partner_code={partner}&partner_key=sandbox")
+}
+
+fn sandbox() -> String {
+    url("sandbox")
+}
+
+/// A well-formed request for `country` with a phone that fits it.
+fn request(country: &str, package: &str) -> Value {
+    json!({
+        "id_number": "PEJU900101HDFRRN01",
+        "id_type": "national_id",
+        "country": country,
+        "name": "Juan Perez",
+        "phone_number": valid_phone(country),
+        "app_name": "MiApp",
+        "package_name": package,
+    })
+}
+
+fn mx() -> Value {
+    request("MX", "credit_rating_estimation")
+}
+
+fn valid_phone(country: &str) -> &'static str {
+    match country {
+        "MX" | "IN" | "CO" => "5512345678",
+        "TH" | "VN" => "0812345678",
+        "PH" => "09171234567",
+        _ => "08031234567", // NG, PK
+    }
+}
+
+fn with(mut body: Value, field: &str, value: Value) -> Value {
+    body[field] = value;
+    body
+}
+
+fn without(mut body: Value, field: &str) -> Value {
+    if let Some(o) = body.as_object_mut() {
+        o.remove(field);
+    }
+    body
+}
+
+/// Posts and checks TrustDecision's envelope: HTTP 200, integer code, message,
+/// a 32-character sequence_id; `data` only on success.
+async fn call(app: &TestApp, path: &str, req: &Value) -> Value {
+    let res = app.post_json(path, req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    assert_envelope(&b);
+    b
+}
+
+fn assert_envelope(b: &Value) {
+    assert!(b["code"].is_i64(), "code is an integer: {b}");
+    assert!(b["message"].is_string(), "message present: {b}");
+    let seq = b["sequence_id"].as_str().expect("sequence_id");
+    assert_eq!(seq.len(), 32, "{seq}");
+    assert!(seq[..13].bytes().all(|c| c.is_ascii_digit()));
+    assert!(
+        seq[13..]
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c))
+    );
+    if b["code"] == 200 {
+        assert!(b["data"].is_array());
+    } else {
+        assert!(b.get("data").is_none(), "failures carry no data: {b}");
+    }
+}
+
+fn assert_code(b: &Value, code: i64, message: &str) {
+    assert_eq!(b["code"], code, "{b}");
+    assert_eq!(b["message"], message, "{b}");
+}
+
+async fn partner(app: &TestApp, code: &str) -> Value {
+    let state = app.state().await;
+    state["providers"]["trustdecision"]["partners"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["code"] == code).cloned())
+        .unwrap_or(Value::Null)
+}
+
+async fn records(app: &TestApp) -> Vec<Value> {
+    let state = app.state().await;
+    state["providers"]["trustdecision"]["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn success_answers_the_package_indicators_in_the_documented_shape() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2022-04-01T01:39:25.770Z").await;
+    // Act
+    let b = call(&app, &sandbox(), &mx()).await;
+    // Assert
+    assert_code(&b, 200, "Success");
+    let keys: Vec<&String> = b.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["code", "data", "message", "sequence_id"]);
+    assert!(
+        b["sequence_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("1648777165770")
+    );
+    let data = b["data"].as_array().unwrap();
+    let names: Vec<&str> = data
+        .iter()
+        .map(|i| i["indicator_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["credit_score", "credit_grade", "default_probability_level"]
+    );
+    for i in data {
+        let mut keys: Vec<&String> = i.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["indicator_name", "indicator_status", "indicator_value"]
+        );
+        assert!([200, 201, 202, 500].contains(&i["indicator_status"].as_i64().unwrap()));
+    }
+    assert!(
+        data[1]["indicator_value"].is_string(),
+        "credit_grade is a string"
+    );
+    let score = &data[0];
+    if score["indicator_status"] == 200 {
+        let v = score["indicator_value"].as_i64().unwrap();
+        assert!((300..=900).contains(&v));
+    } else {
+        assert_eq!(score["indicator_value"], -1111);
+    }
+}
+
+#[tokio::test]
+async fn any_path_below_the_prefix_serves_the_api() {
+    let app = TestApp::spawn().await;
+    for path in ["/trustdecision/", "/trustdecision/api/v1/feature/profiling"] {
+        let b = call(
+            &app,
+            &format!("{path}?partner_code=sandbox&partner_key=sandbox"),
+            &mx(),
+        )
+        .await;
+        assert_code(&b, 200, "Success");
+    }
+}
+
+#[tokio::test]
+async fn another_method_is_answered_in_trustdecision_format_with_405() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&sandbox()).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let b = body(res).await;
+    assert_code(&b, 9061, "method error");
+    let res = app.put_json("/trustdecision/x", &mx()).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_code(&body(res).await, 9061, "method error");
+}
+
+#[tokio::test]
+async fn account_codes_are_reached_by_the_default_partners() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        (
+            "not_effective",
+            mx(),
+            300,
+            "Service not purchased or not effective",
+        ),
+        (
+            "nothing",
+            mx(),
+            300,
+            "Service not purchased or not effective",
+        ),
+        ("v11_only", mx(), 301, "Service not purchased"),
+        ("suspended", mx(), 302, "Service has been suspend"),
+        ("empty", mx(), 303, "Not enough balance"),
+        ("expired", mx(), 304, "Service expired"),
+        (
+            "mx_only",
+            request("IN", "multiplatform_multi"),
+            9055,
+            "The country partner located has no service",
+        ),
+    ];
+    for (partner_code, req, code, message) in cases {
+        let b = call(&app, &url(partner_code), &req).await;
+        assert_code(&b, code, message);
+    }
+    // The partner with one package gets it, and mx_only gets Mexico.
+    let b = call(
+        &app,
+        &url("v11_only"),
+        &request("MX", "multiplatform_multi_V1_1"),
+    )
+    .await;
+    assert_code(&b, 200, "Success");
+    let b = call(&app, &url("mx_only"), &mx()).await;
+    assert_code(&b, 200, "Success");
+}
+
+#[tokio::test]
+async fn missing_fields_answer_9060_naming_the_field() {
+    let app = TestApp::spawn().await;
+    for field in [
+        "id_number",
+        "id_type",
+        "country",
+        "name",
+        "phone_number",
+        "package_name",
+    ] {
+        let b = call(&app, &sandbox(), &without(mx(), field)).await;
+        assert_code(&b, 9060, &format!("{field} empty"));
+        let b = call(&app, &sandbox(), &with(mx(), field, json!(""))).await;
+        assert_code(&b, 9060, &format!("{field} empty"));
+        let b = call(&app, &sandbox(), &with(mx(), field, Value::Null)).await;
+        assert_code(&b, 9060, &format!("{field} empty"));
+    }
+    // app_name is only recommended.
+    let b = call(&app, &sandbox(), &without(mx(), "app_name")).await;
+    assert_code(&b, 200, "Success");
+}
+
+#[tokio::test]
+async fn missing_credentials_answer_9060_and_wrong_ones_9061() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        ("/trustdecision", 9060, "partner_code empty"),
+        (
+            "/trustdecision?partner_key=sandbox",
+            9060,
+            "partner_code empty",
+        ),
+        (
+            "/trustdecision?partner_code=sandbox",
+            9060,
+            "partner_key empty",
+        ),
+        (
+            "/trustdecision?partner_code=sandbox&partner_key=",
+            9060,
+            "partner_key empty",
+        ),
+        (
+            "/trustdecision?partner_code=sandbox&partner_key=wrong",
+            9061,
+            "partner_key error",
+        ),
+        (
+            "/trustdecision?partner_code=nobody&partner_key=sandbox",
+            9061,
+            "partner_code error",
+        ),
+    ];
+    for (path, code, message) in cases {
+        let b = call(&app, path, &mx()).await;
+        assert_code(&b, code, message);
+    }
+}
+
+#[tokio::test]
+async fn bad_values_answer_9061_naming_the_parameter() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        (with(mx(), "country", json!("US")), "country error"),
+        (with(mx(), "country", json!("mx")), "country error"),
+        (with(mx(), "id_type", json!("passport")), "id_type error"),
+        (with(mx(), "id_number", json!(123)), "id_number error"),
+        (with(mx(), "name", json!(["Juan"])), "name error"),
+        (
+            with(mx(), "phone_number", json!(5512345678_i64)),
+            "phone_number error",
+        ),
+        (with(mx(), "app_name", json!(false)), "app_name error"),
+        (
+            with(mx(), "package_name", json!("gold")),
+            "package_name error",
+        ),
+        (
+            with(
+                mx(),
+                "package_name",
+                json!("credit_rating_estimation,multiplatform_multi"),
+            ),
+            "package_name error",
+        ),
+        (
+            with(mx(), "package_name", json!(["credit_rating_estimation"])),
+            "package_name error",
+        ),
+        (
+            with(mx(), "id_number", json!("x".repeat(201))),
+            "id_number error",
+        ),
+        (with(mx(), "ip", json!("1.2.3.4")), "ip error"),
+        (json!([1, 2]), "body error"),
+    ];
+    for (req, message) in cases {
+        let b = call(&app, &sandbox(), &req).await;
+        assert_code(&b, 9061, message);
+    }
+}
+
+#[tokio::test]
+async fn unknown_fields_pass_when_the_scenario_allows_them() {
+    let app = TestApp::spawn_with("trustdecision:\n  allow_unknown_fields: true\n").await;
+    let b = call(&app, &sandbox(), &with(mx(), "ip", json!("1.2.3.4"))).await;
+    assert_code(&b, 200, "Success");
+}
+
+#[tokio::test]
+async fn magic_id_number_answers_9500() {
+    let app = TestApp::spawn().await;
+    let b = call(
+        &app,
+        &sandbox(),
+        &with(mx(), "id_number", json!("9500000000")),
+    )
+    .await;
+    assert_code(&b, 9500, "Internal error");
+}
+
+#[tokio::test]
+async fn package_matrix_follows_the_country() {
+    let app = TestApp::spawn().await;
+    for country in ["MX", "IN", "TH", "CO", "PH", "VN", "NG", "PK"] {
+        let all = ["MX", "IN", "TH", "CO", "PH"].contains(&country);
+        for package in PACKAGES {
+            let offered = all
+                || package == "behavior_analysis_of_repayment"
+                || package == "multiplatform_multi_V1_1";
+            let b = call(&app, &sandbox(), &request(country, package)).await;
+            if offered {
+                assert_code(&b, 200, "Success");
+                assert!(
+                    !b["data"].as_array().unwrap().is_empty(),
+                    "{country} {package}"
+                );
+            } else {
+                assert_code(&b, 9061, "package_name error");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn phone_rules_per_country_answer_9081_when_broken() {
+    let app = TestApp::spawn().await;
+    // country, a good phone, phones that break its rule
+    let cases: [(&str, &str, &[&str]); 8] = [
+        (
+            "IN",
+            "9876543210",
+            &["987654321", "98765432101", "+919876543210", "98765-4321"],
+        ),
+        ("MX", "5512345678", &["551234567", "525512345678"]),
+        (
+            "TH",
+            "0812345678",
+            &["812345678", "8123456789", "08123456789"],
+        ),
+        ("CO", "3001234567", &["300123456", "573001234567"]),
+        ("PH", "09171234567", &["9171234567", "091712345678"]),
+        ("VN", "0912345678", &["9123456789", "091234567"]),
+        ("NG", "08031234567", &["80312345678", "0803123456"]),
+        ("PK", "03001234567", &["30012345678", "0300123456"]),
+    ];
+    for (country, good, bad) in cases {
+        let req = with(
+            request(country, "multiplatform_multi_V1_1"),
+            "phone_number",
+            json!(good),
+        );
+        assert_code(&call(&app, &sandbox(), &req).await, 200, "Success");
+        for phone in bad {
+            let req = with(
+                request(country, "multiplatform_multi_V1_1"),
+                "phone_number",
+                json!(phone),
+            );
+            let b = call(&app, &sandbox(), &req).await;
+            assert_code(
+                &b,
+                9081,
+                "The format of the phone number does not match with the country",
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_code_can_be_forced() {
+    let app = TestApp::spawn().await;
+    let codes = app.catalog_codes("trustdecision").await;
+    assert_eq!(codes.len(), 11);
+    for entry in codes {
+        let code = entry["code"].as_str().unwrap();
+        let res = app.post_forced(&sandbox(), &mx(), code).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let b = body(res).await;
+        assert_envelope(&b);
+        assert_eq!(b["code"].as_i64().unwrap().to_string(), code);
+        assert!(!b["message"].as_str().unwrap().contains("{parameter}"));
+    }
+    let b = body(app.post_forced(&sandbox(), &mx(), "9061").await).await;
+    assert_code(&b, 9061, "country error");
+    let b = body(app.post_forced(&sandbox(), &mx(), "9060").await).await;
+    assert_code(&b, 9060, "id_number empty");
+}
+
+#[tokio::test]
+async fn a_runtime_rule_answers_its_code() {
+    let app = TestApp::spawn().await;
+    let rule = json!({"when": {"provider": "trustdecision", "endpoint": "/risk/*"}, "then": {"code": "9500"}});
+    let res = app.post_json("/__sandbox/rules", &rule).await;
+    assert!(res.status().is_success());
+    let b = call(
+        &app,
+        "/trustdecision/risk/query?partner_code=sandbox&partner_key=sandbox",
+        &mx(),
+    )
+    .await;
+    assert_code(&b, 9500, "Internal error");
+    let b = call(&app, &sandbox(), &mx()).await;
+    assert_code(&b, 200, "Success");
+}
+
+#[tokio::test]
+async fn same_request_twice_gives_the_same_indicators() {
+    let app = TestApp::spawn().await;
+    for package in PACKAGES {
+        let a = call(&app, &sandbox(), &request("MX", package)).await;
+        let b = call(&app, &sandbox(), &request("MX", package)).await;
+        assert_eq!(a["data"], b["data"]);
+        assert_ne!(a["sequence_id"], b["sequence_id"]);
+    }
+    // Another tenant sees the same person the same way.
+    let a = call(&app, &sandbox(), &mx()).await;
+    let b = call(&app.as_tenant("other"), &sandbox(), &mx()).await;
+    assert_eq!(a["data"], b["data"]);
+}
+
+#[tokio::test]
+async fn another_seed_gives_other_values() {
+    let one = TestApp::spawn_with("seed: 1").await;
+    let two = TestApp::spawn_with("seed: 2").await;
+    let req = request("MX", "multiplatform_multi_V1_1");
+    let a = call(&one, &sandbox(), &req).await;
+    let b = call(&two, &sandbox(), &req).await;
+    assert_ne!(a["data"], b["data"]);
+    let again = call(&TestApp::spawn_with("seed: 1").await, &sandbox(), &req).await;
+    assert_eq!(a["data"], again["data"]);
+}
+
+#[tokio::test]
+async fn a_subject_with_explicit_indicators_gets_exactly_those() {
+    let app = TestApp::spawn().await;
+    let req = with(mx(), "id_number", json!("GOMA800101HDFRRN09"));
+    let b = call(&app, &sandbox(), &req).await;
+    let data = b["data"].as_array().unwrap();
+    let find = |n: &str| {
+        data.iter()
+            .find(|i| i["indicator_name"] == n)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        find("credit_score"),
+        json!({"indicator_name": "credit_score", "indicator_value": 812, "indicator_status": 200})
+    );
+    assert_eq!(find("credit_grade")["indicator_value"], "A");
+    let req = with(
+        request("MX", "multiplatform_multi_V1_1"),
+        "id_number",
+        json!("GOMA800101HDFRRN09"),
+    );
+    let b = call(&app, &sandbox(), &req).await;
+    let data = b["data"].as_array().unwrap();
+    let find = |n: &str| {
+        data.iter()
+            .find(|i| i["indicator_name"] == n)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(find("v11_loan_platform_cnt_30d")["indicator_status"], 202);
+    assert_eq!(find("v11_loan_platform_cnt_30d")["indicator_value"], -1111);
+    assert_eq!(find("v11_reject_platform_cnt_30d")["indicator_status"], 500);
+}
+
+#[tokio::test]
+async fn a_person_without_record_gets_201_and_minus_999_everywhere() {
+    let app = TestApp::spawn().await;
+    for package in PACKAGES {
+        let req = with(request("MX", package), "id_number", json!("0000000000"));
+        let b = call(&app, &sandbox(), &req).await;
+        assert_code(&b, 200, "Success");
+        for i in b["data"].as_array().unwrap() {
+            assert_eq!(i["indicator_status"], 201);
+            let v = &i["indicator_value"];
+            assert!(v == &json!(-999) || v == &json!("-999"), "{i}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn uncalculable_percent_from_the_scenario_gives_202() {
+    let yaml = "trustdecision:\n  packages:\n    - name: credit_rating_estimation\n      indicators:\n        - { name: credit_score, type: int, min: 300, max: 900, uncalculable_percent: 100 }\n        - { name: credit_grade, type: string, choices: [A, B], uncalculable_percent: 100 }\n";
+    let app = TestApp::spawn_with(yaml).await;
+    let b = call(&app, &sandbox(), &mx()).await;
+    let data = b["data"].as_array().unwrap();
+    assert_eq!(
+        data[0],
+        json!({"indicator_name": "credit_score", "indicator_value": -1111, "indicator_status": 202})
+    );
+    assert_eq!(data[1]["indicator_value"], "-1111");
+    assert_eq!(data[1]["indicator_status"], 202);
+}
+
+#[tokio::test]
+async fn balance_runs_out_after_exactly_n_successful_calls() {
+    let app = TestApp::spawn().await;
+    for n in 0..3 {
+        let b = call(&app, &url("three_calls"), &mx()).await;
+        assert_code(&b, 200, "Success");
+        // A failed call between spends nothing.
+        let b = call(
+            &app,
+            &url("three_calls"),
+            &with(mx(), "phone_number", json!("1")),
+        )
+        .await;
+        assert_eq!(b["code"], 9081, "call {n}");
+    }
+    let b = call(&app, &url("three_calls"), &mx()).await;
+    assert_code(&b, 303, "Not enough balance");
+    let p = partner(&app, "three_calls").await;
+    assert_eq!(p["balance"], 0);
+    assert_eq!(p["spent"], 3);
+}
+
+#[tokio::test]
+async fn admin_can_top_up_a_balance_and_change_the_state() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/empty",
+        )
+        .json(&json!({"balance": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_code(&call(&app, &url("empty"), &mx()).await, 200, "Success");
+    assert_code(
+        &call(&app, &url("empty"), &mx()).await,
+        303,
+        "Not enough balance",
+    );
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/sandbox",
+        )
+        .json(&json!({"state": "suspended"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_code(
+        &call(&app, &sandbox(), &mx()).await,
+        302,
+        "Service has been suspend",
+    );
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/nobody",
+        )
+        .json(&json!({"state": "active"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn expiry_passing_on_the_clock_answers_304() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2029-12-31T23:59:00Z").await;
+    assert_code(&call(&app, &url("expiring"), &mx()).await, 200, "Success");
+    app.advance_clock(120).await;
+    assert_code(
+        &call(&app, &url("expiring"), &mx()).await,
+        304,
+        "Service expired",
+    );
+    assert_eq!(partner(&app, "expiring").await["state"], "expired");
+}
+
+#[tokio::test]
+async fn tenants_have_their_own_balances() {
+    let app = TestApp::spawn().await;
+    for _ in 0..3 {
+        call(&app, &url("three_calls"), &mx()).await;
+    }
+    assert_eq!(call(&app, &url("three_calls"), &mx()).await["code"], 303);
+    let b = app.as_tenant("b");
+    assert_code(&call(&b, &url("three_calls"), &mx()).await, 200, "Success");
+    assert_eq!(partner(&b, "three_calls").await["balance"], 2);
+}
+
+#[tokio::test]
+async fn malformed_json_is_answered_in_trustdecision_format_and_spends_nothing() {
+    let app = TestApp::spawn().await;
+    let before = partner(&app, "sandbox").await;
+    for raw in ["{not json", "{\"id_number\": ", "[1,"] {
+        let res = app.post_raw(&sandbox(), raw).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let b = body(res).await;
+        assert_envelope(&b);
+        assert_code(&b, 9061, "body error");
+    }
+    let res = app.post_raw(&sandbox(), "x".repeat(1_100_000)).await;
+    let b = body(res).await;
+    assert_envelope(&b);
+    assert_code(&b, 9061, "body error");
+    assert_eq!(partner(&app, "sandbox").await, before);
+}
+
+#[tokio::test]
+async fn an_empty_body_asks_for_the_first_field() {
+    let app = TestApp::spawn().await;
+    let b = body(app.post_raw(&sandbox(), "").await).await;
+    assert_code(&b, 9060, "id_number empty");
+}
+
+#[tokio::test]
+async fn every_call_is_recorded_in_the_state() {
+    let app = TestApp::spawn().await;
+    let ok = call(&app, &sandbox(), &mx()).await;
+    let failed = call(&app, &url("suspended"), &mx()).await;
+    let recs = records(&app).await;
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["sequence_id"], ok["sequence_id"]);
+    assert_eq!(recs[0]["response"], ok);
+    assert_eq!(recs[0]["request"]["body"], mx());
+    assert_eq!(recs[0]["request"]["partner_code"], "sandbox");
+    assert!(recs[0]["request"].get("partner_key").is_none());
+    assert_eq!(recs[1]["response"], failed);
+}
+
+#[tokio::test]
+async fn every_catalog_code_is_in_the_readme() {
+    let app = TestApp::spawn().await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- BEGIN trustdecision -->").unwrap();
+    let end = readme.find("<!-- END trustdecision -->").unwrap();
+    let section = &readme[start..end];
+    for entry in app.catalog_codes("trustdecision").await {
+        let code = entry["code"].as_str().unwrap();
+        assert!(
+            section.contains(&format!("| {code} |")),
+            "README lacks code {code}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rule_on_every_endpoint_reaches_the_bare_prefix() {
+    let app = TestApp::spawn().await;
+    let rule =
+        json!({"when": {"provider": "trustdecision", "endpoint": "*"}, "then": {"code": "303"}});
+    assert!(
+        app.post_json("/__sandbox/rules", &rule)
+            .await
+            .status()
+            .is_success()
+    );
+    let b = call(&app, &sandbox(), &mx()).await;
+    assert_code(&b, 303, "Not enough balance");
+    assert_eq!(partner(&app, "sandbox").await["spent"], 0);
+}
+
+#[tokio::test]
+async fn a_scenario_rule_answers_its_code_for_a_matching_body() {
+    let yaml = "rules:\n  - name: td-9081\n    when: { provider: trustdecision, body: { id_number: RULE } }\n    then: { code: \"9081\" }\n    times: 1\n";
+    let app = TestApp::spawn_with(yaml).await;
+    let req = with(mx(), "id_number", json!("RULE"));
+    let b = call(&app, &sandbox(), &req).await;
+    assert_code(
+        &b,
+        9081,
+        "The format of the phone number does not match with the country",
+    );
+    assert_code(&call(&app, &sandbox(), &req).await, 200, "Success");
+}
+
+#[tokio::test]
+async fn scenario_mistakes_are_refused_at_load() {
+    let bad = [
+        "trustdecision:\n  partners:\n    - { code: x, key: y, packages: [gold] }\n",
+        "trustdecision:\n  partners:\n    - { code: x, key: y, balanse: 3 }\n",
+        "trustdecision:\n  countries:\n    - { code: MX, phone_digits: 0 }\n",
+        "trustdecision:\n  subjects:\n    - { id_number: \"1\", result: nonsense }\n",
+        "trustdecision:\n  packages:\n    - name: p\n      indicators: [{ name: s, type: string }]\n",
+        "trustdecision:\n  codes:\n    no_such_code: { message: x }\n",
+    ];
+    for yaml in bad {
+        let sources = vec![
+            (
+                "default.yaml".to_string(),
+                sandbox::scenario::DEFAULT_SCENARIO.to_string(),
+            ),
+            ("test.yaml".to_string(), yaml.to_string()),
+        ];
+        let loaded = sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources);
+        assert!(loaded.is_err(), "accepted: {yaml}");
+    }
+}
+
+#[tokio::test]
+async fn a_shared_person_is_found_by_inn_or_document() {
+    let app = TestApp::spawn().await;
+    for id in ["3241500301", "ab123456"] {
+        let req = with(
+            request("MX", "behavior_analysis_of_repayment"),
+            "id_number",
+            json!(id),
+        );
+        let b = call(&app, &sandbox(), &req).await;
+        assert_eq!(
+            b["data"],
+            json!([
+                {"indicator_name": "repay_on_time_cnt_180d", "indicator_value": 12, "indicator_status": 200},
+                {"indicator_name": "overdue_cnt_180d", "indicator_value": 0, "indicator_status": 200},
+                {"indicator_name": "max_overdue_days_180d", "indicator_value": 0, "indicator_status": 200},
+                {"indicator_name": "repayment_behavior_level", "indicator_value": "good", "indicator_status": 200},
+            ])
+        );
+    }
+}
