@@ -16,20 +16,51 @@ use crate::scenario::PersonRecord;
 const SEGMENTS: &[&str] = &["mass", "mass affluent", "affluent", "student", "pensioner"];
 const CHANNELS: &[&str] = &["mobile app", "web", "branch", "call centre", "messenger"];
 const SERVICES: &[&str] = &[
-    "мобільний зв'язок", "домашній інтернет", "кредитна картка", "депозит", "страхування авто",
-    "розстрочка", "доставка", "таксі", "онлайн-кінотеатр",
+    "мобільний зв'язок",
+    "домашній інтернет",
+    "кредитна картка",
+    "депозит",
+    "страхування авто",
+    "розстрочка",
+    "доставка",
+    "таксі",
+    "онлайн-кінотеатр",
 ];
 const SUBSCRIPTIONS: &[&str] = &[
-    "Київстар Тариф Смарт", "lifecell Вільний", "Megogo Легка", "Sweet.TV", "Spotify Premium",
-    "YouTube Premium", "Нова пошта Плюс", "Rozetka Premium",
+    "Київстар Тариф Смарт",
+    "lifecell Вільний",
+    "Megogo Легка",
+    "Sweet.TV",
+    "Spotify Premium",
+    "YouTube Premium",
+    "Нова пошта Плюс",
+    "Rozetka Premium",
 ];
 const EMPLOYERS: &[&str] = &[
-    "ТОВ \"Агро-Інвест\"", "ПрАТ \"Київстар\"", "АТ \"Укрзалізниця\"", "ТОВ \"Епіцентр К\"",
-    "ФОП", "КНП \"Міська лікарня №3\"", "ТОВ \"Нова Пошта\"", "АТ \"Ощадбанк\"",
+    "ТОВ \"Агро-Інвест\"",
+    "ПрАТ \"Київстар\"",
+    "АТ \"Укрзалізниця\"",
+    "ТОВ \"Епіцентр К\"",
+    "ФОП",
+    "КНП \"Міська лікарня №3\"",
+    "ТОВ \"Нова Пошта\"",
+    "АТ \"Ощадбанк\"",
 ];
-const POSITIONS: &[&str] = &["менеджер", "бухгалтер", "водій", "інженер", "продавець", "лікар", "програміст"];
+const POSITIONS: &[&str] = &[
+    "менеджер",
+    "бухгалтер",
+    "водій",
+    "інженер",
+    "продавець",
+    "лікар",
+    "програміст",
+];
 const EDUCATION: &[&str] = &["вища", "неповна вища", "професійно-технічна", "середня"];
-const MARITAL: &[&str] = &["одружений/заміжня", "неодружений/незаміжня", "розлучений/розлучена"];
+const MARITAL: &[&str] = &[
+    "одружений/заміжня",
+    "неодружений/незаміжня",
+    "розлучений/розлучена",
+];
 
 fn some<'a>(rng: &mut rng::Rng, items: &'a [&'a str], max: usize) -> String {
     let n = rng.random_range(1..=max);
@@ -44,7 +75,13 @@ fn some<'a>(rng: &mut rng::Rng, items: &'a [&'a str], max: usize) -> String {
 }
 
 /// Generated fields of `category` for `person` at `peer`, in a stable order.
-fn generated(seed: u64, peer: &str, key: &str, p: &PersonRecord, category: &str) -> Vec<(String, String)> {
+fn generated(
+    seed: u64,
+    peer: &str,
+    key: &str,
+    p: &PersonRecord,
+    category: &str,
+) -> Vec<(String, String)> {
     let mut g = rng::rng_for(seed, &["carmachain", "data", peer, key, category]);
     let pairs: Vec<(&str, String)> = match category {
         "Name" => vec![
@@ -58,8 +95,15 @@ fn generated(seed: u64, peer: &str, key: &str, p: &PersonRecord, category: &str)
             ("birthDate", p.birth_date.format("%Y-%m-%d").to_string()),
         ],
         "Address" => {
-            let actual = if g.random_bool(0.5) { p.address.clone() } else { uk::address(&mut g) };
-            vec![("registrationAddress", p.address.clone()), ("actualAddress", actual)]
+            let actual = if g.random_bool(0.5) {
+                p.address.clone()
+            } else {
+                uk::address(&mut g)
+            };
+            vec![
+                ("registrationAddress", p.address.clone()),
+                ("actualAddress", actual),
+            ]
         }
         "Contacts" => vec![
             ("phoneNumber", p.phone.clone()),
@@ -69,12 +113,21 @@ fn generated(seed: u64, peer: &str, key: &str, p: &PersonRecord, category: &str)
         "Credit History" => vec![
             ("activeLoans", g.random_range(0..5u32).to_string()),
             ("closedLoans", g.random_range(0..13u32).to_string()),
-            ("maxOverdueDays", pick(&mut g, &["0", "0", "0", "7", "30", "90"]).to_string()),
-            ("totalDebtUAH", (g.random_range(0..2000u32) * 100).to_string()),
+            (
+                "maxOverdueDays",
+                pick(&mut g, &["0", "0", "0", "7", "30", "90"]).to_string(),
+            ),
+            (
+                "totalDebtUAH",
+                (g.random_range(0..2000u32) * 100).to_string(),
+            ),
         ],
         "Consumer Profile" => vec![
             ("segment", pick(&mut g, SEGMENTS).to_string()),
-            ("averageMonthlySpendUAH", (g.random_range(20..600u32) * 100).to_string()),
+            (
+                "averageMonthlySpendUAH",
+                (g.random_range(20..600u32) * 100).to_string(),
+            ),
             ("preferredChannel", pick(&mut g, CHANNELS).to_string()),
         ],
         "Services" => vec![("services", some(&mut g, SERVICES, 3))],
@@ -135,15 +188,25 @@ mod tests {
     #[test]
     fn same_peer_and_person_give_the_same_rows_and_fixed_values_win() {
         let person = PersonRecord::generate(1, "p", &Person::default());
-        let peer = Peer { id: "peer-1".into(), ..Peer::default() };
+        let peer = Peer {
+            id: "peer-1".into(),
+            ..Peer::default()
+        };
         let a = rows(1, &peer, "p", &person, CATEGORIES, None);
         assert_eq!(a, rows(1, &peer, "p", &person, CATEGORIES, None));
-        let groups: std::collections::BTreeSet<_> = a.iter().map(|d| d.group_data.as_str()).collect();
+        let groups: std::collections::BTreeSet<_> =
+            a.iter().map(|d| d.group_data.as_str()).collect();
         assert_eq!(groups.len(), CATEGORIES.len());
         let mut fixed = BTreeMap::new();
-        fixed.insert("Name".to_string(), BTreeMap::from([("firstName".to_string(), "X".to_string())]));
+        fixed.insert(
+            "Name".to_string(),
+            BTreeMap::from([("firstName".to_string(), "X".to_string())]),
+        );
         let b = rows(1, &peer, "p", &person, &["Name"], Some(&fixed));
         assert!(b.iter().all(|d| d.group_data == "Name"));
-        assert!(b.iter().any(|d| d.field_name == "firstName" && d.field_value == "X"));
+        assert!(
+            b.iter()
+                .any(|d| d.field_name == "firstName" && d.field_value == "X")
+        );
     }
 }

@@ -48,11 +48,18 @@ impl Provider for CarmaChain {
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         match problem {
             BadInput::Malformed(e) => ("invalid_field", format!("request: {e}")),
-            BadInput::TooLarge { limit } => ("bad_json", format!("body: larger than {limit} bytes")),
+            BadInput::TooLarge { limit } => {
+                ("bad_json", format!("body: larger than {limit} bytes"))
+            }
             BadInput::NotFound => ("not_found", format!("no CarmaChain endpoint at {path}")),
             BadInput::MethodNotAllowed => (
                 "method_not_allowed",
-                if path.starts_with("/auth") { "use GET" } else { "use POST" }.to_string(),
+                if path.starts_with("/auth") {
+                    "use GET"
+                } else {
+                    "use POST"
+                }
+                .to_string(),
             ),
         }
     }
@@ -68,7 +75,11 @@ impl Provider for CarmaChain {
     fn validate(&self, scenario: &Scenario) -> Vec<String> {
         let sc = &scenario.carmachain;
         let mut problems = CodeTable::override_problems(SPECS, &sc.codes);
-        let people: BTreeSet<&str> = scenario.people.iter().filter_map(|p| p.id.as_deref()).collect();
+        let people: BTreeSet<&str> = scenario
+            .people
+            .iter()
+            .filter_map(|p| p.id.as_deref())
+            .collect();
         let person_known = |id: &str| people.contains(id);
         let category_ok = |c: &str| wire::CATEGORIES.contains(&c);
         if sc.jwt_secret.is_empty() {
@@ -82,12 +93,16 @@ impl Provider for CarmaChain {
             if !names.insert(c.username.clone()) {
                 problems.push(format!(
                     "clients[{i}]: a second client {}",
-                    c.username.as_deref().map_or("without username".into(), |u| format!("`{u}`"))
+                    c.username
+                        .as_deref()
+                        .map_or("without username".into(), |u| format!("`{u}`"))
                 ));
             }
             for m in &c.scope {
                 if !routes::METHODS.contains(&m.as_str()) {
-                    problems.push(format!("clients[{i}].scope: `{m}` is not one of createrequest, respond"));
+                    problems.push(format!(
+                        "clients[{i}].scope: `{m}` is not one of createrequest, respond"
+                    ));
                 }
             }
         }
@@ -98,7 +113,9 @@ impl Provider for CarmaChain {
             }
             for k in &p.knows {
                 if !person_known(k) {
-                    problems.push(format!("peers[{i}].knows: no person with id `{k}` in people"));
+                    problems.push(format!(
+                        "peers[{i}].knows: no person with id `{k}` in people"
+                    ));
                 }
             }
             for c in &p.categories {
@@ -108,7 +125,9 @@ impl Provider for CarmaChain {
             }
             for (person, cats) in &p.data {
                 if !person_known(person) {
-                    problems.push(format!("peers[{i}].data: no person with id `{person}` in people"));
+                    problems.push(format!(
+                        "peers[{i}].data: no person with id `{person}` in people"
+                    ));
                 }
                 for c in cats.keys() {
                     if !category_ok(c) {
@@ -119,7 +138,10 @@ impl Provider for CarmaChain {
         }
         for (i, r) in sc.persons.iter().enumerate() {
             if !person_known(&r.person) {
-                problems.push(format!("persons[{i}].person: no person with id `{}` in people", r.person));
+                problems.push(format!(
+                    "persons[{i}].person: no person with id `{}` in people",
+                    r.person
+                ));
             }
         }
         problems

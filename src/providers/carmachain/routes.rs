@@ -51,7 +51,10 @@ fn scenario(ctx: &Ctx) -> &CarmaChainScenario {
 }
 
 fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim)
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
 }
 
 // ---------------------------------------------------------------- getToken
@@ -64,11 +67,14 @@ async fn get_token(ctx: Ctx, req: HttpRequest) -> HttpResponse {
 }
 
 /// The client `getToken` is talking to: by HTTP Basic credentials, or the open one.
-fn client<'a>(clients: &'a [Client], req: &HttpRequest) -> Result<Option<&'a Client>, CarmaError> {
+fn client<'a>(
+    clients: &'a [Client],
+    authorization: Option<&str>,
+) -> Result<Option<&'a Client>, CarmaError> {
     if clients.is_empty() {
         return Ok(None);
     }
-    let basic = header(req, "authorization").and_then(|v| {
+    let basic = authorization.and_then(|v| {
         let (scheme, rest) = v.split_once(' ')?;
         scheme.eq_ignore_ascii_case("basic").then(|| rest.trim())
     });
@@ -76,7 +82,11 @@ fn client<'a>(clients: &'a [Client], req: &HttpRequest) -> Result<Option<&'a Cli
         Some(encoded) => {
             let decoded = base64_decode(encoded)
                 .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| CarmaError::BadCredentials("Basic credentials are not base64 of user:password".into()))?;
+                .ok_or_else(|| {
+                    CarmaError::BadCredentials(
+                        "Basic credentials are not base64 of user:password".into(),
+                    )
+                })?;
             let (user, pass) = decoded
                 .split_once(':')
                 .ok_or_else(|| CarmaError::BadCredentials("Basic credentials lack a `:`".into()))?;
@@ -84,19 +94,23 @@ fn client<'a>(clients: &'a [Client], req: &HttpRequest) -> Result<Option<&'a Cli
                 .iter()
                 .find(|c| c.username.as_deref() == Some(user) && c.password == pass)
                 .map(Some)
-                .ok_or_else(|| CarmaError::BadCredentials(format!("no client `{user}` with that password")))
+                .ok_or_else(|| {
+                    CarmaError::BadCredentials(format!("no client `{user}` with that password"))
+                })
         }
         None => clients
             .iter()
             .find(|c| c.username.is_none())
             .map(Some)
-            .ok_or_else(|| CarmaError::BadCredentials("HTTP Basic credentials are required".into())),
+            .ok_or_else(|| {
+                CarmaError::BadCredentials("HTTP Basic credentials are required".into())
+            }),
     }
 }
 
 fn do_get_token(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, CarmaError> {
     let sc = scenario(ctx);
-    let client = client(&sc.clients, req)?;
+    let client = client(&sc.clients, header(req, "authorization"))?;
     let scope: Vec<String> = match client {
         Some(c) if !c.scope.is_empty() => c.scope.clone(),
         _ => METHODS.iter().map(|m| m.to_string()).collect(),
@@ -184,7 +198,9 @@ fn authorize(ctx: &Ctx, req: &HttpRequest, method: &str) -> Result<(), CarmaErro
     if now.timestamp() >= claims.exp {
         return Err(CarmaError::ExpiredKey);
     }
-    let key = ctx.state(|s: &mut CarmaState| s.key(&claims.id).cloned()).ok_or(CarmaError::RevokedKey)?;
+    let key = ctx
+        .state(|s: &mut CarmaState| s.key(&claims.id).cloned())
+        .ok_or(CarmaError::RevokedKey)?;
     if key.revoked {
         return Err(CarmaError::RevokedKey);
     }
@@ -203,9 +219,12 @@ fn authorize(ctx: &Ctx, req: &HttpRequest, method: &str) -> Result<(), CarmaErro
 // ---------------------------------------------------------------- body checks
 
 fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, CarmaError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| CarmaError::BadJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| CarmaError::BadJson(e.to_string()))?;
     let Value::Object(obj) = value else {
-        return Err(CarmaError::InvalidField("body: must be a JSON object".into()));
+        return Err(CarmaError::InvalidField(
+            "body: must be a JSON object".into(),
+        ));
     };
     if let Some(unknown) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(CarmaError::InvalidField(format!(
@@ -224,7 +243,9 @@ fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError>
         }
         Some(v @ Value::String(_)) => vec![v],
         Some(Value::Array(items)) if items.is_empty() => {
-            return Err(CarmaError::InvalidField("type_request: must not be empty".into()));
+            return Err(CarmaError::InvalidField(
+                "type_request: must not be empty".into(),
+            ));
         }
         Some(Value::Array(items)) => items.iter().collect(),
         Some(_) => {
@@ -236,7 +257,9 @@ fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError>
     let mut out: Vec<&'static str> = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let Value::String(name) = name else {
-            return Err(CarmaError::InvalidField(format!("type_request[{i}]: must be a string")));
+            return Err(CarmaError::InvalidField(format!(
+                "type_request[{i}]: must be a string"
+            )));
         };
         let category = wire::category(name).ok_or_else(|| {
             CarmaError::UnknownCategory(format!(
@@ -269,9 +292,13 @@ pub fn phone(text: &str) -> Option<String> {
 
 fn text_field(item: &Map<String, Value>, at: &str, field: &str) -> Result<String, CarmaError> {
     match item.get(field) {
-        None | Some(Value::Null) => Err(CarmaError::InvalidField(format!("{at}.{field}: required"))),
+        None | Some(Value::Null) => {
+            Err(CarmaError::InvalidField(format!("{at}.{field}: required")))
+        }
         Some(Value::String(s)) => Ok(s.trim().to_string()),
-        Some(_) => Err(CarmaError::InvalidField(format!("{at}.{field}: must be a string"))),
+        Some(_) => Err(CarmaError::InvalidField(format!(
+            "{at}.{field}: must be a string"
+        ))),
     }
 }
 
@@ -284,13 +311,19 @@ fn items(obj: &Map<String, Value>) -> Result<Vec<Item>, CarmaError> {
     let list = match obj.get("value") {
         None | Some(Value::Null) => return Err(CarmaError::InvalidField("value: required".into())),
         Some(Value::Array(list)) => list,
-        Some(_) => return Err(CarmaError::InvalidField("value: must be an array of objects".into())),
+        Some(_) => {
+            return Err(CarmaError::InvalidField(
+                "value: must be an array of objects".into(),
+            ));
+        }
     };
     if list.is_empty() {
         return Err(CarmaError::EmptyValue);
     }
     if list.len() > MAX_BATCH {
-        return Err(CarmaError::InvalidField(format!("value: at most {MAX_BATCH} items per request")));
+        return Err(CarmaError::InvalidField(format!(
+            "value: at most {MAX_BATCH} items per request"
+        )));
     }
     let mut out = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
@@ -298,7 +331,10 @@ fn items(obj: &Map<String, Value>) -> Result<Vec<Item>, CarmaError> {
         let Value::Object(item) = item else {
             return Err(CarmaError::InvalidField(format!("{at}: must be an object")));
         };
-        if let Some(unknown) = item.keys().find(|k| *k != "IdDocument" && *k != "PhoneNumber") {
+        if let Some(unknown) = item
+            .keys()
+            .find(|k| *k != "IdDocument" && *k != "PhoneNumber")
+        {
             return Err(CarmaError::InvalidField(format!(
                 "{at}.{unknown}: not a known field (known: IdDocument, PhoneNumber)"
             )));
@@ -352,7 +388,11 @@ fn person_of(ctx: &Ctx, item: &Item) -> Option<String> {
 
 /// When a request for `person` turns `Done`: the person's rule, else the slowest peer
 /// that knows them, else the scenario default; `None` for never.
-fn ready_at(sc: &CarmaChainScenario, person: Option<&str>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+fn ready_at(
+    sc: &CarmaChainScenario,
+    person: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let rule = person.and_then(|id| sc.persons.iter().find(|r| r.person == id));
     if rule.is_some_and(|r| r.never_completes) {
         return None;
@@ -365,7 +405,9 @@ fn ready_at(sc: &CarmaChainScenario, person: Option<&str>, now: DateTime<Utc>) -
             .max()
             .unwrap_or(sc.pending_seconds)
     });
-    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX).min(100 * 366 * 86_400);
+    let seconds = i64::try_from(seconds)
+        .unwrap_or(i64::MAX)
+        .min(100 * 366 * 86_400);
     Some(now + Duration::seconds(seconds))
 }
 
@@ -379,8 +421,15 @@ fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, 
     let categories = categories(&obj)?;
     let items = items(&obj)?;
     let sc = scenario(ctx);
-    if let Some(item) = items.iter().find(|i| sc.error_documents.iter().any(|d| d.eq_ignore_ascii_case(&i.id_document))) {
-        return Err(CarmaError::Internal(format!("IdDocument `{}` is a magic error value", item.id_document)));
+    if let Some(item) = items.iter().find(|i| {
+        sc.error_documents
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&i.id_document))
+    }) {
+        return Err(CarmaError::Internal(format!(
+            "IdDocument `{}` is a magic error value",
+            item.id_document
+        )));
     }
     let now = ctx.now();
     let batch: Vec<NewRequest> = items
@@ -398,13 +447,19 @@ fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, 
         .collect();
     let made = ctx
         .state(|s: &mut CarmaState| s.create(batch, now))
-        .map_err(|_| CarmaError::Internal("the request store is full of pending requests".into()))?;
+        .map_err(|_| {
+            CarmaError::Internal("the request store is full of pending requests".into())
+        })?;
     let (response, code) = ok_status(ctx);
     let body = CreateAnswer {
         response,
         parametr_request: made
             .into_iter()
-            .map(|r| CreatedItem { id_document: r.id_document, phone_number: r.phone, id_request: r.id })
+            .map(|r| CreatedItem {
+                id_document: r.id_document,
+                phone_number: r.phone,
+                id_request: r.id,
+            })
             .collect(),
     };
     Ok(json(200, &body, &code))
@@ -428,28 +483,44 @@ fn selector(obj: &Map<String, Value>) -> Result<Selector, CarmaError> {
     let ids = obj.get("idRequest").filter(|v| !v.is_null());
     let period = obj.get("period").filter(|v| !v.is_null());
     match (ids, period) {
-        (Some(_), Some(_)) => Err(CarmaError::Selector("both idRequest and period given".into())),
-        (None, None) => Err(CarmaError::Selector("neither idRequest nor period given".into())),
+        (Some(_), Some(_)) => Err(CarmaError::Selector(
+            "both idRequest and period given".into(),
+        )),
+        (None, None) => Err(CarmaError::Selector(
+            "neither idRequest nor period given".into(),
+        )),
         (Some(Value::Array(list)), None) => {
             if list.is_empty() {
-                return Err(CarmaError::InvalidField("idRequest: must not be empty".into()));
+                return Err(CarmaError::InvalidField(
+                    "idRequest: must not be empty".into(),
+                ));
             }
             if list.len() > MAX_IDS {
-                return Err(CarmaError::InvalidField(format!("idRequest: at most {MAX_IDS} ids")));
+                return Err(CarmaError::InvalidField(format!(
+                    "idRequest: at most {MAX_IDS} ids"
+                )));
             }
             list.iter()
                 .enumerate()
                 .map(|(i, v)| match v {
                     Value::String(s) => Ok(s.clone()),
-                    _ => Err(CarmaError::InvalidField(format!("idRequest[{i}]: must be a string"))),
+                    _ => Err(CarmaError::InvalidField(format!(
+                        "idRequest[{i}]: must be a string"
+                    ))),
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Selector::Ids)
         }
-        (Some(_), None) => Err(CarmaError::InvalidField("idRequest: must be an array of strings".into())),
+        (Some(_), None) => Err(CarmaError::InvalidField(
+            "idRequest: must be an array of strings".into(),
+        )),
         (None, Some(p)) => match p.as_f64() {
-            Some(m) if m.is_finite() && m >= 0.0 => Ok(Selector::Minutes(m.min(MAX_PERIOD_MINUTES))),
-            _ => Err(CarmaError::InvalidField("period: must be a number of minutes, 0 or more".into())),
+            Some(m) if m.is_finite() && m >= 0.0 => {
+                Ok(Selector::Minutes(m.min(MAX_PERIOD_MINUTES)))
+            }
+            _ => Err(CarmaError::InvalidField(
+                "period: must be a number of minutes, 0 or more".into(),
+            )),
         },
     }
 }
@@ -459,8 +530,12 @@ fn selector(obj: &Map<String, Value>) -> Result<Selector, CarmaError> {
 fn details(ctx: &Ctx, r: &Request, asked: &[&'static str]) -> Vec<wire::Detail> {
     let sc = scenario(ctx);
     let world = ctx.world();
-    let categories: Vec<&'static str> =
-        r.categories.iter().copied().filter(|c| asked.contains(c)).collect();
+    let categories: Vec<&'static str> = r
+        .categories
+        .iter()
+        .copied()
+        .filter(|c| asked.contains(c))
+        .collect();
     let (key, person) = match r.person.as_deref().and_then(|id| world.people.by_id(id)) {
         Some(p) => (p.id.clone(), p.clone()),
         None => {
@@ -487,10 +562,16 @@ fn do_respond(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse,
     let now = ctx.now();
     let found: Vec<Request> = ctx.state(|s: &mut CarmaState| match &selector {
         Selector::Ids(ids) => {
-            let unknown: Vec<&str> =
-                ids.iter().filter(|id| s.request(id).is_none()).map(String::as_str).collect();
+            let unknown: Vec<&str> = ids
+                .iter()
+                .filter(|id| s.request(id).is_none())
+                .map(String::as_str)
+                .collect();
             if !unknown.is_empty() {
-                return Err(CarmaError::UnknownRequest(format!("unknown: {}", unknown.join(", "))));
+                return Err(CarmaError::UnknownRequest(format!(
+                    "unknown: {}",
+                    unknown.join(", ")
+                )));
             }
             Ok(ids.iter().filter_map(|id| s.request(id).cloned()).collect())
         }
@@ -508,12 +589,23 @@ fn do_respond(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse,
                 phone_number: r.phone.clone(),
                 id_request: r.id.clone(),
                 status,
-                request_details: if status == wire::STATUS_DONE { details(ctx, r, &asked) } else { Vec::new() },
+                request_details: if status == wire::STATUS_DONE {
+                    details(ctx, r, &asked)
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
     let (response, code) = ok_status(ctx);
-    Ok(json(200, &RespondAnswer { response, parametr_request: items }, &code))
+    Ok(json(
+        200,
+        &RespondAnswer {
+            response,
+            parametr_request: items,
+        },
+        &code,
+    ))
 }
 
 // ---------------------------------------------------------------- admin
@@ -558,7 +650,10 @@ async fn complete_request(ctx: Ctx, id: web::Path<String>) -> HttpResponse {
         None => sandbox_error(
             StatusCode::NOT_FOUND,
             "not-found",
-            &format!("no CarmaChain request `{id}` in tenant `{}`", ctx.tenant.name),
+            &format!(
+                "no CarmaChain request `{id}` in tenant `{}`",
+                ctx.tenant.name
+            ),
             None,
         ),
     }
@@ -573,14 +668,62 @@ mod tests {
         for p in ["+380501234567", "380501234567", "0501234567"] {
             assert_eq!(phone(p).as_deref(), Some("+380501234567"));
         }
-        for p in ["12345", "+0501234567", "381501234567", "050123456a", "+3805012345678", ""] {
+        for p in [
+            "12345",
+            "+0501234567",
+            "381501234567",
+            "050123456a",
+            "+3805012345678",
+            "",
+        ] {
             assert_eq!(phone(p), None, "{p}");
         }
     }
 
     #[test]
+    fn clients_decide_who_gets_a_key() {
+        let reader = Client {
+            username: Some("reader".into()),
+            password: "sandbox".into(),
+            scope: vec!["respond".into()],
+        };
+        let open = Client::default();
+        let basic = "Basic cmVhZGVyOnNhbmRib3g="; // reader:sandbox
+        assert_eq!(client(&[], None).unwrap().map(|c| c.username.clone()), None);
+        assert!(client(&[], Some("Basic eDp5")).unwrap().is_none());
+        let only_reader = [reader.clone()];
+        assert_eq!(
+            client(&only_reader, Some(basic)).unwrap().unwrap().scope,
+            ["respond"]
+        );
+        assert_eq!(
+            client(&only_reader, None).unwrap_err().key(),
+            "bad_credentials"
+        );
+        assert_eq!(
+            client(&only_reader, Some("Bearer x")).unwrap_err().key(),
+            "bad_credentials"
+        );
+        let with_open = [reader, open];
+        assert!(
+            client(&with_open, None)
+                .unwrap()
+                .unwrap()
+                .username
+                .is_none()
+        );
+        assert_eq!(
+            client(&with_open, Some("Basic eDp5")).unwrap_err().key(),
+            "bad_credentials"
+        );
+    }
+
+    #[test]
     fn base64_decodes_basic_credentials() {
-        assert_eq!(base64_decode("c2FuZGJveDpzYW5kYm94").unwrap(), b"sandbox:sandbox");
+        assert_eq!(
+            base64_decode("c2FuZGJveDpzYW5kYm94").unwrap(),
+            b"sandbox:sandbox"
+        );
         assert_eq!(base64_decode("YQ==").unwrap(), b"a");
         assert!(base64_decode("!!").is_none());
     }

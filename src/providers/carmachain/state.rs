@@ -106,8 +106,11 @@ impl CarmaState {
             self.keys.retain(|_, k| now < k.expires);
         }
         if self.keys.len() >= MAX_KEYS
-            && let Some(oldest) =
-                self.keys.values().min_by_key(|k| (k.issued, k.id.clone())).map(|k| k.id.clone())
+            && let Some(oldest) = self
+                .keys
+                .values()
+                .min_by_key(|k| (k.issued, k.id.clone()))
+                .map(|k| k.id.clone())
         {
             self.keys.remove(&oldest);
         }
@@ -142,7 +145,11 @@ impl CarmaState {
     }
 
     /// Stores the whole batch or nothing.
-    pub fn create(&mut self, batch: Vec<NewRequest>, now: DateTime<Utc>) -> Result<Vec<Request>, Full> {
+    pub fn create(
+        &mut self,
+        batch: Vec<NewRequest>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Request>, Full> {
         let room = MAX_REQUESTS.saturating_sub(self.requests.len());
         if batch.len() > room {
             let needed = batch.len() - room;
@@ -192,7 +199,11 @@ impl CarmaState {
 
     /// Requests created in `[from, now]`, oldest first.
     pub fn since(&self, from: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Request> {
-        self.requests.values().filter(|r| r.created >= from && r.created <= now).cloned().collect()
+        self.requests
+            .values()
+            .filter(|r| r.created >= from && r.created <= now)
+            .cloned()
+            .collect()
     }
 
     /// Completes a request now; whether it existed.
@@ -207,7 +218,11 @@ impl CarmaState {
 }
 
 pub fn status(r: &Request, now: DateTime<Utc>) -> &'static str {
-    if r.done_at(now) { super::wire::STATUS_DONE } else { super::wire::STATUS_PENDING }
+    if r.done_at(now) {
+        super::wire::STATUS_DONE
+    } else {
+        super::wire::STATUS_PENDING
+    }
 }
 
 pub fn key_view(k: &ApiKey, now: DateTime<Utc>) -> serde_json::Value {
@@ -255,7 +270,9 @@ mod tests {
     use chrono::Duration;
 
     fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2024-09-04T10:00:00Z").unwrap().to_utc()
+        DateTime::parse_from_rfc3339("2024-09-04T10:00:00Z")
+            .unwrap()
+            .to_utc()
     }
 
     fn new(ready: Option<DateTime<Utc>>) -> NewRequest {
@@ -271,19 +288,42 @@ mod tests {
     #[test]
     fn request_turns_done_at_its_time_or_when_completed() {
         let mut s = CarmaState::new(1, "t");
-        let r = s.create(vec![new(Some(t0() + Duration::seconds(5))), new(None)], t0()).unwrap();
-        assert!(!s.request(&r[0].id).unwrap().done_at(t0() + Duration::seconds(4)));
-        assert!(s.request(&r[0].id).unwrap().done_at(t0() + Duration::seconds(5)));
-        assert!(!s.request(&r[1].id).unwrap().done_at(t0() + Duration::days(365)));
+        let r = s
+            .create(
+                vec![new(Some(t0() + Duration::seconds(5))), new(None)],
+                t0(),
+            )
+            .unwrap();
+        assert!(
+            !s.request(&r[0].id)
+                .unwrap()
+                .done_at(t0() + Duration::seconds(4))
+        );
+        assert!(
+            s.request(&r[0].id)
+                .unwrap()
+                .done_at(t0() + Duration::seconds(5))
+        );
+        assert!(
+            !s.request(&r[1].id)
+                .unwrap()
+                .done_at(t0() + Duration::days(365))
+        );
         s.complete(&r[1].id, t0()).unwrap();
         assert!(s.request(&r[1].id).unwrap().done_at(t0()));
     }
 
     #[test]
     fn ids_differ_per_tenant_and_repeat_per_seed() {
-        let a = CarmaState::new(1, "a").create(vec![new(None)], t0()).unwrap();
-        let a2 = CarmaState::new(1, "a").create(vec![new(None)], t0()).unwrap();
-        let b = CarmaState::new(1, "b").create(vec![new(None)], t0()).unwrap();
+        let a = CarmaState::new(1, "a")
+            .create(vec![new(None)], t0())
+            .unwrap();
+        let a2 = CarmaState::new(1, "a")
+            .create(vec![new(None)], t0())
+            .unwrap();
+        let b = CarmaState::new(1, "b")
+            .create(vec![new(None)], t0())
+            .unwrap();
         assert_eq!(a[0].id, a2[0].id);
         assert_ne!(a[0].id, b[0].id);
     }

@@ -43,8 +43,15 @@ pub struct Status {
 impl Status {
     /// Numeric codes go out as numbers; a scenario may override one with text.
     pub fn new(code: &str, message: &str, detail: Option<String>) -> Self {
-        let code = code.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(code));
-        Self { code, message: message.to_string(), detail }
+        let code = code
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(code));
+        Self {
+            code,
+            message: message.to_string(),
+            detail,
+        }
     }
 }
 
