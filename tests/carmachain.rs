@@ -867,3 +867,30 @@ async fn readme_lists_every_code() {
         );
     }
 }
+
+#[test]
+fn scenario_with_bad_carmachain_section_is_refused_with_every_problem() {
+    let bad = "carmachain:\n  clients:\n    - username: x\n      scope: [delete]\n  peers:\n    - id: p\n      knows: [ghost]\n      categories: [Adress]\n  persons:\n    - person: nobody\n";
+    let typo = "carmachain:\n  pending_secs: 5\n";
+    let load = |yaml: &str| {
+        let sources = vec![
+            (
+                "default.yaml".to_string(),
+                sandbox::scenario::DEFAULT_SCENARIO.to_string(),
+            ),
+            ("test.yaml".to_string(), yaml.to_string()),
+        ];
+        sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources).err()
+    };
+
+    let problems = format!("{:?}", load(bad).expect("refused"));
+    let typo_problems = format!("{:?}", load(typo).expect("refused"));
+
+    for needle in ["delete", "ghost", "Adress", "nobody"] {
+        assert!(
+            problems.contains(needle),
+            "{needle} not reported: {problems}"
+        );
+    }
+    assert!(typo_problems.contains("pending_secs"), "{typo_problems}");
+}

@@ -1,7 +1,7 @@
 //! Thin handlers: check the key, parse and check the body, ask the state, answer.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{Map, Value};
 
@@ -134,7 +134,7 @@ fn do_get_token(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, CarmaError
     let body = TokenAnswer {
         token,
         id: key.id,
-        expires_at: key.expires.to_rfc3339(),
+        expires_at: key.expires.to_rfc3339_opts(SecondsFormat::Secs, true),
         scope: key.scope,
     };
     Ok(json(200, &body, &ok_code(ctx).0))
@@ -645,7 +645,7 @@ async fn complete_request(ctx: Ctx, id: web::Path<String>) -> HttpResponse {
         Some(r) => HttpResponse::Ok().json(serde_json::json!({
             "idRequest": r.id,
             "status": state::status(&r, now),
-            "completedAt": r.completed_at.unwrap_or(now).to_rfc3339(),
+            "completedAt": r.completed_at.unwrap_or(now).to_rfc3339_opts(SecondsFormat::Millis, true),
         })),
         None => sandbox_error(
             StatusCode::NOT_FOUND,

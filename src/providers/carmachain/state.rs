@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::providers::ProviderState;
@@ -114,6 +114,8 @@ impl CarmaState {
         {
             self.keys.remove(&oldest);
         }
+        // Whole seconds, like the JWT's `iat`/`exp`, so the key and its claims agree.
+        let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
         self.keys_issued += 1;
         let n = self.keys_issued.to_string();
         let mut g = rng::rng_for(self.seed, &["carmachain", "key", &self.tenant, &n]);
@@ -230,8 +232,8 @@ pub fn key_view(k: &ApiKey, now: DateTime<Utc>) -> serde_json::Value {
         "id": k.id,
         "client": k.client,
         "scope": k.scope,
-        "issuedAt": k.issued.to_rfc3339(),
-        "expiresAt": k.expires.to_rfc3339(),
+        "issuedAt": k.issued.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "expiresAt": k.expires.to_rfc3339_opts(SecondsFormat::Secs, true),
         "revoked": k.revoked,
         "valid": k.valid_at(now),
     })
@@ -255,9 +257,9 @@ impl ProviderState for CarmaState {
                 "phoneNumber": r.phone,
                 "person": r.person,
                 "categories": r.categories,
-                "createdAt": r.created.to_rfc3339(),
-                "readyAt": r.ready_at.map(|t| t.to_rfc3339()),
-                "completedAt": r.completed_at.map(|t| t.to_rfc3339()),
+                "createdAt": r.created.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "readyAt": r.ready_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+                "completedAt": r.completed_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
                 "status": status(r, now),
             })).collect::<Vec<_>>(),
         })
