@@ -25,6 +25,9 @@ use crate::state::World;
 
 pub struct CarmaChain;
 
+/// Ten years: keys longer than that are a typo, and far-off instants overflow.
+const MAX_TTL_HOURS: u32 = 10 * 366 * 24;
+
 impl Provider for CarmaChain {
     fn name(&self) -> &'static str {
         "carmachain"
@@ -85,8 +88,8 @@ impl Provider for CarmaChain {
         if sc.jwt_secret.is_empty() {
             problems.push("jwt_secret must not be empty".into());
         }
-        if sc.key_ttl_hours == 0 {
-            problems.push("key_ttl_hours must be at least 1".into());
+        if sc.key_ttl_hours == 0 || sc.key_ttl_hours > MAX_TTL_HOURS {
+            problems.push(format!("key_ttl_hours must be 1 to {MAX_TTL_HOURS}"));
         }
         let mut names = BTreeSet::new();
         for (i, c) in sc.clients.iter().enumerate() {

@@ -408,7 +408,7 @@ fn ready_at(
     let seconds = i64::try_from(seconds)
         .unwrap_or(i64::MAX)
         .min(100 * 366 * 86_400);
-    Some(now + Duration::seconds(seconds))
+    now.checked_add_signed(Duration::seconds(seconds))
 }
 
 fn knows(peer: &super::scenario::Peer, person: Option<&str>) -> bool {
@@ -576,7 +576,9 @@ fn do_respond(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse,
             Ok(ids.iter().filter_map(|id| s.request(id).cloned()).collect())
         }
         Selector::Minutes(m) => {
-            let from = now - Duration::milliseconds((m * 60_000.0) as i64);
+            let from = now
+                .checked_sub_signed(Duration::milliseconds((m * 60_000.0) as i64))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
             Ok(s.since(from, now))
         }
     })?;

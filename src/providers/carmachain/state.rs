@@ -124,7 +124,9 @@ impl CarmaState {
             client,
             scope,
             issued: now,
-            expires: now + ttl,
+            expires: now
+                .checked_add_signed(ttl)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
             revoked: false,
         };
         self.keys.insert(key.id.clone(), key.clone());
