@@ -1,0 +1,732 @@
+//! Thin handlers: check the key, parse and check the body, ask the state, answer.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde_json::{Map, Value};
+
+use super::data;
+use super::errors::CarmaError;
+use super::scenario::{CarmaChainScenario, Client};
+use super::state::{self, CarmaState, NewRequest, Request};
+use super::wire::{
+    self, ALL_CATEGORIES, CATEGORIES, Claims, CreateAnswer, CreatedItem, RespondAnswer,
+    RespondItem, Status, TokenAnswer,
+};
+use crate::providers::pipeline::{method_not_allowed, sandbox_error};
+use crate::providers::{Ctx, json};
+use crate::scenario::PersonRecord;
+
+/// Items in one `value` batch, and ids in one `idRequest` list.
+pub const MAX_BATCH: usize = 100;
+pub const MAX_IDS: usize = 1_000;
+const MAX_DOCUMENT: usize = 64;
+/// `period` above ten years is read as ten years.
+const MAX_PERIOD_MINUTES: f64 = 10.0 * 366.0 * 24.0 * 60.0;
+
+pub const METHOD_CREATE: &str = "createrequest";
+pub const METHOD_RESPOND: &str = "respond";
+pub const METHODS: &[&str] = &[METHOD_CREATE, METHOD_RESPOND];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/auth/getToken")
+            .route(web::get().to(get_token))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/createrequest")
+            .route(web::post().to(create_request))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/respond")
+            .route(web::post().to(respond))
+            .default_service(web::to(method_not_allowed)),
+    );
+}
+
+fn scenario(ctx: &Ctx) -> &CarmaChainScenario {
+    &ctx.world().scenario.carmachain
+}
+
+fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+// ---------------------------------------------------------------- getToken
+
+async fn get_token(ctx: Ctx, req: HttpRequest) -> HttpResponse {
+    match do_get_token(&ctx, &req) {
+        Ok(res) => res,
+        Err(e) => e.respond(&ctx),
+    }
+}
+
+/// The client `getToken` is talking to: by HTTP Basic credentials, or the open one.
+fn client<'a>(
+    clients: &'a [Client],
+    authorization: Option<&str>,
+) -> Result<Option<&'a Client>, CarmaError> {
+    if clients.is_empty() {
+        return Ok(None);
+    }
+    let basic = authorization.and_then(|v| {
+        let (scheme, rest) = v.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("basic").then(|| rest.trim())
+    });
+    match basic {
+        Some(encoded) => {
+            let decoded = base64_decode(encoded)
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| {
+                    CarmaError::BadCredentials(
+                        "Basic credentials are not base64 of user:password".into(),
+                    )
+                })?;
+            let (user, pass) = decoded
+                .split_once(':')
+                .ok_or_else(|| CarmaError::BadCredentials("Basic credentials lack a `:`".into()))?;
+            clients
+                .iter()
+                .find(|c| c.username.as_deref() == Some(user) && c.password == pass)
+                .map(Some)
+                .ok_or_else(|| {
+                    CarmaError::BadCredentials(format!("no client `{user}` with that password"))
+                })
+        }
+        None => clients
+            .iter()
+            .find(|c| c.username.is_none())
+            .map(Some)
+            .ok_or_else(|| {
+                CarmaError::BadCredentials("HTTP Basic credentials are required".into())
+            }),
+    }
+}
+
+fn do_get_token(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, CarmaError> {
+    let sc = scenario(ctx);
+    let client = client(&sc.clients, header(req, "authorization"))?;
+    let scope: Vec<String> = match client {
+        Some(c) if !c.scope.is_empty() => c.scope.clone(),
+        _ => METHODS.iter().map(|m| m.to_string()).collect(),
+    };
+    let now = ctx.now();
+    let ttl = Duration::hours(i64::from(sc.key_ttl_hours));
+    let username = client.and_then(|c| c.username.clone());
+    let key = ctx.state(|s: &mut CarmaState| s.issue_key(username, scope, now, ttl));
+    let claims = Claims {
+        id: key.id.clone(),
+        iat: key.issued.timestamp(),
+        exp: key.expires.timestamp(),
+        scope: key.scope.clone(),
+    };
+    let token = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(sc.jwt_secret.as_bytes()),
+    )
+    .map_err(|e| CarmaError::Internal(format!("signing the key failed: {e}")))?;
+    let body = TokenAnswer {
+        token,
+        id: key.id,
+        expires_at: key.expires.to_rfc3339_opts(SecondsFormat::Secs, true),
+        scope: key.scope,
+    };
+    Ok(json(200, &body, &ok_code(ctx).0))
+}
+
+/// Standard base64 (padding optional), enough for HTTP Basic.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let bytes: Vec<u8> = text.trim_end_matches('=').bytes().collect();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= value(c)? << (18 - 6 * i);
+        }
+        let [_, a, b, c] = acc.to_be_bytes();
+        out.push(a);
+        if chunk.len() > 2 {
+            out.push(b);
+        }
+        if chunk.len() > 3 {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+// ---------------------------------------------------------------- key check
+
+/// The key of `Authorization` (bare or `Bearer`), checked at the tenant's clock and for
+/// `method`. The expiry is ours: jsonwebtoken would read the system clock.
+fn authorize(ctx: &Ctx, req: &HttpRequest, method: &str) -> Result<(), CarmaError> {
+    let raw = header(req, "authorization").unwrap_or_default();
+    let token = match raw.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        _ => raw,
+    };
+    if token.is_empty() {
+        return Err(CarmaError::MissingKey);
+    }
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.validate_exp = false;
+    validation.set_required_spec_claims(&["exp"]);
+    let secret = DecodingKey::from_secret(scenario(ctx).jwt_secret.as_bytes());
+    let claims = jsonwebtoken::decode::<Claims>(token, &secret, &validation)
+        .map_err(|e| CarmaError::MalformedKey(e.to_string()))?
+        .claims;
+    let now = ctx.now();
+    if now.timestamp() >= claims.exp {
+        return Err(CarmaError::ExpiredKey);
+    }
+    let key = ctx
+        .state(|s: &mut CarmaState| s.key(&claims.id).cloned())
+        .ok_or(CarmaError::RevokedKey)?;
+    if key.revoked {
+        return Err(CarmaError::RevokedKey);
+    }
+    if now >= key.expires {
+        return Err(CarmaError::ExpiredKey);
+    }
+    if !key.scope.iter().any(|m| m == method) {
+        return Err(CarmaError::OutOfScope(format!(
+            "this key covers {}, not {method}",
+            key.scope.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- body checks
+
+fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, CarmaError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| CarmaError::BadJson(e.to_string()))?;
+    let Value::Object(obj) = value else {
+        return Err(CarmaError::InvalidField(
+            "body: must be a JSON object".into(),
+        ));
+    };
+    if let Some(unknown) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(CarmaError::InvalidField(format!(
+            "{unknown}: not a known field (known: {})",
+            allowed.join(", ")
+        )));
+    }
+    Ok(obj)
+}
+
+/// `type_request` as a string or an array of strings; `All categories` expands to all.
+fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError> {
+    let names: Vec<&Value> = match obj.get("type_request") {
+        None | Some(Value::Null) => {
+            return Err(CarmaError::InvalidField("type_request: required".into()));
+        }
+        Some(v @ Value::String(_)) => vec![v],
+        Some(Value::Array(items)) if items.is_empty() => {
+            return Err(CarmaError::InvalidField(
+                "type_request: must not be empty".into(),
+            ));
+        }
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(_) => {
+            return Err(CarmaError::InvalidField(
+                "type_request: must be a string or an array of strings".into(),
+            ));
+        }
+    };
+    let mut out: Vec<&'static str> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let Value::String(name) = name else {
+            return Err(CarmaError::InvalidField(format!(
+                "type_request[{i}]: must be a string"
+            )));
+        };
+        let category = wire::category(name).ok_or_else(|| {
+            CarmaError::UnknownCategory(format!(
+                "`{name}` is not one of: {ALL_CATEGORIES}, {}",
+                CATEGORIES.join(", ")
+            ))
+        })?;
+        if category == ALL_CATEGORIES {
+            return Ok(CATEGORIES.to_vec());
+        }
+        if !out.contains(&category) {
+            out.push(category);
+        }
+    }
+    Ok(out)
+}
+
+/// `+380XXXXXXXXX`, `380XXXXXXXXX` or `0XXXXXXXXX`, as `+380XXXXXXXXX`.
+pub fn phone(text: &str) -> Option<String> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match (text.starts_with('+'), digits.len()) {
+        (_, 12) if digits.starts_with("380") => Some(format!("+{digits}")),
+        (false, 10) if digits.starts_with('0') => Some(format!("+38{digits}")),
+        _ => None,
+    }
+}
+
+fn text_field(item: &Map<String, Value>, at: &str, field: &str) -> Result<String, CarmaError> {
+    match item.get(field) {
+        None | Some(Value::Null) => {
+            Err(CarmaError::InvalidField(format!("{at}.{field}: required")))
+        }
+        Some(Value::String(s)) => Ok(s.trim().to_string()),
+        Some(_) => Err(CarmaError::InvalidField(format!(
+            "{at}.{field}: must be a string"
+        ))),
+    }
+}
+
+struct Item {
+    id_document: String,
+    phone: String,
+}
+
+fn items(obj: &Map<String, Value>) -> Result<Vec<Item>, CarmaError> {
+    let list = match obj.get("value") {
+        None | Some(Value::Null) => return Err(CarmaError::InvalidField("value: required".into())),
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            return Err(CarmaError::InvalidField(
+                "value: must be an array of objects".into(),
+            ));
+        }
+    };
+    if list.is_empty() {
+        return Err(CarmaError::EmptyValue);
+    }
+    if list.len() > MAX_BATCH {
+        return Err(CarmaError::InvalidField(format!(
+            "value: at most {MAX_BATCH} items per request"
+        )));
+    }
+    let mut out = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let at = format!("value[{i}]");
+        let Value::Object(item) = item else {
+            return Err(CarmaError::InvalidField(format!("{at}: must be an object")));
+        };
+        if let Some(unknown) = item
+            .keys()
+            .find(|k| *k != "IdDocument" && *k != "PhoneNumber")
+        {
+            return Err(CarmaError::InvalidField(format!(
+                "{at}.{unknown}: not a known field (known: IdDocument, PhoneNumber)"
+            )));
+        }
+        let id_document = text_field(item, &at, "IdDocument")?;
+        if id_document.is_empty() || id_document.chars().count() > MAX_DOCUMENT {
+            return Err(CarmaError::InvalidField(format!(
+                "{at}.IdDocument: must be 1 to {MAX_DOCUMENT} characters"
+            )));
+        }
+        let raw_phone = text_field(item, &at, "PhoneNumber")?;
+        let phone = phone(&raw_phone).ok_or_else(|| {
+            CarmaError::BadPhone(format!(
+                "{at}.PhoneNumber `{raw_phone}`: use +380XXXXXXXXX, 380XXXXXXXXX or 0XXXXXXXXX"
+            ))
+        })?;
+        out.push(Item { id_document, phone });
+    }
+    Ok(out)
+}
+
+fn ok_code(ctx: &Ctx) -> (String, String) {
+    ctx.codes("carmachain")
+        .by_key("ok")
+        .map(|e| (e.code.clone(), e.message.clone()))
+        .unwrap_or_else(|| ("0".into(), "OK".into()))
+}
+
+fn ok_status(ctx: &Ctx) -> (Status, String) {
+    let (code, message) = ok_code(ctx);
+    (Status::new(&code, &message, None), code)
+}
+
+// ---------------------------------------------------------------- createrequest
+
+async fn create_request(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    match do_create(&ctx, &req, &body) {
+        Ok(res) => res,
+        Err(e) => e.respond(&ctx),
+    }
+}
+
+/// The scenario person behind an item: by document first, then by phone.
+fn person_of(ctx: &Ctx, item: &Item) -> Option<String> {
+    let people = &ctx.world().people;
+    people
+        .by_document(&item.id_document)
+        .or_else(|| people.by_phone(&item.phone))
+        .map(|p| p.id.clone())
+}
+
+/// When a request for `person` turns `Done`: the person's rule, else the slowest peer
+/// that knows them, else the scenario default; `None` for never.
+fn ready_at(
+    sc: &CarmaChainScenario,
+    person: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let rule = person.and_then(|id| sc.persons.iter().find(|r| r.person == id));
+    if rule.is_some_and(|r| r.never_completes) {
+        return None;
+    }
+    let seconds = rule.and_then(|r| r.pending_seconds).unwrap_or_else(|| {
+        sc.peers
+            .iter()
+            .filter(|p| knows(p, person))
+            .map(|p| p.pending_seconds.unwrap_or(sc.pending_seconds))
+            .max()
+            .unwrap_or(sc.pending_seconds)
+    });
+    let seconds = i64::try_from(seconds)
+        .unwrap_or(i64::MAX)
+        .min(100 * 366 * 86_400);
+    now.checked_add_signed(Duration::seconds(seconds))
+}
+
+fn knows(peer: &super::scenario::Peer, person: Option<&str>) -> bool {
+    peer.knows_everyone || person.is_some_and(|id| peer.knows.iter().any(|k| k == id))
+}
+
+fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, CarmaError> {
+    authorize(ctx, req, METHOD_CREATE)?;
+    let obj = object(body, &["type_request", "value"])?;
+    let categories = categories(&obj)?;
+    let items = items(&obj)?;
+    let sc = scenario(ctx);
+    if let Some(item) = items.iter().find(|i| {
+        sc.error_documents
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&i.id_document))
+    }) {
+        return Err(CarmaError::Internal(format!(
+            "IdDocument `{}` is a magic error value",
+            item.id_document
+        )));
+    }
+    let now = ctx.now();
+    let batch: Vec<NewRequest> = items
+        .iter()
+        .map(|item| {
+            let person = person_of(ctx, item);
+            NewRequest {
+                id_document: item.id_document.clone(),
+                phone: item.phone.clone(),
+                ready_at: ready_at(sc, person.as_deref(), now),
+                person,
+                categories: categories.clone(),
+            }
+        })
+        .collect();
+    let made = ctx
+        .state(|s: &mut CarmaState| s.create(batch, now))
+        .map_err(|_| {
+            CarmaError::Internal("the request store is full of pending requests".into())
+        })?;
+    let (response, code) = ok_status(ctx);
+    let body = CreateAnswer {
+        response,
+        parametr_request: made
+            .into_iter()
+            .map(|r| CreatedItem {
+                id_document: r.id_document,
+                phone_number: r.phone,
+                id_request: r.id,
+            })
+            .collect(),
+    };
+    Ok(json(200, &body, &code))
+}
+
+// ---------------------------------------------------------------- respond
+
+async fn respond(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    match do_respond(&ctx, &req, &body) {
+        Ok(res) => res,
+        Err(e) => e.respond(&ctx),
+    }
+}
+
+enum Selector {
+    Ids(Vec<String>),
+    Minutes(f64),
+}
+
+fn selector(obj: &Map<String, Value>) -> Result<Selector, CarmaError> {
+    let ids = obj.get("idRequest").filter(|v| !v.is_null());
+    let period = obj.get("period").filter(|v| !v.is_null());
+    match (ids, period) {
+        (Some(_), Some(_)) => Err(CarmaError::Selector(
+            "both idRequest and period given".into(),
+        )),
+        (None, None) => Err(CarmaError::Selector(
+            "neither idRequest nor period given".into(),
+        )),
+        (Some(Value::Array(list)), None) => {
+            if list.is_empty() {
+                return Err(CarmaError::InvalidField(
+                    "idRequest: must not be empty".into(),
+                ));
+            }
+            if list.len() > MAX_IDS {
+                return Err(CarmaError::InvalidField(format!(
+                    "idRequest: at most {MAX_IDS} ids"
+                )));
+            }
+            list.iter()
+                .enumerate()
+                .map(|(i, v)| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    _ => Err(CarmaError::InvalidField(format!(
+                        "idRequest[{i}]: must be a string"
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Selector::Ids)
+        }
+        (Some(_), None) => Err(CarmaError::InvalidField(
+            "idRequest: must be an array of strings".into(),
+        )),
+        (None, Some(p)) => match p.as_f64() {
+            Some(m) if m.is_finite() && m >= 0.0 => {
+                Ok(Selector::Minutes(m.min(MAX_PERIOD_MINUTES)))
+            }
+            _ => Err(CarmaError::InvalidField(
+                "period: must be a number of minutes, 0 or more".into(),
+            )),
+        },
+    }
+}
+
+/// Rows from every peer that knows the person, for the categories asked at creation
+/// and now.
+fn details(ctx: &Ctx, r: &Request, asked: &[&'static str]) -> Vec<wire::Detail> {
+    let sc = scenario(ctx);
+    let world = ctx.world();
+    let categories: Vec<&'static str> = r
+        .categories
+        .iter()
+        .copied()
+        .filter(|c| asked.contains(c))
+        .collect();
+    let (key, person) = match r.person.as_deref().and_then(|id| world.people.by_id(id)) {
+        Some(p) => (p.id.clone(), p.clone()),
+        None => {
+            let mut p = PersonRecord::stranger(world.seed, "id_document", &r.id_document);
+            p.phone = r.phone.clone();
+            (format!("id_document:{}", r.id_document.to_uppercase()), p)
+        }
+    };
+    sc.peers
+        .iter()
+        .filter(|p| knows(p, r.person.as_deref()))
+        .flat_map(|peer| {
+            let fixed = r.person.as_deref().and_then(|id| peer.data.get(id));
+            data::rows(world.seed, peer, &key, &person, &categories, fixed)
+        })
+        .collect()
+}
+
+fn do_respond(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, CarmaError> {
+    authorize(ctx, req, METHOD_RESPOND)?;
+    let obj = object(body, &["type_request", "idRequest", "period"])?;
+    let asked = categories(&obj)?;
+    let selector = selector(&obj)?;
+    let now = ctx.now();
+    let found: Vec<Request> = ctx.state(|s: &mut CarmaState| match &selector {
+        Selector::Ids(ids) => {
+            let unknown: Vec<&str> = ids
+                .iter()
+                .filter(|id| s.request(id).is_none())
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                return Err(CarmaError::UnknownRequest(format!(
+                    "unknown: {}",
+                    unknown.join(", ")
+                )));
+            }
+            Ok(ids.iter().filter_map(|id| s.request(id).cloned()).collect())
+        }
+        Selector::Minutes(m) => {
+            let from = now
+                .checked_sub_signed(Duration::milliseconds((m * 60_000.0) as i64))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
+            Ok(s.since(from, now))
+        }
+    })?;
+    let items = found
+        .iter()
+        .map(|r| {
+            let status = state::status(r, now);
+            RespondItem {
+                id_document: r.id_document.clone(),
+                phone_number: r.phone.clone(),
+                id_request: r.id.clone(),
+                status,
+                request_details: if status == wire::STATUS_DONE {
+                    details(ctx, r, &asked)
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    let (response, code) = ok_status(ctx);
+    Ok(json(
+        200,
+        &RespondAnswer {
+            response,
+            parametr_request: items,
+        },
+        &code,
+    ))
+}
+
+// ---------------------------------------------------------------- admin
+
+pub fn configure_admin(cfg: &mut web::ServiceConfig) {
+    cfg.route("/tokens", web::get().to(list_tokens))
+        .route("/tokens/{id}", web::delete().to(revoke_token))
+        .route("/requests/{id}/complete", web::post().to(complete_request));
+}
+
+async fn list_tokens(ctx: Ctx) -> HttpResponse {
+    let now = ctx.now();
+    let keys = ctx.state(|s: &mut CarmaState| s.keys_view(now));
+    HttpResponse::Ok().json(serde_json::json!({ "tenant": ctx.tenant.name, "keys": keys }))
+}
+
+async fn revoke_token(ctx: Ctx, id: web::Path<String>) -> HttpResponse {
+    let now = ctx.now();
+    let key = ctx.state(|s: &mut CarmaState| {
+        s.revoke(&id);
+        s.key(&id).map(|k| state::key_view(k, now))
+    });
+    match key {
+        Some(key) => HttpResponse::Ok().json(key),
+        None => sandbox_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("no CarmaChain key `{id}` in tenant `{}`", ctx.tenant.name),
+            None,
+        ),
+    }
+}
+
+async fn complete_request(ctx: Ctx, id: web::Path<String>) -> HttpResponse {
+    let now = ctx.now();
+    match ctx.state(|s: &mut CarmaState| s.complete(&id, now)) {
+        Some(r) => HttpResponse::Ok().json(serde_json::json!({
+            "idRequest": r.id,
+            "status": state::status(&r, now),
+            "completedAt": r.completed_at.unwrap_or(now).to_rfc3339_opts(SecondsFormat::Millis, true),
+        })),
+        None => sandbox_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!(
+                "no CarmaChain request `{id}` in tenant `{}`",
+                ctx.tenant.name
+            ),
+            None,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_phone_formats_normalise_and_others_fail() {
+        for p in ["+380501234567", "380501234567", "0501234567"] {
+            assert_eq!(phone(p).as_deref(), Some("+380501234567"));
+        }
+        for p in [
+            "12345",
+            "+0501234567",
+            "381501234567",
+            "050123456a",
+            "+3805012345678",
+            "",
+        ] {
+            assert_eq!(phone(p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn clients_decide_who_gets_a_key() {
+        let reader = Client {
+            username: Some("reader".into()),
+            password: "sandbox".into(),
+            scope: vec!["respond".into()],
+        };
+        let open = Client::default();
+        let basic = "Basic cmVhZGVyOnNhbmRib3g="; // reader:sandbox
+        assert_eq!(client(&[], None).unwrap().map(|c| c.username.clone()), None);
+        assert!(client(&[], Some("Basic eDp5")).unwrap().is_none());
+        let only_reader = [reader.clone()];
+        assert_eq!(
+            client(&only_reader, Some(basic)).unwrap().unwrap().scope,
+            ["respond"]
+        );
+        assert_eq!(
+            client(&only_reader, None).unwrap_err().key(),
+            "bad_credentials"
+        );
+        assert_eq!(
+            client(&only_reader, Some("Bearer x")).unwrap_err().key(),
+            "bad_credentials"
+        );
+        let with_open = [reader, open];
+        assert!(
+            client(&with_open, None)
+                .unwrap()
+                .unwrap()
+                .username
+                .is_none()
+        );
+        assert_eq!(
+            client(&with_open, Some("Basic eDp5")).unwrap_err().key(),
+            "bad_credentials"
+        );
+    }
+
+    #[test]
+    fn base64_decodes_basic_credentials() {
+        assert_eq!(
+            base64_decode("c2FuZGJveDpzYW5kYm94").unwrap(),
+            b"sandbox:sandbox"
+        );
+        assert_eq!(base64_decode("YQ==").unwrap(), b"a");
+        assert!(base64_decode("!!").is_none());
+    }
+}

@@ -1,0 +1,896 @@
+//! CarmaChain over HTTP: API keys, createrequest, respond, pending → done, every code.
+
+mod common;
+
+use common::{TestApp, body};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "/carmachain/auth/getToken";
+const CREATE: &str = "/carmachain/api/createrequest";
+const RESPOND: &str = "/carmachain/api/respond";
+const SECRET: &str = "carmachain-sandbox-secret";
+
+// ---------------------------------------------------------------- helpers
+
+async fn get_token(app: &TestApp, basic: Option<(&str, &str)>) -> Response {
+    let mut req = app.request(Method::GET, TOKEN);
+    if let Some((user, pass)) = basic {
+        req = req.basic_auth(user, Some(pass));
+    }
+    req.send().await.expect("request sent")
+}
+
+/// A full-scope key from the open client.
+async fn key(app: &TestApp) -> String {
+    let res = get_token(app, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    body(res).await["token"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
+async fn key_of(app: &TestApp, user: &str) -> String {
+    let res = get_token(app, Some((user, "sandbox"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    body(res).await["token"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
+async fn call(app: &TestApp, path: &str, auth: Option<&str>, payload: &Value) -> Response {
+    let mut req = app.request(Method::POST, path).json(payload);
+    if let Some(auth) = auth {
+        req = req.header("Authorization", auth);
+    }
+    req.send().await.expect("request sent")
+}
+
+async fn call_raw(
+    app: &TestApp,
+    path: &str,
+    auth: &str,
+    payload: impl Into<reqwest::Body>,
+) -> Response {
+    app.request(Method::POST, path)
+        .header("Authorization", auth)
+        .header("content-type", "application/json")
+        .body(payload)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+fn alice() -> Value {
+    json!({ "IdDocument": "AB123456", "PhoneNumber": "+380501234567" })
+}
+
+/// Creates one request per item and returns the ids.
+async fn create(app: &TestApp, key: &str, categories: Value, items: Vec<Value>) -> Vec<String> {
+    let res = call(
+        app,
+        CREATE,
+        Some(key),
+        &json!({ "type_request": categories, "value": items }),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    b["parametrRequest"]
+        .as_array()
+        .expect("parametrRequest")
+        .iter()
+        .map(|i| i["idRequest"].as_str().expect("idRequest").to_string())
+        .collect()
+}
+
+async fn respond_ids(app: &TestApp, key: &str, categories: Value, ids: &[String]) -> Value {
+    let res = call(
+        app,
+        RESPOND,
+        Some(key),
+        &json!({ "type_request": categories, "idRequest": ids }),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    body(res).await
+}
+
+async fn assert_code(res: Response, status: u16, code: i64) -> Value {
+    assert_eq!(res.status().as_u16(), status);
+    let b = body(res).await;
+    assert_eq!(b["response"]["code"], json!(code), "{b}");
+    assert!(
+        b["response"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{b}"
+    );
+    b
+}
+
+fn groups(item: &Value) -> std::collections::BTreeSet<String> {
+    item["requestDetails"]
+        .as_array()
+        .expect("requestDetails")
+        .iter()
+        .map(|d| d["groupData"].as_str().expect("groupData").to_string())
+        .collect()
+}
+
+// ---------------------------------------------------------------- keys
+
+#[tokio::test]
+async fn get_token_issues_hs256_jwt_with_id_claim_valid_24_hours() {
+    let app = TestApp::spawn().await;
+
+    let res = get_token(&app, None).await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    let token = b["token"].as_str().unwrap();
+    let header = jsonwebtoken::decode_header(token).unwrap();
+    assert_eq!(header.alg, Algorithm::HS256);
+    let mut v = Validation::new(Algorithm::HS256);
+    v.validate_exp = false;
+    let claims =
+        jsonwebtoken::decode::<Value>(token, &DecodingKey::from_secret(SECRET.as_bytes()), &v)
+            .unwrap()
+            .claims;
+    assert_eq!(claims["id"], b["id"]);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        24 * 3600
+    );
+    assert_eq!(b["scope"], json!(["createrequest", "respond"]));
+    assert!(b["expiresAt"].is_string());
+}
+
+#[tokio::test]
+async fn key_works_bare_and_with_bearer_prefix() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+
+    let bare = create(&app, &key, json!("Name"), vec![alice()]).await;
+    let bearer = create(&app, &format!("Bearer {key}"), json!("Name"), vec![alice()]).await;
+
+    assert_eq!(bare.len(), 1);
+    assert_eq!(bearer.len(), 1);
+    assert_ne!(bare, bearer);
+}
+
+#[tokio::test]
+async fn key_expires_after_24_virtual_hours() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    app.advance_clock(24 * 3600 - 1).await;
+    create(&app, &key, json!("Name"), vec![alice()]).await;
+
+    app.advance_clock(1).await;
+    let res = call(
+        &app,
+        CREATE,
+        Some(&key),
+        &json!({ "type_request": "Name", "value": [alice()] }),
+    )
+    .await;
+
+    assert_code(res, 401, 1003).await;
+}
+
+#[tokio::test]
+async fn revoked_key_returns_401_and_is_listed_as_revoked() {
+    let app = TestApp::spawn().await;
+    let res = get_token(&app, None).await;
+    let b = body(res).await;
+    let (key, id) = (
+        b["token"].as_str().unwrap().to_string(),
+        b["id"].as_str().unwrap().to_string(),
+    );
+
+    let res = app
+        .delete(&format!("/__sandbox/carmachain/tokens/{id}"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": "Name", "period": 5 }),
+    )
+    .await;
+
+    assert_code(res, 401, 1004).await;
+    let list = body(app.get("/__sandbox/carmachain/tokens").await).await;
+    let listed = list["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == json!(id))
+        .cloned()
+        .unwrap();
+    assert_eq!(listed["revoked"], json!(true));
+    assert_eq!(listed["valid"], json!(false));
+    assert_eq!(
+        app.delete("/__sandbox/carmachain/tokens/nope")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn scoped_keys_call_only_their_methods() {
+    let app = TestApp::spawn().await;
+    let reader = key_of(&app, "reader").await;
+    let creator = key_of(&app, "creator").await;
+    let full = key_of(&app, "sandbox").await;
+
+    let ids = create(&app, &creator, json!("Name"), vec![alice()]).await;
+    let denied_create = call(
+        &app,
+        CREATE,
+        Some(&reader),
+        &json!({ "type_request": "Name", "value": [alice()] }),
+    )
+    .await;
+    let denied_respond = call(
+        &app,
+        RESPOND,
+        Some(&creator),
+        &json!({ "type_request": "Name", "idRequest": ids }),
+    )
+    .await;
+
+    assert_code(denied_create, 403, 1006).await;
+    assert_code(denied_respond, 403, 1006).await;
+    respond_ids(&app, &reader, json!("Name"), &ids).await;
+    respond_ids(&app, &full, json!("Name"), &ids).await;
+}
+
+#[tokio::test]
+async fn wrong_basic_credentials_get_no_key() {
+    let app = TestApp::spawn().await;
+
+    let wrong = get_token(&app, Some(("sandbox", "wrong"))).await;
+    let garbled = app
+        .request(Method::GET, TOKEN)
+        .header("Authorization", "Basic !!!")
+        .send()
+        .await
+        .unwrap();
+
+    assert_code(wrong, 401, 1005).await;
+    assert_code(garbled, 401, 1005).await;
+    let state = app.state().await;
+    assert_eq!(state["providers"]["carmachain"]["keys"], json!([]));
+}
+
+// ---------------------------------------------------------------- createrequest
+
+#[tokio::test]
+async fn batch_createrequest_answers_one_id_per_item_with_phones_normalised() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let items = json!([
+        { "IdDocument": "AB123456", "PhoneNumber": "+380501234567" },
+        { "IdDocument": "004512397", "PhoneNumber": "380671112233" },
+        { "IdDocument": "CC000001", "PhoneNumber": "0500000001" },
+    ]);
+
+    let res = call(
+        &app,
+        CREATE,
+        Some(&key),
+        &json!({ "type_request": ["Address", "Name"], "value": items }),
+    )
+    .await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    assert_eq!(b["response"], json!({ "code": 0, "message": "OK" }));
+    let out = b["parametrRequest"].as_array().unwrap();
+    assert_eq!(out.len(), 3);
+    let phones: Vec<&str> = out
+        .iter()
+        .map(|i| i["PhoneNumber"].as_str().unwrap())
+        .collect();
+    assert_eq!(phones, ["+380501234567", "+380671112233", "+380500000001"]);
+    assert_eq!(out[1]["IdDocument"], json!("004512397"));
+    let mut keys: Vec<&String> = out[0].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["IdDocument", "PhoneNumber", "idRequest"]);
+    let ids: std::collections::BTreeSet<&str> = out
+        .iter()
+        .map(|i| i["idRequest"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+}
+
+// ---------------------------------------------------------------- respond and pending
+
+#[tokio::test]
+async fn request_is_panding_then_done_by_clock_with_rows_from_both_peers() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("All categories"), vec![alice()]).await;
+
+    let pending = respond_ids(&app, &key, json!("All categories"), &ids).await;
+    app.advance_clock(10).await;
+    let done = respond_ids(&app, &key, json!("All categories"), &ids).await;
+
+    let p = &pending["parametrRequest"][0];
+    assert_eq!(p["status"], json!("Panding"));
+    assert_eq!(p["requestDetails"], json!([]));
+    let d = &done["parametrRequest"][0];
+    assert_eq!(done["response"]["code"], json!(0));
+    assert_eq!(d["status"], json!("Done"));
+    assert_eq!(d["idDocument"], json!("AB123456"));
+    assert_eq!(d["phoneNumber"], json!("+380501234567"));
+    assert_eq!(d["idRequest"], json!(ids[0]));
+    let details = d["requestDetails"].as_array().unwrap();
+    let peers: std::collections::BTreeSet<&str> = details
+        .iter()
+        .map(|r| r["idPpeers"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        peers.into_iter().collect::<Vec<_>>(),
+        ["peer-bank-01", "peer-telecom-02"]
+    );
+    assert_eq!(groups(d).len(), 9);
+    let mut row_keys: Vec<&String> = details[0].as_object().unwrap().keys().collect();
+    row_keys.sort();
+    assert_eq!(
+        row_keys,
+        ["fieldName", "fieldValue", "groupData", "idPpeers"]
+    );
+    assert!(
+        details
+            .iter()
+            .any(|r| r["idPpeers"] == json!("peer-bank-01")
+                && r["fieldName"] == json!("activeLoans")
+                && r["fieldValue"] == json!("2"))
+    );
+    assert!(
+        details
+            .iter()
+            .any(|r| r["fieldName"] == json!("lastName") && r["fieldValue"] == json!("Лимаренко"))
+    );
+}
+
+#[tokio::test]
+async fn respond_filters_rows_to_the_categories_asked() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let all = create(&app, &key, json!("All categories"), vec![alice()]).await;
+    let two = create(&app, &key, json!(["Address", "Name"]), vec![alice()]).await;
+    app.advance_clock(60).await;
+
+    let name_only = respond_ids(&app, &key, json!("Name"), &all).await;
+    let listed = respond_ids(&app, &key, json!(["Credit History", "Contacts"]), &all).await;
+    let created_two = respond_ids(&app, &key, json!("All categories"), &two).await;
+
+    let set = |v: &[&str]| {
+        v.iter()
+            .map(|s| s.to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(groups(&name_only["parametrRequest"][0]), set(&["Name"]));
+    assert_eq!(
+        groups(&listed["parametrRequest"][0]),
+        set(&["Contacts", "Credit History"])
+    );
+    assert_eq!(
+        groups(&created_two["parametrRequest"][0]),
+        set(&["Address", "Name"])
+    );
+}
+
+#[tokio::test]
+async fn respond_by_period_returns_requests_of_the_last_n_minutes() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let old = create(&app, &key, json!("Name"), vec![alice()]).await;
+    app.advance_clock(10 * 60).await;
+    let new = create(&app, &key, json!("Name"), vec![alice()]).await;
+
+    let last5 = body(
+        call(
+            &app,
+            RESPOND,
+            Some(&key),
+            &json!({ "type_request": "Name", "period": 5 }),
+        )
+        .await,
+    )
+    .await;
+    let last15 = body(
+        call(
+            &app,
+            RESPOND,
+            Some(&key),
+            &json!({ "type_request": "Name", "period": 15 }),
+        )
+        .await,
+    )
+    .await;
+
+    let ids = |b: &Value| -> Vec<String> {
+        b["parametrRequest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["idRequest"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&last5), new);
+    assert_eq!(ids(&last15), [old[0].clone(), new[0].clone()]);
+    assert_eq!(last15["parametrRequest"][0]["status"], json!("Done"));
+    assert_eq!(last15["parametrRequest"][1]["status"], json!("Panding"));
+}
+
+#[tokio::test]
+async fn never_completing_request_is_done_after_admin_complete() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let stuck = json!({ "IdDocument": "CC000002", "PhoneNumber": "+380500000002" });
+    let ids = create(&app, &key, json!("All categories"), vec![stuck]).await;
+    app.advance_clock(30 * 86_400).await;
+    let key = self::key(&app).await;
+    let still = respond_ids(&app, &key, json!("All categories"), &ids).await;
+
+    let res = app
+        .post_json(
+            &format!("/__sandbox/carmachain/requests/{}/complete", ids[0]),
+            &json!({}),
+        )
+        .await;
+
+    assert_eq!(still["parametrRequest"][0]["status"], json!("Panding"));
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body(res).await["status"], json!("Done"));
+    let done = respond_ids(&app, &key, json!("All categories"), &ids).await;
+    assert_eq!(done["parametrRequest"][0]["status"], json!("Done"));
+    assert_eq!(done["parametrRequest"][0]["requestDetails"], json!([]));
+    let missing = app
+        .post_json("/__sandbox/carmachain/requests/nope/complete", &json!({}))
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn admin_complete_finishes_a_pending_request_before_its_time() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
+
+    app.post_json(
+        &format!("/__sandbox/carmachain/requests/{}/complete", ids[0]),
+        &json!({}),
+    )
+    .await;
+
+    let b = respond_ids(&app, &key, json!("Name"), &ids).await;
+    assert_eq!(b["parametrRequest"][0]["status"], json!("Done"));
+    assert!(
+        !b["parametrRequest"][0]["requestDetails"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn person_no_peer_knows_completes_done_without_details() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let nobody = json!({ "IdDocument": "CC000001", "PhoneNumber": "+380500000001" });
+    let stranger = json!({ "IdDocument": "ZZ999999", "PhoneNumber": "0939999999" });
+    let ids = create(&app, &key, json!("All categories"), vec![nobody, stranger]).await;
+    app.advance_clock(5).await;
+
+    let b = respond_ids(&app, &key, json!("All categories"), &ids).await;
+
+    for item in b["parametrRequest"].as_array().unwrap() {
+        assert_eq!(item["status"], json!("Done"));
+        assert_eq!(item["requestDetails"], json!([]));
+    }
+}
+
+#[tokio::test]
+async fn peer_that_knows_everyone_shares_generated_data_on_strangers_deterministically() {
+    let yaml = "carmachain:\n  peers:\n    - id: peer-open-03\n      knows_everyone: true\n";
+    let app = TestApp::spawn_with(yaml).await;
+    let other = TestApp::spawn_with(yaml).await;
+    let stranger = json!({ "IdDocument": "ZZ999999", "PhoneNumber": "0939999999" });
+    let mut answers = Vec::new();
+    for app in [&app, &other] {
+        app.freeze_clock("2024-09-04T10:00:00Z").await;
+        let key = key(app).await;
+        let ids = create(app, &key, json!("All categories"), vec![stranger.clone()]).await;
+        app.advance_clock(5).await;
+        answers.push(respond_ids(app, &key, json!("All categories"), &ids).await);
+    }
+
+    let details = answers[0]["parametrRequest"][0]["requestDetails"]
+        .as_array()
+        .unwrap();
+    assert!(
+        details
+            .iter()
+            .all(|d| d["idPpeers"] == json!("peer-open-03"))
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d["fieldName"] == json!("idDocument") && d["fieldValue"] == json!("ZZ999999"))
+    );
+    assert!(details.iter().any(
+        |d| d["fieldName"] == json!("phoneNumber") && d["fieldValue"] == json!("+380939999999")
+    ));
+    assert_eq!(answers[0], answers[1]);
+}
+
+#[tokio::test]
+async fn requests_and_keys_are_per_tenant() {
+    let app = TestApp::spawn().await;
+    let b = app.as_tenant("b");
+    let key_a = key(&app).await;
+    let key_b = key(&b).await;
+    let ids = create(&app, &key_a, json!("Name"), vec![alice()]).await;
+    let ids_b = create(&b, &key_b, json!("Name"), vec![alice()]).await;
+
+    let unknown_there = call(
+        &b,
+        RESPOND,
+        Some(&key_b),
+        &json!({ "type_request": "Name", "idRequest": ids }),
+    )
+    .await;
+    let foreign_key = call(
+        &b,
+        RESPOND,
+        Some(&key_a),
+        &json!({ "type_request": "Name", "period": 5 }),
+    )
+    .await;
+
+    assert_ne!(ids, ids_b);
+    assert_code(unknown_there, 400, 2006).await;
+    assert_code(foreign_key, 401, 1004).await;
+    let listed = body(
+        call(
+            &b,
+            RESPOND,
+            Some(&key_b),
+            &json!({ "type_request": "Name", "period": 60 }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(listed["parametrRequest"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn same_scenario_gives_same_ids_and_same_data() {
+    let one = TestApp::spawn().await;
+    let two = TestApp::spawn().await;
+    let mut seen = Vec::new();
+    for app in [&one, &two] {
+        app.freeze_clock("2024-09-04T10:00:00Z").await;
+        let key = key(app).await;
+        let ids = create(app, &key, json!("All categories"), vec![alice()]).await;
+        app.advance_clock(10).await;
+        let first = respond_ids(app, &key, json!("All categories"), &ids).await;
+        let again = respond_ids(app, &key, json!("All categories"), &ids).await;
+        assert_eq!(first, again);
+        seen.push((key, first));
+    }
+    assert_eq!(seen[0], seen[1]);
+}
+
+// ---------------------------------------------------------------- errors
+
+/// Each code reached by real input: (path, Authorization, body, status, code).
+#[tokio::test]
+async fn every_error_is_reachable_naturally() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let other_secret = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &json!({ "id": "x", "iat": 0, "exp": 9_999_999_999i64 }),
+        &jsonwebtoken::EncodingKey::from_secret(b"another"),
+    )
+    .unwrap();
+    let name = |value: Value| json!({ "type_request": "Name", "value": value });
+    let cases: Vec<(&str, Option<String>, Value, u16, i64)> = vec![
+        (CREATE, None, name(json!([alice()])), 401, 1001),
+        (
+            CREATE,
+            Some("not-a-jwt".into()),
+            name(json!([alice()])),
+            401,
+            1002,
+        ),
+        (
+            CREATE,
+            Some(other_secret),
+            name(json!([alice()])),
+            401,
+            1002,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            json!({ "type_request": "Name", "value": 1 }),
+            400,
+            2002,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            json!({ "type_request": "Name", "value": [alice()], "extra": 1 }),
+            400,
+            2002,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            json!({ "value": [alice()] }),
+            400,
+            2002,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            name(json!([{ "IdDocument": 5, "PhoneNumber": "0501234567" }])),
+            400,
+            2002,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            name(json!([{ "IdDocument": "A", "PhoneNumber": "0501234567", "x": 1 }])),
+            400,
+            2002,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            json!({ "type_request": "Adress", "value": [alice()] }),
+            400,
+            2003,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            json!({ "type_request": ["Name", "Nope"], "value": [alice()] }),
+            400,
+            2003,
+        ),
+        (
+            CREATE,
+            Some(key.clone()),
+            name(json!([{ "IdDocument": "A1", "PhoneNumber": "12345" }])),
+            400,
+            2004,
+        ),
+        (CREATE, Some(key.clone()), name(json!([])), 400, 2005),
+        (
+            CREATE,
+            Some(key.clone()),
+            name(json!([{ "IdDocument": "SYSTEM-ERROR", "PhoneNumber": "0501234567" }])),
+            500,
+            5000,
+        ),
+        (
+            RESPOND,
+            Some(key.clone()),
+            json!({ "type_request": "Name", "idRequest": ["nope"] }),
+            400,
+            2006,
+        ),
+        (
+            RESPOND,
+            Some(key.clone()),
+            json!({ "type_request": "Name", "idRequest": ["nope"], "period": 5 }),
+            400,
+            2007,
+        ),
+        (
+            RESPOND,
+            Some(key.clone()),
+            json!({ "type_request": "Name" }),
+            400,
+            2007,
+        ),
+        (
+            RESPOND,
+            Some(key.clone()),
+            json!({ "type_request": "Name", "period": -1 }),
+            400,
+            2002,
+        ),
+        (
+            RESPOND,
+            Some(key.clone()),
+            json!({ "type_request": "Name", "idRequest": "x" }),
+            400,
+            2002,
+        ),
+        (
+            RESPOND,
+            Some(key.clone()),
+            json!({ "type_request": 7, "period": 5 }),
+            400,
+            2002,
+        ),
+    ];
+    for (path, auth, payload, status, code) in cases {
+        let res = call(&app, path, auth.as_deref(), &payload).await;
+        assert_eq!(res.status().as_u16(), status, "{path} {payload}");
+        let b = body(res).await;
+        assert_eq!(b["response"]["code"], json!(code), "{path} {payload}: {b}");
+    }
+    assert_eq!(
+        app.state().await["providers"]["carmachain"]["requests"],
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_and_oversized_body_are_answered_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let before = app.state().await;
+
+    let broken = call_raw(&app, CREATE, &key, "{\"type_request\": ").await;
+    let not_object = call_raw(&app, CREATE, &key, "[1, 2]").await;
+    let huge = call_raw(&app, CREATE, &key, "x".repeat(1_100_000)).await;
+
+    assert_code(broken, 400, 2001).await;
+    assert_code(not_object, 400, 2002).await;
+    let b = assert_code(huge, 400, 2001).await;
+    assert!(b["response"]["detail"].as_str().unwrap().contains("larger"));
+    assert_eq!(
+        app.state().await["providers"]["carmachain"],
+        before["providers"]["carmachain"]
+    );
+}
+
+#[tokio::test]
+async fn unknown_path_and_wrong_method_are_answered_in_carmachain_format() {
+    let app = TestApp::spawn().await;
+
+    let missing = app.post_json("/carmachain/api/nothing", &json!({})).await;
+    let wrong_method = app.get(CREATE).await;
+    let post_token = app.post_json(TOKEN, &json!({})).await;
+
+    assert_code(missing, 404, 3001).await;
+    assert_code(wrong_method, 405, 3002).await;
+    assert_code(post_token, 405, 3002).await;
+}
+
+#[tokio::test]
+async fn every_code_is_reachable_by_force_header() {
+    let app = TestApp::spawn().await;
+    let codes = app.catalog_codes("carmachain").await;
+    assert_eq!(codes.len(), 17);
+
+    for entry in codes {
+        let code = entry["code"].as_str().unwrap();
+        let res = app.post_forced(CREATE, &json!({}), code).await;
+
+        assert_eq!(
+            res.status().as_u16() as u64,
+            entry["http_status"].as_u64().unwrap(),
+            "{code}"
+        );
+        let b = body(res).await;
+        assert_eq!(b["response"]["code"].to_string(), code, "{b}");
+        assert_eq!(b["response"]["message"], entry["message"]);
+    }
+}
+
+#[tokio::test]
+async fn rule_forces_a_code_on_one_endpoint() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let rule = json!({ "when": { "provider": "carmachain", "endpoint": "/api/respond" }, "then": { "code": "5000" } });
+    let res = app.post_json("/__sandbox/rules", &rule).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let respond = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": "Name", "period": 5 }),
+    )
+    .await;
+    let create_ok = call(
+        &app,
+        CREATE,
+        Some(&key),
+        &json!({ "type_request": "Name", "value": [alice()] }),
+    )
+    .await;
+
+    assert_code(respond, 500, 5000).await;
+    assert_eq!(create_ok.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn scenario_override_changes_a_code_message() {
+    let app = TestApp::spawn_with(
+        "carmachain:\n  codes:\n    expired_key:\n      message: Token expired\n",
+    )
+    .await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    app.advance_clock(24 * 3600).await;
+
+    let res = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": "Name", "period": 5 }),
+    )
+    .await;
+
+    let b = assert_code(res, 401, 1003).await;
+    assert_eq!(b["response"]["message"], json!("Token expired"));
+}
+
+#[tokio::test]
+async fn readme_lists_every_code() {
+    let app = TestApp::spawn().await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- BEGIN carmachain -->").unwrap();
+    let end = readme.find("<!-- END carmachain -->").unwrap();
+    let section = &readme[start..end];
+
+    for entry in app.catalog_codes("carmachain").await {
+        let code = entry["code"].as_str().unwrap();
+        assert!(
+            section.contains(&format!("| {code} |")),
+            "README lacks code {code}"
+        );
+    }
+}
+
+#[test]
+fn scenario_with_bad_carmachain_section_is_refused_with_every_problem() {
+    let bad = "carmachain:\n  clients:\n    - username: x\n      scope: [delete]\n  peers:\n    - id: p\n      knows: [ghost]\n      categories: [Adress]\n  persons:\n    - person: nobody\n";
+    let typo = "carmachain:\n  pending_secs: 5\n";
+    let load = |yaml: &str| {
+        let sources = vec![
+            (
+                "default.yaml".to_string(),
+                sandbox::scenario::DEFAULT_SCENARIO.to_string(),
+            ),
+            ("test.yaml".to_string(), yaml.to_string()),
+        ];
+        sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources).err()
+    };
+
+    let problems = format!("{:?}", load(bad).expect("refused"));
+    let typo_problems = format!("{:?}", load(typo).expect("refused"));
+
+    for needle in ["delete", "ghost", "Adress", "nobody"] {
+        assert!(
+            problems.contains(needle),
+            "{needle} not reported: {problems}"
+        );
+    }
+    assert!(typo_problems.contains("pending_secs"), "{typo_problems}");
+}
