@@ -231,6 +231,20 @@ pub fn accepts_json_v1(accept: &str) -> bool {
     })
 }
 
+/// Whether `Accept` names `application/json` with `version=1.0` itself (strict mode).
+pub fn accepts_json_v1_exactly(accept: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';');
+        let mime = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        mime == "application/json"
+            && parts.any(|p| {
+                p.split_once('=').is_some_and(|(k, v)| {
+                    k.trim().eq_ignore_ascii_case("version") && v.trim().trim_matches('"') == "1.0"
+                })
+            })
+    })
+}
+
 fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, SberError> {
     let auth = match req.headers().get(header::AUTHORIZATION) {
         None => return Err(SberError::TokenMissing),
@@ -250,12 +264,17 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
     }
     let now = ctx.now();
     let token = ctx.state(|s: &mut SberSafeState| s.token(&auth, now).cloned())?;
-    match req.headers().get(header::ACCEPT).map(|v| v.to_str()) {
-        None if ctx.world().scenario.sbersafe.require_accept => {
+    let accept = req.headers().get(header::ACCEPT).map(|v| v.to_str().unwrap_or("?").trim());
+    let strict = ctx.world().scenario.sbersafe.require_accept;
+    match accept {
+        Some(a) if strict && !accepts_json_v1_exactly(a) => {
             return Err(SberError::NotAcceptable("send `Accept: application/json; version=1.0`".into()));
         }
-        None => {}
-        Some(Ok(a)) if accepts_json_v1(a) => {}
+        None | Some("") if strict => {
+            return Err(SberError::NotAcceptable("send `Accept: application/json; version=1.0`".into()));
+        }
+        None | Some("") => {}
+        Some(a) if accepts_json_v1(a) => {}
         Some(_) => {
             return Err(SberError::NotAcceptable("only `application/json; version=1.0` is served".into()));
         }
@@ -433,5 +452,8 @@ mod tests {
         assert!(accepts_json_v1("text/html, application/json;version=1.0"));
         assert!(!accepts_json_v1("application/xml"));
         assert!(!accepts_json_v1("application/json; version=2.0"));
+        assert!(accepts_json_v1_exactly("application/json; version=1.0"));
+        assert!(!accepts_json_v1_exactly("*/*"));
+        assert!(!accepts_json_v1_exactly("application/json"));
     }
 }
