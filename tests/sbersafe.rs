@@ -10,19 +10,25 @@ const TOKEN: &str = "/sbersafe/api/auth/token";
 const CLIENTS: &str = "/sbersafe/api/clients/";
 const CREATE: &str = "/sbersafe/api/clients/create";
 const MAIN_UUID: &str = "C2BC84C12AD6438DAA0D87517C7AE187";
-const PRESET_TOKEN: &str = "000000000000000.SandboxPresetTokenForCiUseOnlyMainClient0000000000000000";
-const EXPIRED_TOKEN: &str = "000000000000001.SandboxPresetTokenThatExpiredLongAgo00000000000000000000";
+const PRESET_TOKEN: &str =
+    "000000000000000.SandboxPresetTokenForCiUseOnlyMainClient0000000000000000";
+const EXPIRED_TOKEN: &str =
+    "000000000000001.SandboxPresetTokenThatExpiredLongAgo00000000000000000000";
 const ACCEPT: &str = "application/json; version=1.0";
 
 fn is_request_id(v: &Value) -> bool {
     let Some(s) = v.as_str() else { return false };
     let groups: Vec<&str> = s.split('-').collect();
     groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [8, 6, 6, 6, 6]
-        && s.bytes().all(|b| b == b'-' || b.is_ascii_lowercase() || b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b == b'-' || b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 fn keys(v: &Value) -> Vec<String> {
-    let mut k: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    let mut k: Vec<String> = v
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
     k.sort();
     k
 }
@@ -33,30 +39,49 @@ async fn error(res: reqwest::Response, status: u16, code: &str) -> Value {
     let b = body(res).await;
     assert_eq!(b["status"], "FAIL", "{b}");
     assert_eq!(b["errorCode"], code, "{b}");
-    assert!(b["errorMessage"].as_str().is_some_and(|m| !m.is_empty()), "{b}");
+    assert!(
+        b["errorMessage"].as_str().is_some_and(|m| !m.is_empty()),
+        "{b}"
+    );
     assert!(is_request_id(&b["requestId"]), "{b}");
     b
 }
 
 async fn access_code(app: &TestApp, uuid: &str) -> String {
-    let res = app.post_json(OTP, &json!({ "merchantLogin": "sandbox", "uuid": uuid })).await;
+    let res = app
+        .post_json(OTP, &json!({ "merchantLogin": "sandbox", "uuid": uuid }))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
     b["accessCode"].as_str().expect("accessCode").to_string()
 }
 
 async fn redeem(app: &TestApp, code: &str, otp: &str) -> reqwest::Response {
-    app.post_json(TOKEN, &json!({ "accessCode": code, "otp": otp })).await
+    app.post_json(TOKEN, &json!({ "accessCode": code, "otp": otp }))
+        .await
 }
 
 /// find → otp → token for the main client, with the fixed OTP.
 async fn login(app: &TestApp) -> String {
-    let found = body(app.post_json(FIND, &json!({ "phone": "9161234567", "merchantLogin": "sandbox" })).await).await;
-    let uuid = found["client"]["uuid"].as_str().expect("client found").to_string();
+    let found = body(
+        app.post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+    let uuid = found["client"]["uuid"]
+        .as_str()
+        .expect("client found")
+        .to_string();
     let code = access_code(app, &uuid).await;
     let res = redeem(app, &code, "000000").await;
     assert_eq!(res.status(), StatusCode::OK);
-    body(res).await["accessToken"].as_str().expect("token").to_string()
+    body(res).await["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_string()
 }
 
 async fn clients(app: &TestApp, token: &str, payload: &Value) -> reqwest::Response {
@@ -79,11 +104,28 @@ async fn sbersafe_state(app: &TestApp) -> Value {
 async fn find_by_phone_and_by_email_returns_the_same_client() {
     let app = TestApp::spawn().await;
 
-    let by_phone = body(app.post_json(FIND, &json!({ "phone": "9161234567", "merchantLogin": "sandbox" })).await).await;
-    let by_email = body(app.post_json(FIND, &json!({ "email": "Client@Sandbox.test", "merchantLogin": "sandbox" })).await).await;
+    let by_phone = body(
+        app.post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+    let by_email = body(
+        app.post_json(
+            FIND,
+            &json!({ "email": "Client@Sandbox.test", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
 
     assert_eq!(keys(&by_phone), ["client", "requestId", "status"]);
-    assert_eq!(by_phone["client"], json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" }));
+    assert_eq!(
+        by_phone["client"],
+        json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
+    );
     assert_eq!(by_phone["status"], "SUCCESS");
     assert!(is_request_id(&by_phone["requestId"]));
     assert_eq!(by_email["client"], by_phone["client"]);
@@ -93,7 +135,12 @@ async fn find_by_phone_and_by_email_returns_the_same_client() {
 async fn find_of_nobody_answers_success_without_client() {
     let app = TestApp::spawn().await;
 
-    let res = app.post_json(FIND, &json!({ "phone": "9000000000", "merchantLogin": "sandbox" })).await;
+    let res = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9000000000", "merchantLogin": "sandbox" }),
+        )
+        .await;
 
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
@@ -105,7 +152,14 @@ async fn find_of_nobody_answers_success_without_client() {
 async fn inactive_contacts_are_not_found() {
     let app = TestApp::spawn().await;
 
-    let b = body(app.post_json(FIND, &json!({ "email": "old.petrov@sandbox.test", "merchantLogin": "sandbox" })).await).await;
+    let b = body(
+        app.post_json(
+            FIND,
+            &json!({ "email": "old.petrov@sandbox.test", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
 
     assert!(b.get("client").is_none(), "{b}");
 }
@@ -114,7 +168,12 @@ async fn inactive_contacts_are_not_found() {
 async fn otp_issues_an_access_code_whose_generated_otp_is_in_the_state() {
     let app = TestApp::spawn().await;
 
-    let res = app.post_json(OTP, &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID })).await;
+    let res = app
+        .post_json(
+            OTP,
+            &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID }),
+        )
+        .await;
 
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
@@ -133,7 +192,10 @@ async fn otp_issues_an_access_code_whose_generated_otp_is_in_the_state() {
 async fn generated_otp_gives_a_provider_shaped_token_not_to_be_cached() {
     let app = TestApp::spawn().await;
     let code = access_code(&app, MAIN_UUID).await;
-    let otp = sbersafe_state(&app).await["access_codes"][0]["otp"].as_str().unwrap().to_string();
+    let otp = sbersafe_state(&app).await["access_codes"][0]["otp"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     let res = redeem(&app, &code, &otp).await;
 
@@ -156,8 +218,15 @@ async fn full_flow_answers_exactly_the_requested_blocks_for_every_response_type_
     let types = ["contacts", "contactsExtra", "bindings", "permissions"];
 
     for mask in 1u32..16 {
-        let chosen: Vec<&str> = (0..4).filter(|i| mask & (1 << i) != 0).map(|i| types[i]).collect();
-        let path = if mask % 2 == 0 { CLIENTS } else { "/sbersafe/api/clients" };
+        let chosen: Vec<&str> = (0..4)
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| types[i])
+            .collect();
+        let path = if mask % 2 == 0 {
+            CLIENTS
+        } else {
+            "/sbersafe/api/clients"
+        };
         let res = app
             .request(reqwest::Method::POST, path)
             .header("Authorization", &token)
@@ -184,10 +253,18 @@ async fn clients_blocks_are_masked_and_shaped_as_the_provider_writes_them() {
     let app = TestApp::spawn().await;
     let token = login(&app).await;
 
-    let res = clients(&app, &token, &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" })).await;
+    let res = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" }),
+    )
+    .await;
 
     let b = body(res).await;
-    assert_eq!(b["client"], json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" }));
+    assert_eq!(
+        b["client"],
+        json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
+    );
     assert_eq!(
         b["contacts"],
         json!([
@@ -220,11 +297,29 @@ async fn clients_blocks_are_masked_and_shaped_as_the_provider_writes_them() {
 #[tokio::test]
 async fn other_clients_show_their_mir_cards_and_permissions() {
     let app = TestApp::spawn().await;
-    let found = body(app.post_json(FIND, &json!({ "email": "ivanova@sandbox.test", "merchantLogin": "sandbox" })).await).await;
+    let found = body(
+        app.post_json(
+            FIND,
+            &json!({ "email": "ivanova@sandbox.test", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
     let code = access_code(&app, found["client"]["uuid"].as_str().unwrap()).await;
-    let token = body(redeem(&app, &code, "000000").await).await["accessToken"].as_str().unwrap().to_string();
+    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
-    let b = body(clients(&app, &token, &json!({ "responseType": "bindings,permissions" })).await).await;
+    let b = body(
+        clients(
+            &app,
+            &token,
+            &json!({ "responseType": "bindings,permissions" }),
+        )
+        .await,
+    )
+    .await;
 
     assert_eq!(b["bindings"][0]["paymentSystem"], "MIR");
     assert_eq!(b["bindings"][0]["card"]["maskedPan"], "2200129010");
@@ -235,7 +330,12 @@ async fn other_clients_show_their_mir_cards_and_permissions() {
 async fn preset_token_reads_the_main_client_without_the_otp_flow() {
     let app = TestApp::spawn().await;
 
-    let res = clients(&app, PRESET_TOKEN, &json!({ "responseType": "permissions" })).await;
+    let res = clients(
+        &app,
+        PRESET_TOKEN,
+        &json!({ "responseType": "permissions" }),
+    )
+    .await;
 
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(body(res).await["client"]["uuid"], MAIN_UUID);
@@ -302,17 +402,43 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
 
     let created = body(app.post_json(CREATE, &create).await).await;
     let again = body(app.post_json(CREATE, &create).await).await;
-    let found = body(app.post_json(FIND, &json!({ "phone": "9267778899", "merchantLogin": "sandbox" })).await).await;
+    let found = body(
+        app.post_json(
+            FIND,
+            &json!({ "phone": "9267778899", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
 
     assert_eq!(keys(&created), ["client", "requestId", "status"]);
     assert_eq!(created["status"], "SUCCESS");
     let uuid = created["client"]["uuid"].as_str().unwrap();
-    assert!(uuid.len() == 32 && uuid.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
-    assert_eq!(again["client"], created["client"], "same transactionNumber, same client");
+    assert!(
+        uuid.len() == 32
+            && uuid
+                .bytes()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    );
+    assert_eq!(
+        again["client"], created["client"],
+        "same transactionNumber, same client"
+    );
     assert_eq!(found["client"], created["client"]);
     let code = access_code(&app, uuid).await;
-    let token = body(redeem(&app, &code, "000000").await).await["accessToken"].as_str().unwrap().to_string();
-    let b = body(clients(&app, &token, &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" })).await).await;
+    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = body(
+        clients(
+            &app,
+            &token,
+            &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" }),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(b["contacts"][0]["value"], "+7 *** ***-88-99");
     assert_eq!(b["contacts"][1]["value"], "nt@sandbox.test");
     assert_eq!(b["contactsExtra"][0]["type"], "POST_ADRESS");
@@ -325,8 +451,11 @@ async fn create_with_a_contact_of_another_client_is_refused() {
     let app = TestApp::spawn().await;
 
     let res = app
-        .post_json(CREATE, &json!({ "transactionNumber": "T-2", "merchantLogin": "sandbox",
-                                     "contacts": [{ "type": "MPHONE", "value": "9161234567" }] }))
+        .post_json(
+            CREATE,
+            &json!({ "transactionNumber": "T-2", "merchantLogin": "sandbox",
+                                     "contacts": [{ "type": "MPHONE", "value": "9161234567" }] }),
+        )
         .await;
 
     error(res, 409, "CLIENT_ALREADY_EXISTS").await;
@@ -337,16 +466,32 @@ async fn create_with_a_contact_of_another_client_is_refused() {
 async fn create_checks_its_contacts() {
     let app = TestApp::spawn().await;
 
-    let no_contacts = app.post_json(CREATE, &json!({ "transactionNumber": "T", "merchantLogin": "sandbox", "contacts": [] })).await;
-    let bad_type = app
-        .post_json(CREATE, &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
-                                     "contacts": [{ "type": "FAX", "value": "1" }] }))
+    let no_contacts = app
+        .post_json(
+            CREATE,
+            &json!({ "transactionNumber": "T", "merchantLogin": "sandbox", "contacts": [] }),
+        )
         .await;
-    let no_merchant = app.post_json(CREATE, &json!({ "transactionNumber": "T", "contacts": [] })).await;
+    let bad_type = app
+        .post_json(
+            CREATE,
+            &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
+                                     "contacts": [{ "type": "FAX", "value": "1" }] }),
+        )
+        .await;
+    let no_merchant = app
+        .post_json(CREATE, &json!({ "transactionNumber": "T", "contacts": [] }))
+        .await;
 
     error(no_contacts, 400, "CONTACT_EMPTY").await;
     let b = error(bad_type, 400, "INVALID_REQUEST").await;
-    assert!(b["errorDetail"].as_str().unwrap().contains("contacts[0].type"), "{b}");
+    assert!(
+        b["errorDetail"]
+            .as_str()
+            .unwrap()
+            .contains("contacts[0].type"),
+        "{b}"
+    );
     error(no_merchant, 400, "MERCHANT_LOGIN_EMPTY").await;
 }
 
@@ -357,7 +502,9 @@ async fn missing_merchant_login_is_reported_with_the_gateway_message() {
     let app = TestApp::spawn().await;
 
     let find = app.post_json(FIND, &json!({ "phone": "9161234567" })).await;
-    let otp = app.post_json(OTP, &json!({ "merchantLogin": "", "uuid": MAIN_UUID })).await;
+    let otp = app
+        .post_json(OTP, &json!({ "merchantLogin": "", "uuid": MAIN_UUID }))
+        .await;
 
     let b = error(find, 400, "MERCHANT_LOGIN_EMPTY").await;
     assert_eq!(b["errorMessage"], "[merchantLogin] is empty.");
@@ -368,7 +515,12 @@ async fn missing_merchant_login_is_reported_with_the_gateway_message() {
 async fn unknown_merchant_login_is_access_denied() {
     let app = TestApp::spawn().await;
 
-    let res = app.post_json(FIND, &json!({ "phone": "9161234567", "merchantLogin": "unknown" })).await;
+    let res = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "unknown" }),
+        )
+        .await;
 
     let b = error(res, 403, "MERCHANT_NOT_FOUND").await;
     assert_eq!(b["errorMessage"], "Access denied.");
@@ -378,7 +530,9 @@ async fn unknown_merchant_login_is_access_denied() {
 async fn find_without_phone_or_email_is_refused() {
     let app = TestApp::spawn().await;
 
-    let res = app.post_json(FIND, &json!({ "merchantLogin": "sandbox", "phone": "" })).await;
+    let res = app
+        .post_json(FIND, &json!({ "merchantLogin": "sandbox", "phone": "" }))
+        .await;
 
     error(res, 400, "CONTACT_EMPTY").await;
 }
@@ -387,14 +541,36 @@ async fn find_without_phone_or_email_is_refused() {
 async fn wrong_types_unknown_fields_and_bad_phones_are_invalid_requests() {
     let app = TestApp::spawn().await;
 
-    let number = app.post_json(FIND, &json!({ "phone": 9161234567u64, "merchantLogin": "sandbox" })).await;
-    let unknown = app.post_json(FIND, &json!({ "phone": "9161234567", "merchantLogin": "sandbox", "x": 1 })).await;
-    let with_seven = app.post_json(FIND, &json!({ "phone": "79161234567", "merchantLogin": "sandbox" })).await;
-    let no_uuid = app.post_json(OTP, &json!({ "merchantLogin": "sandbox" })).await;
+    let number = app
+        .post_json(
+            FIND,
+            &json!({ "phone": 9161234567u64, "merchantLogin": "sandbox" }),
+        )
+        .await;
+    let unknown = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox", "x": 1 }),
+        )
+        .await;
+    let with_seven = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "79161234567", "merchantLogin": "sandbox" }),
+        )
+        .await;
+    let no_uuid = app
+        .post_json(OTP, &json!({ "merchantLogin": "sandbox" }))
+        .await;
     let no_otp = app.post_json(TOKEN, &json!({ "accessCode": "X" })).await;
 
     let b = error(number, 400, "INVALID_REQUEST").await;
-    assert!(b["errorDetail"].as_str().unwrap().contains("phone: must be a string"));
+    assert!(
+        b["errorDetail"]
+            .as_str()
+            .unwrap()
+            .contains("phone: must be a string")
+    );
     error(unknown, 400, "INVALID_REQUEST").await;
     error(with_seven, 400, "INVALID_REQUEST").await;
     error(no_uuid, 400, "INVALID_REQUEST").await;
@@ -405,7 +581,12 @@ async fn wrong_types_unknown_fields_and_bad_phones_are_invalid_requests() {
 async fn otp_for_an_unknown_client_is_client_not_found() {
     let app = TestApp::spawn().await;
 
-    let res = app.post_json(OTP, &json!({ "merchantLogin": "sandbox", "uuid": "00000000000000000000000000000000" })).await;
+    let res = app
+        .post_json(
+            OTP,
+            &json!({ "merchantLogin": "sandbox", "uuid": "00000000000000000000000000000000" }),
+        )
+        .await;
 
     error(res, 404, "CLIENT_NOT_FOUND").await;
     assert_eq!(sbersafe_state(&app).await["access_codes"], json!([]));
@@ -416,7 +597,13 @@ async fn clients_without_token_with_bearer_or_unknown_token_fail_authentication(
     let app = TestApp::spawn().await;
     let payload = json!({ "responseType": "contacts" });
 
-    let none = app.request(reqwest::Method::POST, CLIENTS).header("Accept", ACCEPT).json(&payload).send().await.unwrap();
+    let none = app
+        .request(reqwest::Method::POST, CLIENTS)
+        .header("Accept", ACCEPT)
+        .json(&payload)
+        .send()
+        .await
+        .unwrap();
     let bearer = clients(&app, &format!("Bearer {PRESET_TOKEN}"), &payload).await;
     let unknown = clients(&app, "123456789012345.nope", &payload).await;
 
@@ -455,9 +642,24 @@ async fn token_of_another_client_or_merchant_is_access_denied() {
     let app = TestApp::spawn().await;
     let token = login(&app).await;
 
-    let other_client = clients(&app, &token, &json!({ "responseType": "contacts", "uuid": "5A1E3C7D9B2F4E6A8C0D1F3B5A7C9E2D" })).await;
-    let other_merchant = clients(&app, &token, &json!({ "responseType": "contacts", "merchantLogin": "shop2" })).await;
-    let own = clients(&app, &token, &json!({ "responseType": "contacts", "uuid": MAIN_UUID, "merchantLogin": "sandbox" })).await;
+    let other_client = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts", "uuid": "5A1E3C7D9B2F4E6A8C0D1F3B5A7C9E2D" }),
+    )
+    .await;
+    let other_merchant = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts", "merchantLogin": "shop2" }),
+    )
+    .await;
+    let own = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts", "uuid": MAIN_UUID, "merchantLogin": "sandbox" }),
+    )
+    .await;
 
     let b = error(other_client, 403, "ACCESS_DENIED").await;
     assert_eq!(b["errorMessage"], "Access denied.");
@@ -480,7 +682,10 @@ async fn wrong_otps_count_down_then_lock_the_access_code() {
     error(second, 400, "OTP_INVALID").await;
     error(third, 403, "OTP_ATTEMPTS_EXCEEDED").await;
     error(right_but_late, 403, "OTP_ATTEMPTS_EXCEEDED").await;
-    assert_eq!(sbersafe_state(&app).await["access_codes"][0]["locked"], true);
+    assert_eq!(
+        sbersafe_state(&app).await["access_codes"][0]["locked"],
+        true
+    );
 }
 
 #[tokio::test]
@@ -523,7 +728,12 @@ async fn access_code_is_single_use() {
 async fn unknown_or_empty_response_type_is_refused() {
     let app = TestApp::spawn().await;
 
-    let unknown = clients(&app, PRESET_TOKEN, &json!({ "responseType": "contacts,cards" })).await;
+    let unknown = clients(
+        &app,
+        PRESET_TOKEN,
+        &json!({ "responseType": "contacts,cards" }),
+    )
+    .await;
     let empty = clients(&app, PRESET_TOKEN, &json!({ "responseType": "" })).await;
     let missing = clients(&app, PRESET_TOKEN, &json!({})).await;
 
@@ -537,7 +747,12 @@ async fn unknown_or_empty_response_type_is_refused() {
 async fn magic_phone_and_email_answer_system_error() {
     let app = TestApp::spawn().await;
 
-    let phone = app.post_json(FIND, &json!({ "phone": "9000000500", "merchantLogin": "sandbox" })).await;
+    let phone = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9000000500", "merchantLogin": "sandbox" }),
+        )
+        .await;
     let email = app
         .post_json(CREATE, &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
                                      "contacts": [{ "type": "EMAIL", "value": "error@sandbox.test" }] }))
@@ -556,7 +771,12 @@ async fn malformed_wrong_shape_and_oversized_bodies_leave_the_state_unchanged() 
 
     let not_json = app.post_raw(OTP, "{\"merchantLogin\": ").await;
     let array = app.post_raw(CREATE, "[1,2]").await;
-    let huge = app.post_raw(CREATE, format!("{{\"transactionNumber\":\"{}\"}}", "x".repeat(1_100_000))).await;
+    let huge = app
+        .post_raw(
+            CREATE,
+            format!("{{\"transactionNumber\":\"{}\"}}", "x".repeat(1_100_000)),
+        )
+        .await;
     let token_body = app
         .request(reqwest::Method::POST, CLIENTS)
         .header("Authorization", PRESET_TOKEN)
@@ -594,7 +814,13 @@ async fn every_catalog_code_can_be_forced_with_its_status_and_message() {
 
     for entry in codes {
         let code = entry["code"].as_str().unwrap();
-        let res = app.post_forced(FIND, &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }), code).await;
+        let res = app
+            .post_forced(
+                FIND,
+                &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+                code,
+            )
+            .await;
 
         let b = error(res, entry["http_status"].as_u64().unwrap() as u16, code).await;
         assert_eq!(b["errorMessage"], entry["message"]);
@@ -611,8 +837,18 @@ async fn a_runtime_rule_answers_its_code() {
     let added = app.post_json("/__sandbox/rules", &rule).await;
     assert!(added.status().is_success());
 
-    let res = app.post_json(OTP, &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID })).await;
-    let find = app.post_json(FIND, &json!({ "phone": "9161234567", "merchantLogin": "sandbox" })).await;
+    let res = app
+        .post_json(
+            OTP,
+            &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID }),
+        )
+        .await;
+    let find = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+        )
+        .await;
 
     error(res, 500, "SYSTEM_ERROR").await;
     assert_eq!(find.status(), StatusCode::OK);
@@ -620,7 +856,10 @@ async fn a_runtime_rule_answers_its_code() {
 
 #[tokio::test]
 async fn scenario_can_rename_a_code() {
-    let app = TestApp::spawn_with("sbersafe:\n  codes:\n    otp_invalid: { code: WRONG_OTP, status: 401 }\n").await;
+    let app = TestApp::spawn_with(
+        "sbersafe:\n  codes:\n    otp_invalid: { code: WRONG_OTP, status: 401 }\n",
+    )
+    .await;
     let code = access_code(&app, MAIN_UUID).await;
 
     let res = redeem(&app, &code, "999999").await;
@@ -631,14 +870,18 @@ async fn scenario_can_rename_a_code() {
 #[tokio::test]
 async fn readme_lists_every_catalog_code() {
     let app = TestApp::spawn().await;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- BEGIN sbersafe -->").unwrap();
     let end = readme.find("<!-- END sbersafe -->").unwrap();
     let section = &readme[start..end];
 
     for entry in app.catalog_codes("sbersafe").await {
         let code = entry["code"].as_str().unwrap();
-        assert!(section.contains(&format!("`{code}`")), "README misses {code}");
+        assert!(
+            section.contains(&format!("`{code}`")),
+            "README misses {code}"
+        );
     }
 }
 
@@ -650,13 +893,24 @@ async fn tenants_do_not_share_codes_tokens_or_created_clients() {
     let other = app.as_tenant("b");
     let token = login(&app).await;
     let code = access_code(&app, MAIN_UUID).await;
-    app.post_json(CREATE, &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
-                                    "contacts": [{ "type": "MPHONE", "value": "9267778899" }] }))
-        .await;
+    app.post_json(
+        CREATE,
+        &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
+                                    "contacts": [{ "type": "MPHONE", "value": "9267778899" }] }),
+    )
+    .await;
 
     let token_in_b = clients(&other, &token, &json!({ "responseType": "contacts" })).await;
     let code_in_b = redeem(&other, &code, "000000").await;
-    let find_in_b = body(other.post_json(FIND, &json!({ "phone": "9267778899", "merchantLogin": "sandbox" })).await).await;
+    let find_in_b = body(
+        other
+            .post_json(
+                FIND,
+                &json!({ "phone": "9267778899", "merchantLogin": "sandbox" }),
+            )
+            .await,
+    )
+    .await;
     let token_b = login(&other).await;
 
     error(token_in_b, 401, "TOKEN_INVALID").await;
@@ -672,7 +926,11 @@ async fn same_requests_on_a_fresh_server_give_the_same_generated_values() {
         let code = access_code(&app, MAIN_UUID).await;
         let otp = sbersafe_state(&app).await["access_codes"][0]["otp"].clone();
         let b = body(redeem(&app, &code, "000000").await).await;
-        (code, b["accessToken"].as_str().unwrap().to_string(), json!([otp, b["requestId"]]))
+        (
+            code,
+            b["accessToken"].as_str().unwrap().to_string(),
+            json!([otp, b["requestId"]]),
+        )
     }
 
     let first = run().await;

@@ -57,7 +57,11 @@ impl Provider for SberSafe {
         routes::configure(cfg);
     }
     fn new_state(&self, world: &World, tenant: &str) -> Box<dyn ProviderState> {
-        Box::new(SberSafeState::new(&world.scenario.sbersafe, world.seed, tenant))
+        Box::new(SberSafeState::new(
+            &world.scenario.sbersafe,
+            world.seed,
+            tenant,
+        ))
     }
     fn validate(&self, scenario: &Scenario) -> Vec<String> {
         let s = &scenario.sbersafe;
@@ -78,7 +82,11 @@ impl Provider for SberSafe {
         if s.otp.ttl_minutes == 0 || s.token_ttl_minutes == 0 {
             problems.push("otp.ttl_minutes and token_ttl_minutes must be above 0".into());
         }
-        let hex32 = |u: &str| u.len() == 32 && u.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b));
+        let hex32 = |u: &str| {
+            u.len() == 32
+                && u.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+        };
         let mut ids = BTreeSet::new();
         let mut values = BTreeSet::new();
         for (i, c) in s.clients.iter().enumerate() {
@@ -104,14 +112,19 @@ impl Provider for SberSafe {
                 }
                 let active = k.status.as_deref().is_none_or(|st| st == "ACTIVE");
                 if active && !values.insert(k.value.to_lowercase()) {
-                    problems.push(format!("{at}.contacts[{j}]: `{}` is another client's", k.value));
+                    problems.push(format!(
+                        "{at}.contacts[{j}]: `{}` is another client's",
+                        k.value
+                    ));
                 }
             }
             for (j, k) in c.contacts.iter().chain(&c.contacts_extra).enumerate() {
                 if let Some(st) = &k.status
                     && !wire::CONTACT_STATUSES.contains(&st.as_str())
                 {
-                    problems.push(format!("{at}: contact {j} status must be ACTIVE or NOTACTIVE"));
+                    problems.push(format!(
+                        "{at}: contact {j} status must be ACTIVE or NOTACTIVE"
+                    ));
                 }
             }
             for (j, k) in c.contacts_extra.iter().enumerate() {
@@ -137,10 +150,16 @@ impl Provider for SberSafe {
         }
         for (i, t) in s.tokens.iter().enumerate() {
             if !s.clients.iter().any(|c| c.id == t.client) {
-                problems.push(format!("tokens[{i}].client `{}` is not a client id", t.client));
+                problems.push(format!(
+                    "tokens[{i}].client `{}` is not a client id",
+                    t.client
+                ));
             }
             if !s.merchants.iter().any(|m| m.login == t.merchant) {
-                problems.push(format!("tokens[{i}].merchant `{}` is not a merchant", t.merchant));
+                problems.push(format!(
+                    "tokens[{i}].merchant `{}` is not a merchant",
+                    t.merchant
+                ));
             }
             if t.token.is_empty() {
                 problems.push(format!("tokens[{i}].token is empty"));

@@ -54,8 +54,10 @@ const MAX_CONTACTS: usize = 10;
 fn success(body: &impl Serialize, no_store: bool) -> HttpResponse {
     let mut res = json(200, body, SUCCESS);
     if no_store {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
     }
     res
 }
@@ -65,12 +67,19 @@ fn object(body: &[u8], allowed: &[&str]) -> Result<(Map<String, Value>, Vec<Stri
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| SberError::MalformedJson(format!("body: not valid JSON: {e}")))?;
     let Value::Object(obj) = value else {
-        return Err(SberError::MalformedJson("body: must be a JSON object".into()));
+        return Err(SberError::MalformedJson(
+            "body: must be a JSON object".into(),
+        ));
     };
     let problems = obj
         .keys()
         .filter(|k| !allowed.contains(&k.as_str()))
-        .map(|k| format!("{k}: unknown field (expected one of {})", allowed.join(", ")))
+        .map(|k| {
+            format!(
+                "{k}: unknown field (expected one of {})",
+                allowed.join(", ")
+            )
+        })
         .collect();
     Ok((obj, problems))
 }
@@ -93,15 +102,28 @@ fn text(obj: &Map<String, Value>, field: &str, problems: &mut Vec<String>) -> Op
 }
 
 fn check(problems: Vec<String>) -> Result<(), SberError> {
-    if problems.is_empty() { Ok(()) } else { Err(SberError::InvalidRequest(problems)) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SberError::InvalidRequest(problems))
+    }
 }
 
 fn merchant(ctx: &Ctx, login: Option<String>) -> Result<String, SberError> {
     let login = login.ok_or(SberError::MerchantMissing)?;
-    if ctx.world().scenario.sbersafe.merchants.iter().any(|m| m.login == login) {
+    if ctx
+        .world()
+        .scenario
+        .sbersafe
+        .merchants
+        .iter()
+        .any(|m| m.login == login)
+    {
         Ok(login)
     } else {
-        Err(SberError::MerchantUnknown(format!("merchantLogin `{login}` is not registered")))
+        Err(SberError::MerchantUnknown(format!(
+            "merchantLogin `{login}` is not registered"
+        )))
     }
 }
 
@@ -124,14 +146,22 @@ fn is_uuid(s: &str) -> bool {
 
 fn system_error_value(ctx: &Ctx, values: &[&str]) -> Result<(), SberError> {
     let magic = &ctx.world().scenario.sbersafe.system_error_values;
-    match values.iter().find(|v| magic.iter().any(|m| m.eq_ignore_ascii_case(v))) {
-        Some(v) => Err(SberError::SystemError(format!("`{v}` is a system-error value of the scenario"))),
+    match values
+        .iter()
+        .find(|v| magic.iter().any(|m| m.eq_ignore_ascii_case(v)))
+    {
+        Some(v) => Err(SberError::SystemError(format!(
+            "`{v}` is a system-error value of the scenario"
+        ))),
         None => Ok(()),
     }
 }
 
 fn client_ref(c: &Client) -> ClientRef {
-    ClientRef { uuid: c.uuid.clone(), created_date: moscow(c.created) }
+    ClientRef {
+        uuid: c.uuid.clone(),
+        created_date: moscow(c.created),
+    }
 }
 
 fn find(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
@@ -154,14 +184,25 @@ fn find(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
     if phone.is_none() && email.is_none() {
         return Err(SberError::ContactMissing);
     }
-    let values: Vec<&str> = phone.iter().chain(email.iter()).map(String::as_str).collect();
+    let values: Vec<&str> = phone
+        .iter()
+        .chain(email.iter())
+        .map(String::as_str)
+        .collect();
     system_error_value(ctx, &values)?;
     let (client, request_id) = ctx.state(|s: &mut SberSafeState| {
         let by_phone = phone.as_deref().and_then(|p| s.find("MPHONE", p));
         let found = by_phone.or_else(|| email.as_deref().and_then(|e| s.find("EMAIL", e)));
         (found.map(client_ref), s.request_id())
     });
-    Ok(success(&FindAnswer { client, request_id, status: SUCCESS }, false))
+    Ok(success(
+        &FindAnswer {
+            client,
+            request_id,
+            status: SUCCESS,
+        },
+        false,
+    ))
 }
 
 fn otp(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
@@ -181,12 +222,18 @@ fn otp(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
     let now = ctx.now();
     let (code, request_id) = ctx.state(|s: &mut SberSafeState| {
         if s.client(&uuid).is_none() {
-            return Err(SberError::ClientNotFound(format!("no client with uuid {uuid}")));
+            return Err(SberError::ClientNotFound(format!(
+                "no client with uuid {uuid}"
+            )));
         }
         let code = s.issue_access_code(&uuid, &merchant, policy.length, ttl, now);
         Ok((code, s.request_id()))
     })?;
-    let body = OtpAnswer { access_code: code.code, request_id, status: SUCCESS };
+    let body = OtpAnswer {
+        access_code: code.code,
+        request_id,
+        status: SUCCESS,
+    };
     Ok(success(&body, false))
 }
 
@@ -213,7 +260,11 @@ fn token(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
         let token = s.redeem(&code, &otp, &rules, now)?;
         Ok::<_, SberError>((token, s.request_id()))
     })?;
-    let body = TokenAnswer { access_token: token.token, request_id, status: SUCCESS };
+    let body = TokenAnswer {
+        access_token: token.token,
+        request_id,
+        status: SUCCESS,
+    };
     Ok(success(&body, true))
 }
 
@@ -224,7 +275,8 @@ pub fn accepts_json_v1(accept: &str) -> bool {
         let mime = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
         let version = parts.find_map(|p| {
             let (k, v) = p.split_once('=')?;
-            (k.trim().eq_ignore_ascii_case("version")).then(|| v.trim().trim_matches('"').to_string())
+            (k.trim().eq_ignore_ascii_case("version"))
+                .then(|| v.trim().trim_matches('"').to_string())
         });
         matches!(mime.as_str(), "application/json" | "application/*" | "*/*")
             && version.is_none_or(|v| v == "1.0" || v == "1")
@@ -257,26 +309,38 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
     if auth.is_empty() {
         return Err(SberError::TokenMissing);
     }
-    if auth.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+    if auth
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+    {
         return Err(SberError::TokenInvalid(
             "send the token as `Authorization: <accessToken>`, without `Bearer`".into(),
         ));
     }
     let now = ctx.now();
     let token = ctx.state(|s: &mut SberSafeState| s.token(&auth, now).cloned())?;
-    let accept = req.headers().get(header::ACCEPT).map(|v| v.to_str().unwrap_or("?").trim());
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .map(|v| v.to_str().unwrap_or("?").trim());
     let strict = ctx.world().scenario.sbersafe.require_accept;
     match accept {
         Some(a) if strict && !accepts_json_v1_exactly(a) => {
-            return Err(SberError::NotAcceptable("send `Accept: application/json; version=1.0`".into()));
+            return Err(SberError::NotAcceptable(
+                "send `Accept: application/json; version=1.0`".into(),
+            ));
         }
         None | Some("") if strict => {
-            return Err(SberError::NotAcceptable("send `Accept: application/json; version=1.0`".into()));
+            return Err(SberError::NotAcceptable(
+                "send `Accept: application/json; version=1.0`".into(),
+            ));
         }
         None | Some("") => {}
         Some(a) if accepts_json_v1(a) => {}
         Some(_) => {
-            return Err(SberError::NotAcceptable("only `application/json; version=1.0` is served".into()));
+            return Err(SberError::NotAcceptable(
+                "only `application/json; version=1.0` is served".into(),
+            ));
         }
     }
     let (obj, mut problems) = object(body, &["responseType", "uuid", "merchantLogin"])?;
@@ -285,7 +349,9 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
     let login = text(&obj, "merchantLogin", &mut problems);
     check(problems)?;
     let Some(response_type) = response_type else {
-        return Err(SberError::ResponseTypeInvalid("responseType is empty".into()));
+        return Err(SberError::ResponseTypeInvalid(
+            "responseType is empty".into(),
+        ));
     };
     let mut wanted = [false; 4];
     for part in response_type.split(',').map(str::trim) {
@@ -302,18 +368,23 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
     if let Some(u) = uuid
         && !u.eq_ignore_ascii_case(&token.client)
     {
-        return Err(SberError::AccessDenied("the token belongs to another client".into()));
+        return Err(SberError::AccessDenied(
+            "the token belongs to another client".into(),
+        ));
     }
     if let Some(m) = login
         && m != token.merchant
     {
-        return Err(SberError::AccessDenied("the token was issued to another merchant".into()));
+        return Err(SberError::AccessDenied(
+            "the token was issued to another merchant".into(),
+        ));
     }
     let (client, request_id) = ctx.state(|s: &mut SberSafeState| {
         let client = s.client(&token.client).cloned();
         (client, s.request_id())
     });
-    let client = client.ok_or_else(|| SberError::ClientNotFound("the token's client is gone".into()))?;
+    let client =
+        client.ok_or_else(|| SberError::ClientNotFound("the token's client is gone".into()))?;
     let contact = |c: &Contact| ContactOut {
         contact_status: c.status.clone(),
         kind: c.kind.clone(),
@@ -338,12 +409,16 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
                     mnemonic: b.mnemonic.clone(),
                     payment_type: "CARD".into(),
                     payment_system: b.payment_system.clone(),
-                    card: Card { masked_pan: wire::mask_pan(&b.pan) },
+                    card: Card {
+                        masked_pan: wire::mask_pan(&b.pan),
+                    },
                     extended_info: b.extended_info,
                 })
                 .collect()
         }),
-        permissions: permissions.then_some(Permissions { card_virtual: client.card_virtual }),
+        permissions: permissions.then_some(Permissions {
+            card_virtual: client.card_virtual,
+        }),
         request_id,
         status: SUCCESS,
     };
@@ -376,7 +451,10 @@ fn contact_list(
             continue;
         };
         let mut own = Vec::new();
-        for k in o.keys().filter(|k| !["type", "value", "contactStatus"].contains(&k.as_str())) {
+        for k in o
+            .keys()
+            .filter(|k| !["type", "value", "contactStatus"].contains(&k.as_str()))
+        {
             own.push(format!("{field}[{i}].{k}: unknown field"));
         }
         let mut typed = Vec::new();
@@ -390,21 +468,34 @@ fn contact_list(
         match (&kind, &value) {
             (Some(k), Some(v)) if types.contains(&k.as_str()) => {
                 if k == "MPHONE" && !is_phone(v) {
-                    own.push(format!("{field}[{i}].value: 10 digits without the leading 7"));
+                    own.push(format!(
+                        "{field}[{i}].value: 10 digits without the leading 7"
+                    ));
                 }
                 if k == "EMAIL" && !is_email(v) {
                     own.push(format!("{field}[{i}].value: not an email address"));
                 }
             }
             (Some(k), Some(_)) => {
-                own.push(format!("{field}[{i}].type: `{k}` is not one of {}", types.join(", ")));
+                own.push(format!(
+                    "{field}[{i}].type: `{k}` is not one of {}",
+                    types.join(", ")
+                ));
             }
             _ => own.push(format!("{field}[{i}]: `type` and `value` are required")),
         }
         if own.is_empty() {
             let (kind, value) = (kind.unwrap_or_default(), value.unwrap_or_default());
-            let value = if kind == "EMAIL" { value.to_lowercase() } else { value };
-            out.push(Contact { kind, value, status });
+            let value = if kind == "EMAIL" {
+                value.to_lowercase()
+            } else {
+                value
+            };
+            out.push(Contact {
+                kind,
+                value,
+                status,
+            });
         }
         problems.extend(own);
     }
@@ -412,8 +503,15 @@ fn contact_list(
 }
 
 fn create(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
-    let (obj, mut problems) =
-        object(body, &["transactionNumber", "merchantLogin", "contacts", "contactsExtra"])?;
+    let (obj, mut problems) = object(
+        body,
+        &[
+            "transactionNumber",
+            "merchantLogin",
+            "contacts",
+            "contactsExtra",
+        ],
+    )?;
     let transaction = match obj.get("transactionNumber") {
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => text(&obj, "transactionNumber", &mut problems),
@@ -437,7 +535,14 @@ fn create(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
         let client = s.create(&merchant, &transaction, contacts, extra, now)?;
         Ok::<_, SberError>((client_ref(&client), s.request_id()))
     })?;
-    Ok(success(&FindAnswer { client: Some(client), request_id, status: SUCCESS }, false))
+    Ok(success(
+        &FindAnswer {
+            client: Some(client),
+            request_id,
+            status: SUCCESS,
+        },
+        false,
+    ))
 }
 
 #[cfg(test)]

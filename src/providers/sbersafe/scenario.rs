@@ -62,7 +62,12 @@ pub struct OtpPolicy {
 
 impl Default for OtpPolicy {
     fn default() -> Self {
-        Self { fixed: Some("000000".into()), length: 6, ttl_minutes: 5, attempts: 3 }
+        Self {
+            fixed: Some("000000".into()),
+            length: 6,
+            ttl_minutes: 5,
+            attempts: 3,
+        }
     }
 }
 

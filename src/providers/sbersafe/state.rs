@@ -63,7 +63,7 @@ pub struct AccessCode {
     pub locked: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Token {
     pub token: String,
     pub client: String,
@@ -102,11 +102,18 @@ pub struct SberSafeState {
 /// A scenario client with every generated value filled in.
 pub fn client_from_spec(seed: u64, spec: &ClientSpec) -> Client {
     let mut g = rng::rng_for(seed, &["sbersafe", "client", &spec.id]);
-    let uuid = spec.uuid.clone().unwrap_or_else(|| rng::hex_upper(&mut g, 32));
+    let uuid = spec
+        .uuid
+        .clone()
+        .unwrap_or_else(|| rng::hex_upper(&mut g, 32));
     let created = spec.created.unwrap_or_else(|| past_date(&mut g));
     let contact = |c: &super::scenario::ContactSpec| Contact {
         kind: c.kind.clone(),
-        value: if c.kind == "EMAIL" { c.value.to_lowercase() } else { c.value.clone() },
+        value: if c.kind == "EMAIL" {
+            c.value.to_lowercase()
+        } else {
+            c.value.clone()
+        },
         status: c.status.clone().unwrap_or_else(|| "ACTIVE".into()),
     };
     let bindings = spec
@@ -140,14 +147,20 @@ pub fn client_from_spec(seed: u64, spec: &ClientSpec) -> Client {
 /// A moment between 2015 and 2020, for scenario records that give none.
 fn past_date(g: &mut rng::Rng) -> DateTime<Utc> {
     use fake::rand::RngExt;
-    let start = Utc.with_ymd_and_hms(2015, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    let start = Utc
+        .with_ymd_and_hms(2015, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     start + Duration::milliseconds(g.random_range(0..5 * 365 * 24 * 3_600_000i64))
 }
 
 impl SberSafeState {
     pub fn new(scenario: &SberSafeScenario, seed: u64, tenant: &str) -> Self {
-        let clients: Vec<Client> =
-            scenario.clients.iter().map(|c| client_from_spec(seed, c)).collect();
+        let clients: Vec<Client> = scenario
+            .clients
+            .iter()
+            .map(|c| client_from_spec(seed, c))
+            .collect();
         let tokens = scenario
             .tokens
             .iter()
@@ -185,13 +198,18 @@ impl SberSafeState {
     pub fn request_id(&mut self) -> String {
         self.requests += 1;
         let n = self.requests.to_string();
-        request_id(&mut rng::rng_for(self.seed, &["sbersafe", "requestId", &self.tenant, &n]))
+        request_id(&mut rng::rng_for(
+            self.seed,
+            &["sbersafe", "requestId", &self.tenant, &n],
+        ))
     }
 
     /// The client with an ACTIVE contact of `kind` equal to `value` (already normalized).
     pub fn find(&self, kind: &str, value: &str) -> Option<&Client> {
         self.clients.iter().find(|c| {
-            c.contacts.iter().any(|k| k.kind == kind && k.status == "ACTIVE" && k.value == value)
+            c.contacts
+                .iter()
+                .any(|k| k.kind == kind && k.status == "ACTIVE" && k.value == value)
         })
     }
 
@@ -209,7 +227,8 @@ impl SberSafeState {
         now: DateTime<Utc>,
     ) -> AccessCode {
         if self.access_codes.len() >= MAX_ACCESS_CODES {
-            self.access_codes.retain(|_, a| !a.used && !a.locked && now < a.expires);
+            self.access_codes
+                .retain(|_, a| !a.used && !a.locked && now < a.expires);
         }
         if self.access_codes.len() >= MAX_ACCESS_CODES
             && let Some(oldest) = self
@@ -264,7 +283,9 @@ impl SberSafeState {
                 a.locked = true;
                 return Err(SberError::OtpLocked);
             }
-            return Err(SberError::OtpInvalid(rules.attempts.saturating_sub(a.failures)));
+            return Err(SberError::OtpInvalid(
+                rules.attempts.saturating_sub(a.failures),
+            ));
         }
         a.used = true;
         let (client, merchant) = (a.client.clone(), a.merchant.clone());
@@ -330,7 +351,10 @@ impl SberSafeState {
         }
         for c in &contacts {
             if self.find(&c.kind, &c.value).is_some() {
-                return Err(SberError::ClientExists(format!("{} already belongs to a client", c.kind)));
+                return Err(SberError::ClientExists(format!(
+                    "{} already belongs to a client",
+                    c.kind
+                )));
             }
         }
         if self.created >= MAX_CREATED_CLIENTS {
@@ -359,7 +383,9 @@ impl SberSafeState {
 
 /// `dd.MM.yyyy HH:mm:ss.SSS` in Moscow time, as SberSafe writes dates.
 pub fn moscow(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Moscow).format("%d.%m.%Y %H:%M:%S%.3f").to_string()
+    t.with_timezone(&Moscow)
+        .format("%d.%m.%Y %H:%M:%S%.3f")
+        .to_string()
 }
 
 impl crate::providers::ProviderState for SberSafeState {
@@ -407,17 +433,27 @@ mod tests {
 
     fn state() -> SberSafeState {
         let mut scenario = SberSafeScenario::default();
-        scenario.clients.push(ClientSpec { id: "c".into(), ..Default::default() });
+        scenario.clients.push(ClientSpec {
+            id: "c".into(),
+            ..Default::default()
+        });
         SberSafeState::new(&scenario, 1, "t")
     }
 
     fn rules() -> OtpRules<'static> {
-        OtpRules { fixed: Some("000000"), attempts: 3, token_ttl: Duration::minutes(60) }
+        OtpRules {
+            fixed: Some("000000"),
+            attempts: 3,
+            token_ttl: Duration::minutes(60),
+        }
     }
 
     #[test]
     fn dates_are_moscow_time_with_milliseconds() {
-        assert_eq!(moscow(at("2017-09-07T14:43:57.768Z")), "07.09.2017 17:43:57.768");
+        assert_eq!(
+            moscow(at("2017-09-07T14:43:57.768Z")),
+            "07.09.2017 17:43:57.768"
+        );
     }
 
     #[test]
@@ -427,7 +463,10 @@ mod tests {
         let a = s.issue_access_code("U", "m", 6, Duration::minutes(5), t0);
         let token = s.redeem(&a.code, &a.otp, &rules(), t0).unwrap();
         assert_eq!(token.token.split('.').next().unwrap().len(), 15);
-        assert_eq!(s.redeem(&a.code, "000000", &rules(), t0), Err(SberError::AccessCodeUsed));
+        assert_eq!(
+            s.redeem(&a.code, "000000", &rules(), t0),
+            Err(SberError::AccessCodeUsed)
+        );
     }
 
     #[test]
@@ -435,10 +474,22 @@ mod tests {
         let mut s = state();
         let t0 = at("2024-01-01T00:00:00Z");
         let a = s.issue_access_code("U", "m", 6, Duration::minutes(5), t0);
-        assert_eq!(s.redeem(&a.code, "x", &rules(), t0), Err(SberError::OtpInvalid(2)));
-        assert_eq!(s.redeem(&a.code, "x", &rules(), t0), Err(SberError::OtpInvalid(1)));
-        assert_eq!(s.redeem(&a.code, "x", &rules(), t0), Err(SberError::OtpLocked));
-        assert_eq!(s.redeem(&a.code, "000000", &rules(), t0), Err(SberError::OtpLocked));
+        assert_eq!(
+            s.redeem(&a.code, "x", &rules(), t0),
+            Err(SberError::OtpInvalid(2))
+        );
+        assert_eq!(
+            s.redeem(&a.code, "x", &rules(), t0),
+            Err(SberError::OtpInvalid(1))
+        );
+        assert_eq!(
+            s.redeem(&a.code, "x", &rules(), t0),
+            Err(SberError::OtpLocked)
+        );
+        assert_eq!(
+            s.redeem(&a.code, "000000", &rules(), t0),
+            Err(SberError::OtpLocked)
+        );
     }
 
     #[test]
@@ -447,12 +498,16 @@ mod tests {
         let t0 = at("2024-01-01T00:00:00Z");
         let a = s.issue_access_code("U", "m", 6, Duration::minutes(5), t0);
         let late = t0 + Duration::minutes(5);
-        assert_eq!(s.redeem(&a.code, "000000", &rules(), late), Err(SberError::AccessCodeExpired));
+        assert_eq!(
+            s.redeem(&a.code, "000000", &rules(), late),
+            Err(SberError::AccessCodeExpired)
+        );
         let b = s.issue_access_code("U", "m", 6, Duration::minutes(5), t0);
         let tok = s.redeem(&b.code, "000000", &rules(), t0).unwrap();
         assert!(s.token(&tok.token, t0 + Duration::minutes(59)).is_ok());
         assert_eq!(
-            s.token(&tok.token, t0 + Duration::minutes(60)).map(|t| t.token.clone()),
+            s.token(&tok.token, t0 + Duration::minutes(60))
+                .map(|t| t.token.clone()),
             Err(SberError::TokenExpired)
         );
     }
@@ -461,10 +516,19 @@ mod tests {
     fn repeated_transaction_answers_the_same_client() {
         let mut s = state();
         let t0 = at("2024-01-01T00:00:00Z");
-        let phone = || vec![Contact { kind: "MPHONE".into(), value: "9000000001".into(), status: "ACTIVE".into() }];
+        let phone = || {
+            vec![Contact {
+                kind: "MPHONE".into(),
+                value: "9000000001".into(),
+                status: "ACTIVE".into(),
+            }]
+        };
         let a = s.create("m", "T1", phone(), vec![], t0).unwrap();
         let b = s.create("m", "T1", phone(), vec![], t0).unwrap();
         assert_eq!(a.uuid, b.uuid);
-        assert!(matches!(s.create("m", "T2", phone(), vec![], t0), Err(SberError::ClientExists(_))));
+        assert!(matches!(
+            s.create("m", "T2", phone(), vec![], t0),
+            Err(SberError::ClientExists(_))
+        ));
     }
 }

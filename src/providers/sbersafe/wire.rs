@@ -104,7 +104,14 @@ pub const PAYMENT_SYSTEMS: [&str; 3] = ["VISA", "MASTERCARD", "MIR"];
 
 /// `+7 *** ***-45-67` for `9161234567`: only the last four digits show.
 pub fn mask_phone(digits: &str) -> String {
-    let tail: String = digits.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = digits
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let (a, b) = tail.split_at(tail.len().min(2));
     format!("+7 *** ***-{a}-{b}")
 }
@@ -129,7 +136,10 @@ pub fn mask_pan(pan: &str) -> String {
     if digits.len() <= 10 {
         return digits.into_iter().collect();
     }
-    digits[..6].iter().chain(digits[digits.len() - 4..].iter()).collect()
+    digits[..6]
+        .iter()
+        .chain(digits[digits.len() - 4..].iter())
+        .collect()
 }
 
 #[cfg(test)]
