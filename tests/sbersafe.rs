@@ -938,3 +938,21 @@ async fn same_requests_on_a_fresh_server_give_the_same_generated_values() {
 
     assert_eq!(first, second);
 }
+
+#[tokio::test]
+async fn admin_inbox_shows_the_generated_otp_which_alone_works_without_a_fixed_otp() {
+    let app = TestApp::spawn_with("sbersafe:\n  otp:\n    fixed: null\n").await;
+    let code = access_code(&app, MAIN_UUID).await;
+
+    let inbox = body(app.get(&format!("/__sandbox/sbersafe/otp/{code}")).await).await;
+    let otp = inbox["otp"].as_str().unwrap().to_string();
+    let wrong = if otp == "000000" { "111111" } else { "000000" };
+    let refused = redeem(&app, &code, wrong).await;
+    let accepted = redeem(&app, &code, &otp).await;
+    let unknown = app.get("/__sandbox/sbersafe/otp/NOPE").await;
+
+    assert_eq!(inbox["client"], MAIN_UUID);
+    error(refused, 400, "OTP_INVALID").await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}

@@ -56,6 +56,9 @@ impl Provider for SberSafe {
     fn routes(&self, cfg: &mut web::ServiceConfig) {
         routes::configure(cfg);
     }
+    fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
+        cfg.route("/otp/{access_code}", web::get().to(routes::admin_otp));
+    }
     fn new_state(&self, world: &World, tenant: &str) -> Box<dyn ProviderState> {
         Box::new(SberSafeState::new(
             &world.scenario.sbersafe,
@@ -166,5 +169,59 @@ impl Provider for SberSafe {
             }
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scenario::{BindingSpec, ClientSpec, ContactSpec, PresetToken};
+
+    #[test]
+    fn validate_names_each_bad_field() {
+        let mut scenario = Scenario::default();
+        let s = &mut scenario.sbersafe;
+        s.clients.push(ClientSpec {
+            id: "x".into(),
+            uuid: Some("lowercase".into()),
+            contacts: vec![ContactSpec {
+                kind: "MPHONE".into(),
+                value: "79161234567".into(),
+                status: None,
+            }],
+            bindings: vec![BindingSpec {
+                payment_system: "AMEX".into(),
+                pan: "12".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        s.tokens.push(PresetToken {
+            token: "t".into(),
+            client: "nobody".into(),
+            merchant: "m".into(),
+            expires: None,
+        });
+        s.otp.length = 2;
+
+        let problems = SberSafe.validate(&scenario).join("\n");
+
+        for needle in [
+            "uuid",
+            "contacts[0]",
+            "payment_system",
+            "pan",
+            "tokens[0].client",
+            "tokens[0].merchant",
+            "otp.length",
+        ] {
+            assert!(problems.contains(needle), "{needle} not in {problems}");
+        }
+    }
+
+    #[test]
+    fn default_scenario_section_is_valid() {
+        let scenario: Scenario = serde_saphyr::from_str(crate::scenario::DEFAULT_SCENARIO).unwrap();
+        assert_eq!(SberSafe.validate(&scenario), Vec::<String>::new());
     }
 }

@@ -425,6 +425,29 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
     Ok(success(&body, true))
 }
 
+/// `GET /__sandbox/sbersafe/otp/{accessCode}`: the OTP "sent" to the client, so a
+/// test can read it the way a person reads an SMS.
+pub async fn admin_otp(ctx: Ctx, code: web::Path<String>) -> HttpResponse {
+    let now = ctx.now();
+    let found = ctx.state(|s: &mut SberSafeState| s.access_codes.get(code.as_str()).cloned());
+    match found {
+        Some(a) => HttpResponse::Ok().json(serde_json::json!({
+            "accessCode": a.code,
+            "otp": a.otp,
+            "client": a.client,
+            "merchant": a.merchant,
+            "expires": moscow(a.expires),
+            "valid": !a.used && !a.locked && now < a.expires,
+        })),
+        None => crate::providers::pipeline::sandbox_error(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "unknown-access-code",
+            "no such access code in this tenant",
+            None,
+        ),
+    }
+}
+
 /// `[{type, value, contactStatus?}]` checked against `types`.
 fn contact_list(
     obj: &Map<String, Value>,
