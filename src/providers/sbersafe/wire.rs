@@ -104,15 +104,10 @@ pub const PAYMENT_SYSTEMS: [&str; 3] = ["VISA", "MASTERCARD", "MIR"];
 
 /// `+7 *** ***-45-67` for `9161234567`: only the last four digits show.
 pub fn mask_phone(digits: &str) -> String {
-    let tail: String = digits
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let (a, b) = tail.split_at(tail.len().min(2));
+    let chars: Vec<char> = digits.chars().collect();
+    let tail = chars.len().saturating_sub(4);
+    let a: String = chars.iter().skip(tail).take(2).collect();
+    let b: String = chars.iter().skip(tail + 2).collect();
     format!("+7 *** ***-{a}-{b}")
 }
 
@@ -121,8 +116,8 @@ pub fn mask_phone(digits: &str) -> String {
 pub fn mask_email(email: &str) -> String {
     match email.rsplit_once('@') {
         Some((local, domain)) => {
-            let chars: Vec<char> = local.chars().collect();
-            let keep: String = chars[chars.len().saturating_sub(2)..].iter().collect();
+            let len = local.chars().count();
+            let keep: String = local.chars().skip(len.saturating_sub(2)).collect();
             format!("{keep}@{domain}")
         }
         None => email.to_string(),
@@ -136,9 +131,11 @@ pub fn mask_pan(pan: &str) -> String {
     if digits.len() <= 10 {
         return digits.into_iter().collect();
     }
-    digits[..6]
+    let tail = digits.len().saturating_sub(4);
+    digits
         .iter()
-        .chain(digits[digits.len() - 4..].iter())
+        .take(6)
+        .chain(digits.iter().skip(tail))
         .collect()
 }
 
