@@ -355,8 +355,12 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
     };
     let mut wanted = [false; 4];
     for part in response_type.split(',').map(str::trim) {
-        match wire::RESPONSE_TYPES.iter().position(|t| *t == part) {
-            Some(i) => wanted[i] = true,
+        match wire::RESPONSE_TYPES
+            .iter()
+            .position(|t| *t == part)
+            .and_then(|i| wanted.get_mut(i))
+        {
+            Some(slot) => *slot = true,
             None => {
                 return Err(SberError::ResponseTypeInvalid(format!(
                     "`{part}` is not one of {}",
