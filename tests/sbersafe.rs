@@ -1,0 +1,958 @@
+mod common;
+
+use common::{TestApp, body};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const FIND: &str = "/sbersafe/api/clients/find";
+const OTP: &str = "/sbersafe/api/auth/otp";
+const TOKEN: &str = "/sbersafe/api/auth/token";
+const CLIENTS: &str = "/sbersafe/api/clients/";
+const CREATE: &str = "/sbersafe/api/clients/create";
+const MAIN_UUID: &str = "C2BC84C12AD6438DAA0D87517C7AE187";
+const PRESET_TOKEN: &str =
+    "000000000000000.SandboxPresetTokenForCiUseOnlyMainClient0000000000000000";
+const EXPIRED_TOKEN: &str =
+    "000000000000001.SandboxPresetTokenThatExpiredLongAgo00000000000000000000";
+const ACCEPT: &str = "application/json; version=1.0";
+
+fn is_request_id(v: &Value) -> bool {
+    let Some(s) = v.as_str() else { return false };
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [8, 6, 6, 6, 6]
+        && s.bytes()
+            .all(|b| b == b'-' || b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    k.sort();
+    k
+}
+
+/// Asserts the one error body and returns it.
+async fn error(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status for {code}");
+    let b = body(res).await;
+    assert_eq!(b["status"], "FAIL", "{b}");
+    assert_eq!(b["errorCode"], code, "{b}");
+    assert!(
+        b["errorMessage"].as_str().is_some_and(|m| !m.is_empty()),
+        "{b}"
+    );
+    assert!(is_request_id(&b["requestId"]), "{b}");
+    b
+}
+
+async fn access_code(app: &TestApp, uuid: &str) -> String {
+    let res = app
+        .post_json(OTP, &json!({ "merchantLogin": "sandbox", "uuid": uuid }))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    b["accessCode"].as_str().expect("accessCode").to_string()
+}
+
+async fn redeem(app: &TestApp, code: &str, otp: &str) -> reqwest::Response {
+    app.post_json(TOKEN, &json!({ "accessCode": code, "otp": otp }))
+        .await
+}
+
+/// find → otp → token for the main client, with the fixed OTP.
+async fn login(app: &TestApp) -> String {
+    let found = body(
+        app.post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+    let uuid = found["client"]["uuid"]
+        .as_str()
+        .expect("client found")
+        .to_string();
+    let code = access_code(app, &uuid).await;
+    let res = redeem(app, &code, "000000").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    body(res).await["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
+async fn clients(app: &TestApp, token: &str, payload: &Value) -> reqwest::Response {
+    app.request(reqwest::Method::POST, CLIENTS)
+        .header("Authorization", token)
+        .header("Accept", ACCEPT)
+        .json(payload)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+async fn sbersafe_state(app: &TestApp) -> Value {
+    app.state().await["providers"]["sbersafe"].clone()
+}
+
+// ---- success shapes
+
+#[tokio::test]
+async fn find_by_phone_and_by_email_returns_the_same_client() {
+    let app = TestApp::spawn().await;
+
+    let by_phone = body(
+        app.post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+    let by_email = body(
+        app.post_json(
+            FIND,
+            &json!({ "email": "Client@Sandbox.test", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+
+    assert_eq!(keys(&by_phone), ["client", "requestId", "status"]);
+    assert_eq!(
+        by_phone["client"],
+        json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
+    );
+    assert_eq!(by_phone["status"], "SUCCESS");
+    assert!(is_request_id(&by_phone["requestId"]));
+    assert_eq!(by_email["client"], by_phone["client"]);
+}
+
+#[tokio::test]
+async fn find_of_nobody_answers_success_without_client() {
+    let app = TestApp::spawn().await;
+
+    let res = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9000000000", "merchantLogin": "sandbox" }),
+        )
+        .await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    assert_eq!(keys(&b), ["requestId", "status"]);
+    assert_eq!(b["status"], "SUCCESS");
+}
+
+#[tokio::test]
+async fn inactive_contacts_are_not_found() {
+    let app = TestApp::spawn().await;
+
+    let b = body(
+        app.post_json(
+            FIND,
+            &json!({ "email": "old.petrov@sandbox.test", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+
+    assert!(b.get("client").is_none(), "{b}");
+}
+
+#[tokio::test]
+async fn otp_issues_an_access_code_whose_generated_otp_is_in_the_state() {
+    let app = TestApp::spawn().await;
+
+    let res = app
+        .post_json(
+            OTP,
+            &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID }),
+        )
+        .await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    assert_eq!(keys(&b), ["accessCode", "requestId", "status"]);
+    assert_eq!(b["status"], "SUCCESS");
+    let state = sbersafe_state(&app).await;
+    let entry = &state["access_codes"][0];
+    assert_eq!(entry["accessCode"], b["accessCode"]);
+    assert_eq!(entry["client"], MAIN_UUID);
+    let otp = entry["otp"].as_str().unwrap();
+    assert_eq!(otp.len(), 6);
+    assert!(otp.bytes().all(|c| c.is_ascii_digit()));
+}
+
+#[tokio::test]
+async fn generated_otp_gives_a_provider_shaped_token_not_to_be_cached() {
+    let app = TestApp::spawn().await;
+    let code = access_code(&app, MAIN_UUID).await;
+    let otp = sbersafe_state(&app).await["access_codes"][0]["otp"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let res = redeem(&app, &code, &otp).await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let b = body(res).await;
+    assert_eq!(keys(&b), ["accessToken", "requestId", "status"]);
+    assert_eq!(b["status"], "SUCCESS");
+    let token = b["accessToken"].as_str().unwrap();
+    let (digits, rest) = token.split_once('.').unwrap();
+    assert_eq!(digits.len(), 15);
+    assert!(digits.bytes().all(|c| c.is_ascii_digit()));
+    assert!(rest.len() >= 32 && rest.bytes().all(|c| c.is_ascii_alphanumeric()));
+}
+
+#[tokio::test]
+async fn full_flow_answers_exactly_the_requested_blocks_for_every_response_type_combination() {
+    let app = TestApp::spawn().await;
+    let token = login(&app).await;
+    let types = ["contacts", "contactsExtra", "bindings", "permissions"];
+
+    for mask in 1u32..16 {
+        let chosen: Vec<&str> = (0..4)
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| types[i])
+            .collect();
+        let path = if mask % 2 == 0 {
+            CLIENTS
+        } else {
+            "/sbersafe/api/clients"
+        };
+        let res = app
+            .request(reqwest::Method::POST, path)
+            .header("Authorization", &token)
+            .header("Accept", ACCEPT)
+            .json(&json!({ "responseType": chosen.join(",") }))
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(res.status(), StatusCode::OK, "{chosen:?}");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let b = body(res).await;
+        let mut expected: Vec<String> = chosen.iter().map(|s| s.to_string()).collect();
+        expected.extend(["client".into(), "requestId".into(), "status".into()]);
+        expected.sort();
+        assert_eq!(keys(&b), expected, "{chosen:?}");
+        assert_eq!(b["client"]["uuid"], MAIN_UUID);
+        assert_eq!(b["status"], "SUCCESS");
+    }
+}
+
+#[tokio::test]
+async fn clients_blocks_are_masked_and_shaped_as_the_provider_writes_them() {
+    let app = TestApp::spawn().await;
+    let token = login(&app).await;
+
+    let res = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" }),
+    )
+    .await;
+
+    let b = body(res).await;
+    assert_eq!(
+        b["client"],
+        json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
+    );
+    assert_eq!(
+        b["contacts"],
+        json!([
+            { "contactStatus": "ACTIVE", "type": "MPHONE", "value": "+7 *** ***-45-67" },
+            { "contactStatus": "ACTIVE", "type": "EMAIL", "value": "nt@sandbox.test" }
+        ])
+    );
+    assert_eq!(
+        b["contactsExtra"],
+        json!([{ "contactStatus": "ACTIVE", "type": "POST_ADRESS",
+                 "value": "Bld. 2, 50A/8 Zemlyanoy Val St., Moscow, Russia, 109028" }])
+    );
+    assert_eq!(
+        b["bindings"][0],
+        json!({
+            "uuid": "87414E0F13AB4542AA9D10E81F74A6E3",
+            "createdDate": "07.09.2017 17:43:57.796",
+            "mnemonic": "my second best card",
+            "paymentType": "CARD",
+            "paymentSystem": "MASTERCARD",
+            "card": { "maskedPan": "5111111199" },
+            "extendedInfo": true
+        })
+    );
+    assert_eq!(b["bindings"].as_array().unwrap().len(), 2);
+    assert_eq!(b["bindings"][1]["paymentSystem"], "VISA");
+    assert_eq!(b["permissions"], json!({ "cardVirtual": true }));
+}
+
+#[tokio::test]
+async fn other_clients_show_their_mir_cards_and_permissions() {
+    let app = TestApp::spawn().await;
+    let found = body(
+        app.post_json(
+            FIND,
+            &json!({ "email": "ivanova@sandbox.test", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+    let code = access_code(&app, found["client"]["uuid"].as_str().unwrap()).await;
+    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let b = body(
+        clients(
+            &app,
+            &token,
+            &json!({ "responseType": "bindings,permissions" }),
+        )
+        .await,
+    )
+    .await;
+
+    assert_eq!(b["bindings"][0]["paymentSystem"], "MIR");
+    assert_eq!(b["bindings"][0]["card"]["maskedPan"], "2200129010");
+    assert_eq!(b["permissions"]["cardVirtual"], false);
+}
+
+#[tokio::test]
+async fn preset_token_reads_the_main_client_without_the_otp_flow() {
+    let app = TestApp::spawn().await;
+
+    let res = clients(
+        &app,
+        PRESET_TOKEN,
+        &json!({ "responseType": "permissions" }),
+    )
+    .await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body(res).await["client"]["uuid"], MAIN_UUID);
+}
+
+#[tokio::test]
+async fn lenient_accept_serves_empty_or_any_json_and_refuses_other_types() {
+    let app = TestApp::spawn().await;
+    let with_accept = |accept: &'static str| {
+        app.request(reqwest::Method::POST, CLIENTS)
+            .header("Authorization", PRESET_TOKEN)
+            .header("Accept", accept)
+            .json(&json!({ "responseType": "permissions" }))
+            .send()
+    };
+
+    let empty = with_accept("").await.unwrap();
+    let any = with_accept("*/*").await.unwrap();
+    let plain_json = with_accept("application/json").await.unwrap();
+    let xml = with_accept("application/xml").await.unwrap();
+    let v2 = with_accept("application/json; version=2.0").await.unwrap();
+
+    assert_eq!(empty.status(), StatusCode::OK);
+    assert_eq!(any.status(), StatusCode::OK);
+    assert_eq!(plain_json.status(), StatusCode::OK);
+    error(xml, 406, "NOT_ACCEPTABLE").await;
+    error(v2, 406, "NOT_ACCEPTABLE").await;
+}
+
+#[tokio::test]
+async fn require_accept_wants_json_version_1_0_spelled_out() {
+    let app = TestApp::spawn_with("sbersafe:\n  require_accept: true\n").await;
+    let with_accept = |accept: &'static str| {
+        app.request(reqwest::Method::POST, CLIENTS)
+            .header("Authorization", PRESET_TOKEN)
+            .header("Accept", accept)
+            .json(&json!({ "responseType": "permissions" }))
+            .send()
+    };
+
+    let any = with_accept("*/*").await.unwrap();
+    let empty = with_accept("").await.unwrap();
+    let exact = with_accept(ACCEPT).await.unwrap();
+
+    error(any, 406, "NOT_ACCEPTABLE").await;
+    error(empty, 406, "NOT_ACCEPTABLE").await;
+    assert_eq!(exact.status(), StatusCode::OK);
+}
+
+// ---- create
+
+#[tokio::test]
+async fn created_client_is_found_and_readable_through_the_whole_flow() {
+    let app = TestApp::spawn().await;
+    let create = json!({
+        "transactionNumber": "T-1001",
+        "merchantLogin": "sandbox",
+        "contacts": [
+            { "type": "MPHONE", "value": "9267778899" },
+            { "type": "EMAIL", "value": "new.client@sandbox.test" }
+        ],
+        "contactsExtra": [{ "type": "POST_ADRESS", "value": "1 Red Square, Moscow, Russia, 109012" }]
+    });
+
+    let created = body(app.post_json(CREATE, &create).await).await;
+    let again = body(app.post_json(CREATE, &create).await).await;
+    let found = body(
+        app.post_json(
+            FIND,
+            &json!({ "phone": "9267778899", "merchantLogin": "sandbox" }),
+        )
+        .await,
+    )
+    .await;
+
+    assert_eq!(keys(&created), ["client", "requestId", "status"]);
+    assert_eq!(created["status"], "SUCCESS");
+    let uuid = created["client"]["uuid"].as_str().unwrap();
+    assert!(
+        uuid.len() == 32
+            && uuid
+                .bytes()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    );
+    assert_eq!(
+        again["client"], created["client"],
+        "same transactionNumber, same client"
+    );
+    assert_eq!(found["client"], created["client"]);
+    let code = access_code(&app, uuid).await;
+    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = body(
+        clients(
+            &app,
+            &token,
+            &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(b["contacts"][0]["value"], "+7 *** ***-88-99");
+    assert_eq!(b["contacts"][1]["value"], "nt@sandbox.test");
+    assert_eq!(b["contactsExtra"][0]["type"], "POST_ADRESS");
+    assert_eq!(b["bindings"], json!([]));
+    assert_eq!(b["permissions"]["cardVirtual"], false);
+}
+
+#[tokio::test]
+async fn create_with_a_contact_of_another_client_is_refused() {
+    let app = TestApp::spawn().await;
+
+    let res = app
+        .post_json(
+            CREATE,
+            &json!({ "transactionNumber": "T-2", "merchantLogin": "sandbox",
+                                     "contacts": [{ "type": "MPHONE", "value": "9161234567" }] }),
+        )
+        .await;
+
+    error(res, 409, "CLIENT_ALREADY_EXISTS").await;
+    assert_eq!(sbersafe_state(&app).await["created_clients"], json!([]));
+}
+
+#[tokio::test]
+async fn create_checks_its_contacts() {
+    let app = TestApp::spawn().await;
+
+    let no_contacts = app
+        .post_json(
+            CREATE,
+            &json!({ "transactionNumber": "T", "merchantLogin": "sandbox", "contacts": [] }),
+        )
+        .await;
+    let bad_type = app
+        .post_json(
+            CREATE,
+            &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
+                                     "contacts": [{ "type": "FAX", "value": "1" }] }),
+        )
+        .await;
+    let no_merchant = app
+        .post_json(CREATE, &json!({ "transactionNumber": "T", "contacts": [] }))
+        .await;
+
+    error(no_contacts, 400, "CONTACT_EMPTY").await;
+    let b = error(bad_type, 400, "INVALID_REQUEST").await;
+    assert!(
+        b["errorDetail"]
+            .as_str()
+            .unwrap()
+            .contains("contacts[0].type"),
+        "{b}"
+    );
+    error(no_merchant, 400, "MERCHANT_LOGIN_EMPTY").await;
+}
+
+// ---- errors, naturally
+
+#[tokio::test]
+async fn missing_merchant_login_is_reported_with_the_gateway_message() {
+    let app = TestApp::spawn().await;
+
+    let find = app.post_json(FIND, &json!({ "phone": "9161234567" })).await;
+    let otp = app
+        .post_json(OTP, &json!({ "merchantLogin": "", "uuid": MAIN_UUID }))
+        .await;
+
+    let b = error(find, 400, "MERCHANT_LOGIN_EMPTY").await;
+    assert_eq!(b["errorMessage"], "[merchantLogin] is empty.");
+    error(otp, 400, "MERCHANT_LOGIN_EMPTY").await;
+}
+
+#[tokio::test]
+async fn unknown_merchant_login_is_access_denied() {
+    let app = TestApp::spawn().await;
+
+    let res = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "unknown" }),
+        )
+        .await;
+
+    let b = error(res, 403, "MERCHANT_NOT_FOUND").await;
+    assert_eq!(b["errorMessage"], "Access denied.");
+}
+
+#[tokio::test]
+async fn find_without_phone_or_email_is_refused() {
+    let app = TestApp::spawn().await;
+
+    let res = app
+        .post_json(FIND, &json!({ "merchantLogin": "sandbox", "phone": "" }))
+        .await;
+
+    error(res, 400, "CONTACT_EMPTY").await;
+}
+
+#[tokio::test]
+async fn wrong_types_unknown_fields_and_bad_phones_are_invalid_requests() {
+    let app = TestApp::spawn().await;
+
+    let number = app
+        .post_json(
+            FIND,
+            &json!({ "phone": 9161234567u64, "merchantLogin": "sandbox" }),
+        )
+        .await;
+    let unknown = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox", "x": 1 }),
+        )
+        .await;
+    let with_seven = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "79161234567", "merchantLogin": "sandbox" }),
+        )
+        .await;
+    let no_uuid = app
+        .post_json(OTP, &json!({ "merchantLogin": "sandbox" }))
+        .await;
+    let no_otp = app.post_json(TOKEN, &json!({ "accessCode": "X" })).await;
+
+    let b = error(number, 400, "INVALID_REQUEST").await;
+    assert!(
+        b["errorDetail"]
+            .as_str()
+            .unwrap()
+            .contains("phone: must be a string")
+    );
+    error(unknown, 400, "INVALID_REQUEST").await;
+    error(with_seven, 400, "INVALID_REQUEST").await;
+    error(no_uuid, 400, "INVALID_REQUEST").await;
+    error(no_otp, 400, "INVALID_REQUEST").await;
+}
+
+#[tokio::test]
+async fn otp_for_an_unknown_client_is_client_not_found() {
+    let app = TestApp::spawn().await;
+
+    let res = app
+        .post_json(
+            OTP,
+            &json!({ "merchantLogin": "sandbox", "uuid": "00000000000000000000000000000000" }),
+        )
+        .await;
+
+    error(res, 404, "CLIENT_NOT_FOUND").await;
+    assert_eq!(sbersafe_state(&app).await["access_codes"], json!([]));
+}
+
+#[tokio::test]
+async fn clients_without_token_with_bearer_or_unknown_token_fail_authentication() {
+    let app = TestApp::spawn().await;
+    let payload = json!({ "responseType": "contacts" });
+
+    let none = app
+        .request(reqwest::Method::POST, CLIENTS)
+        .header("Accept", ACCEPT)
+        .json(&payload)
+        .send()
+        .await
+        .unwrap();
+    let bearer = clients(&app, &format!("Bearer {PRESET_TOKEN}"), &payload).await;
+    let unknown = clients(&app, "123456789012345.nope", &payload).await;
+
+    let b = error(none, 401, "TOKEN_MISSING").await;
+    assert_eq!(b["errorMessage"], "Authentication failed.");
+    error(bearer, 401, "TOKEN_INVALID").await;
+    error(unknown, 401, "TOKEN_INVALID").await;
+}
+
+#[tokio::test]
+async fn preset_expired_token_is_refused() {
+    let app = TestApp::spawn().await;
+
+    let res = clients(&app, EXPIRED_TOKEN, &json!({ "responseType": "contacts" })).await;
+
+    error(res, 401, "TOKEN_EXPIRED").await;
+}
+
+#[tokio::test]
+async fn token_expires_after_sixty_virtual_minutes() {
+    let app = TestApp::spawn().await;
+    let token = login(&app).await;
+    let payload = json!({ "responseType": "permissions" });
+
+    app.advance_clock(59 * 60).await;
+    let before = clients(&app, &token, &payload).await;
+    app.advance_clock(60).await;
+    let after = clients(&app, &token, &payload).await;
+
+    assert_eq!(before.status(), StatusCode::OK);
+    error(after, 401, "TOKEN_EXPIRED").await;
+}
+
+#[tokio::test]
+async fn token_of_another_client_or_merchant_is_access_denied() {
+    let app = TestApp::spawn().await;
+    let token = login(&app).await;
+
+    let other_client = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts", "uuid": "5A1E3C7D9B2F4E6A8C0D1F3B5A7C9E2D" }),
+    )
+    .await;
+    let other_merchant = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts", "merchantLogin": "shop2" }),
+    )
+    .await;
+    let own = clients(
+        &app,
+        &token,
+        &json!({ "responseType": "contacts", "uuid": MAIN_UUID, "merchantLogin": "sandbox" }),
+    )
+    .await;
+
+    let b = error(other_client, 403, "ACCESS_DENIED").await;
+    assert_eq!(b["errorMessage"], "Access denied.");
+    error(other_merchant, 403, "ACCESS_DENIED").await;
+    assert_eq!(own.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_otps_count_down_then_lock_the_access_code() {
+    let app = TestApp::spawn().await;
+    let code = access_code(&app, MAIN_UUID).await;
+
+    let first = redeem(&app, &code, "111111").await;
+    let second = redeem(&app, &code, "111111").await;
+    let third = redeem(&app, &code, "111111").await;
+    let right_but_late = redeem(&app, &code, "000000").await;
+
+    let b = error(first, 400, "OTP_INVALID").await;
+    assert_eq!(b["errorDetail"], "2 attempt(s) left");
+    error(second, 400, "OTP_INVALID").await;
+    error(third, 403, "OTP_ATTEMPTS_EXCEEDED").await;
+    error(right_but_late, 403, "OTP_ATTEMPTS_EXCEEDED").await;
+    assert_eq!(
+        sbersafe_state(&app).await["access_codes"][0]["locked"],
+        true
+    );
+}
+
+#[tokio::test]
+async fn unknown_access_code_is_invalid() {
+    let app = TestApp::spawn().await;
+
+    let res = redeem(&app, "NEVERISSUED", "000000").await;
+
+    error(res, 400, "ACCESS_CODE_INVALID").await;
+}
+
+#[tokio::test]
+async fn access_code_expires_after_five_virtual_minutes() {
+    let app = TestApp::spawn().await;
+    let early = access_code(&app, MAIN_UUID).await;
+    let late = access_code(&app, MAIN_UUID).await;
+
+    app.advance_clock(4 * 60 + 59).await;
+    let in_time = redeem(&app, &early, "000000").await;
+    app.advance_clock(1).await;
+    let too_late = redeem(&app, &late, "000000").await;
+
+    assert_eq!(in_time.status(), StatusCode::OK);
+    error(too_late, 400, "ACCESS_CODE_EXPIRED").await;
+}
+
+#[tokio::test]
+async fn access_code_is_single_use() {
+    let app = TestApp::spawn().await;
+    let code = access_code(&app, MAIN_UUID).await;
+
+    let first = redeem(&app, &code, "000000").await;
+    let second = redeem(&app, &code, "000000").await;
+
+    assert_eq!(first.status(), StatusCode::OK);
+    error(second, 400, "ACCESS_CODE_USED").await;
+}
+
+#[tokio::test]
+async fn unknown_or_empty_response_type_is_refused() {
+    let app = TestApp::spawn().await;
+
+    let unknown = clients(
+        &app,
+        PRESET_TOKEN,
+        &json!({ "responseType": "contacts,cards" }),
+    )
+    .await;
+    let empty = clients(&app, PRESET_TOKEN, &json!({ "responseType": "" })).await;
+    let missing = clients(&app, PRESET_TOKEN, &json!({})).await;
+
+    let b = error(unknown, 400, "RESPONSE_TYPE_INVALID").await;
+    assert!(b["errorDetail"].as_str().unwrap().contains("cards"));
+    error(empty, 400, "RESPONSE_TYPE_INVALID").await;
+    error(missing, 400, "RESPONSE_TYPE_INVALID").await;
+}
+
+#[tokio::test]
+async fn magic_phone_and_email_answer_system_error() {
+    let app = TestApp::spawn().await;
+
+    let phone = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9000000500", "merchantLogin": "sandbox" }),
+        )
+        .await;
+    let email = app
+        .post_json(CREATE, &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
+                                     "contacts": [{ "type": "EMAIL", "value": "error@sandbox.test" }] }))
+        .await;
+
+    let b = error(phone, 500, "SYSTEM_ERROR").await;
+    assert_eq!(b["errorMessage"], "System error.");
+    error(email, 500, "SYSTEM_ERROR").await;
+}
+
+#[tokio::test]
+async fn malformed_wrong_shape_and_oversized_bodies_leave_the_state_unchanged() {
+    let app = TestApp::spawn().await;
+    access_code(&app, MAIN_UUID).await;
+    let before = sbersafe_state(&app).await;
+
+    let not_json = app.post_raw(OTP, "{\"merchantLogin\": ").await;
+    let array = app.post_raw(CREATE, "[1,2]").await;
+    let huge = app
+        .post_raw(
+            CREATE,
+            format!("{{\"transactionNumber\":\"{}\"}}", "x".repeat(1_100_000)),
+        )
+        .await;
+    let token_body = app
+        .request(reqwest::Method::POST, CLIENTS)
+        .header("Authorization", PRESET_TOKEN)
+        .header("content-type", "application/json")
+        .body("nope")
+        .send()
+        .await
+        .unwrap();
+
+    error(not_json, 400, "MALFORMED_REQUEST").await;
+    error(array, 400, "MALFORMED_REQUEST").await;
+    error(huge, 400, "MALFORMED_REQUEST").await;
+    error(token_body, 400, "MALFORMED_REQUEST").await;
+    assert_eq!(sbersafe_state(&app).await, before);
+}
+
+#[tokio::test]
+async fn unknown_path_and_wrong_method_are_answered_in_sbersafe_format() {
+    let app = TestApp::spawn().await;
+
+    let unknown = app.post_json("/sbersafe/api/nothing", &json!({})).await;
+    let get = app.get(FIND).await;
+
+    error(unknown, 404, "NOT_FOUND").await;
+    error(get, 405, "METHOD_NOT_ALLOWED").await;
+}
+
+// ---- forced, rules, catalog
+
+#[tokio::test]
+async fn every_catalog_code_can_be_forced_with_its_status_and_message() {
+    let app = TestApp::spawn().await;
+    let codes = app.catalog_codes("sbersafe").await;
+    assert_eq!(codes.len(), 21);
+
+    for entry in codes {
+        let code = entry["code"].as_str().unwrap();
+        let res = app
+            .post_forced(
+                FIND,
+                &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+                code,
+            )
+            .await;
+
+        let b = error(res, entry["http_status"].as_u64().unwrap() as u16, code).await;
+        assert_eq!(b["errorMessage"], entry["message"]);
+    }
+    let journal = app.journal().await;
+    assert!(journal.to_string().contains("\"forced_by\":\"force\""));
+}
+
+#[tokio::test]
+async fn a_runtime_rule_answers_its_code() {
+    let app = TestApp::spawn().await;
+    let rule = json!({ "when": { "provider": "sbersafe", "endpoint": "/api/auth/otp" },
+                       "then": { "code": "SYSTEM_ERROR" } });
+    let added = app.post_json("/__sandbox/rules", &rule).await;
+    assert!(added.status().is_success());
+
+    let res = app
+        .post_json(
+            OTP,
+            &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID }),
+        )
+        .await;
+    let find = app
+        .post_json(
+            FIND,
+            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
+        )
+        .await;
+
+    error(res, 500, "SYSTEM_ERROR").await;
+    assert_eq!(find.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn scenario_can_rename_a_code() {
+    let app = TestApp::spawn_with(
+        "sbersafe:\n  codes:\n    otp_invalid: { code: WRONG_OTP, status: 401 }\n",
+    )
+    .await;
+    let code = access_code(&app, MAIN_UUID).await;
+
+    let res = redeem(&app, &code, "999999").await;
+
+    error(res, 401, "WRONG_OTP").await;
+}
+
+#[tokio::test]
+async fn readme_lists_every_catalog_code() {
+    let app = TestApp::spawn().await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- BEGIN sbersafe -->").unwrap();
+    let end = readme.find("<!-- END sbersafe -->").unwrap();
+    let section = &readme[start..end];
+
+    for entry in app.catalog_codes("sbersafe").await {
+        let code = entry["code"].as_str().unwrap();
+        assert!(
+            section.contains(&format!("`{code}`")),
+            "README misses {code}"
+        );
+    }
+}
+
+// ---- isolation and determinism
+
+#[tokio::test]
+async fn tenants_do_not_share_codes_tokens_or_created_clients() {
+    let app = TestApp::spawn().await;
+    let other = app.as_tenant("b");
+    let token = login(&app).await;
+    let code = access_code(&app, MAIN_UUID).await;
+    app.post_json(
+        CREATE,
+        &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
+                                    "contacts": [{ "type": "MPHONE", "value": "9267778899" }] }),
+    )
+    .await;
+
+    let token_in_b = clients(&other, &token, &json!({ "responseType": "contacts" })).await;
+    let code_in_b = redeem(&other, &code, "000000").await;
+    let find_in_b = body(
+        other
+            .post_json(
+                FIND,
+                &json!({ "phone": "9267778899", "merchantLogin": "sandbox" }),
+            )
+            .await,
+    )
+    .await;
+    let token_b = login(&other).await;
+
+    error(token_in_b, 401, "TOKEN_INVALID").await;
+    error(code_in_b, 400, "ACCESS_CODE_INVALID").await;
+    assert!(find_in_b.get("client").is_none());
+    assert_ne!(token_b, token, "tenants never issue the same token");
+}
+
+#[tokio::test]
+async fn same_requests_on_a_fresh_server_give_the_same_generated_values() {
+    async fn run() -> (String, String, Value) {
+        let app = TestApp::spawn().await;
+        let code = access_code(&app, MAIN_UUID).await;
+        let otp = sbersafe_state(&app).await["access_codes"][0]["otp"].clone();
+        let b = body(redeem(&app, &code, "000000").await).await;
+        (
+            code,
+            b["accessToken"].as_str().unwrap().to_string(),
+            json!([otp, b["requestId"]]),
+        )
+    }
+
+    let first = run().await;
+    let second = run().await;
+
+    assert_eq!(first, second);
+}
+
+#[tokio::test]
+async fn admin_inbox_shows_the_generated_otp_which_alone_works_without_a_fixed_otp() {
+    let app = TestApp::spawn_with("sbersafe:\n  otp:\n    fixed: null\n").await;
+    let code = access_code(&app, MAIN_UUID).await;
+
+    let inbox = body(app.get(&format!("/__sandbox/sbersafe/otp/{code}")).await).await;
+    let otp = inbox["otp"].as_str().unwrap().to_string();
+    let wrong = if otp == "000000" { "111111" } else { "000000" };
+    let refused = redeem(&app, &code, wrong).await;
+    let accepted = redeem(&app, &code, &otp).await;
+    let unknown = app.get("/__sandbox/sbersafe/otp/NOPE").await;
+
+    assert_eq!(inbox["client"], MAIN_UUID);
+    error(refused, 400, "OTP_INVALID").await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
