@@ -731,3 +731,51 @@ fn binary_serves_from_environment_settings_and_stops_on_sigterm() {
     let status = status.expect("the server stops after SIGTERM");
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn readme_scenario_example_is_the_checked_example_file() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let example = std::fs::read_to_string(format!("{root}/scenarios/examples/ci.yaml")).unwrap();
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+
+    let problems = sandbox::scenario::load_sources(&[
+        (
+            "default.yaml".into(),
+            sandbox::scenario::DEFAULT_SCENARIO.into(),
+        ),
+        ("ci.yaml".into(), example.clone()),
+    ])
+    .err();
+
+    assert!(
+        readme.contains(example.trim_end()),
+        "README's example differs from scenarios/examples/ci.yaml"
+    );
+    assert_eq!(problems, None);
+}
+
+#[tokio::test]
+async fn example_overlay_rules_fire_as_documented() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/examples/ci.yaml"
+    ))
+    .unwrap();
+    let app = TestApp::spawn_with(&example).await;
+    let discount = json!({"sessid": "0123456789ABCDEF0123456789ABCDEF", "reptype": "ALB", "inn": "2925809151"});
+
+    let codes = [
+        body(app.post_json(DISCOUNT, &discount).await).await["result_code"].clone(),
+        body(app.post_json(DISCOUNT, &discount).await).await["result_code"].clone(),
+        body(app.post_json(DISCOUNT, &discount).await).await["result_code"].clone(),
+    ];
+    let carol = json!({"sessid": "0123456789ABCDEF0123456789ABCDEF", "reptype": "ALB", "inn": "3010203040"});
+    let carol_code = body(app.post_json(DISCOUNT, &carol).await).await["result_code"].clone();
+
+    assert_eq!(codes, [json!("5"), json!("5"), json!("0")]);
+    assert_eq!(carol_code, "2");
+    assert_eq!(
+        body(app.get("/__sandbox/clock").await).await["now"],
+        "2024-09-04T08:00:00.000000Z"
+    );
+}

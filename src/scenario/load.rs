@@ -77,14 +77,16 @@ pub fn load_path(path: &Path) -> Result<Vec<(String, String)>, Vec<Problem>> {
     }
 }
 
-/// Parses, merges and checks `(name, yaml)` sources in order.
+/// Parses, merges and checks `(name, yaml)` sources in order. Each file alone must be
+/// well-formed (types, no unknown keys); references across files (a rule's code, a
+/// package defined in an earlier file) are checked on the merged result.
 pub fn load_sources(sources: &[(String, String)]) -> Result<Scenario, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut parsed = Vec::new();
     for (name, text) in sources {
-        match parse_one(name, text) {
+        match serde_saphyr::from_str::<Scenario>(text) {
             Ok(scenario) => parsed.push((name, text, scenario)),
-            Err(mut p) => problems.append(&mut p),
+            Err(e) => problems.push(saphyr_problem(name, &e)),
         }
     }
     if !problems.is_empty() {
@@ -95,7 +97,13 @@ pub fn load_sources(sources: &[(String, String)]) -> Result<Scenario, Vec<Proble
         [(_, _, only)] => only.clone(),
         _ => merge(&parsed)?,
     };
-    Ok(scenario)
+    let locator = Locator::new(&parsed);
+    let problems = semantic_problems(&scenario, &locator);
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Checks files without loading them: every problem of every file.
@@ -112,17 +120,6 @@ pub fn validate_files(paths: &[PathBuf]) -> Vec<Problem> {
         }
     }
     problems
-}
-
-fn parse_one(name: &str, text: &str) -> Result<Scenario, Vec<Problem>> {
-    let scenario: Scenario =
-        serde_saphyr::from_str(text).map_err(|e| vec![saphyr_problem(name, &e)])?;
-    let problems = semantic_problems(name, text, &scenario);
-    if problems.is_empty() {
-        Ok(scenario)
-    } else {
-        Err(problems)
-    }
 }
 
 fn saphyr_problem(name: &str, e: &serde_saphyr::Error) -> Problem {
@@ -174,45 +171,103 @@ impl Positions {
     }
 }
 
-fn semantic_problems(name: &str, text: &str, scenario: &Scenario) -> Vec<Problem> {
-    let positions: Positions = serde_saphyr::from_str(text).unwrap_or_default();
-    let at = |spanned: Option<&Spanned<IgnoredAny>>, message: String| {
-        let (line, column) = spanned
+/// Where things of the merged scenario were written: a provider section in the last file
+/// that has one, a rule in the file (and position) it came from.
+struct Locator {
+    files: Vec<(String, Positions)>,
+    /// For each merged rule: (file index, index within that file).
+    rules: Vec<(usize, usize)>,
+}
+
+impl Locator {
+    fn new(parsed: &[(&String, &String, Scenario)]) -> Self {
+        let mut files = Vec::new();
+        let mut rules: Vec<(usize, usize, Option<String>)> = Vec::new();
+        for (k, (name, text, scenario)) in parsed.iter().enumerate() {
+            files.push((
+                (*name).clone(),
+                serde_saphyr::from_str(text).unwrap_or_default(),
+            ));
+            for (j, rule) in scenario.rules.iter().enumerate() {
+                let same = rule
+                    .name
+                    .as_ref()
+                    .and_then(|n| rules.iter().position(|(_, _, m)| m.as_ref() == Some(n)));
+                match same {
+                    Some(at) => rules[at] = (k, j, rule.name.clone()),
+                    None => rules.push((k, j, rule.name.clone())),
+                }
+            }
+        }
+        Self {
+            files,
+            rules: rules.into_iter().map(|(k, j, _)| (k, j)).collect(),
+        }
+    }
+
+    fn problem(&self, file: usize, at: Option<&Spanned<IgnoredAny>>, message: String) -> Problem {
+        let (line, column) = at
             .map(|s| (s.referenced.line(), s.referenced.column()))
             .unwrap_or((1, 1));
+        let name = self
+            .files
+            .get(file)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
         Problem {
-            file: name.to_string(),
+            file: name,
             line,
             column,
             message,
         }
-    };
+    }
+
+    fn rule(&self, index: usize, message: String) -> Problem {
+        let (k, j) = self
+            .rules
+            .get(index)
+            .copied()
+            .unwrap_or((self.files.len().saturating_sub(1), 0));
+        let at = self.files.get(k).and_then(|(_, p)| p.rules.get(j));
+        self.problem(k, at, message)
+    }
+
+    fn section(&self, provider: &str, message: String) -> Problem {
+        let found = self
+            .files
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(k, (_, p))| p.section(provider).map(|s| (k, s)));
+        match found {
+            Some((k, at)) => self.problem(k, Some(at), message),
+            None => self.problem(self.files.len().saturating_sub(1), None, message),
+        }
+    }
+}
+
+fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
     let mut problems = Vec::new();
     let registry = providers::registry();
     for (i, rule) in scenario.rules.iter().enumerate() {
-        let spanned = positions.rules.get(i);
         for message in rule.problems() {
-            problems.push(at(spanned, format!("rules[{i}]: {message}")));
+            problems.push(locator.rule(i, format!("rules[{i}]: {message}")));
         }
         match registry.iter().find(|p| p.name() == rule.when.provider) {
-            None => problems.push(at(
-                spanned,
+            None => problems.push(locator.rule(
+                i,
                 format!(
                     "rules[{i}]: unknown provider `{}` (one of: {})",
                     rule.when.provider,
-                    registry
-                        .iter()
-                        .map(|p| p.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    registry.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
                 ),
             )),
             Some(provider) => {
                 if let Some(code) = &rule.then.code {
                     let table = provider.codes(scenario);
                     if !table.entries.iter().any(|e| &e.code == code) {
-                        problems.push(at(
-                            spanned,
+                        problems.push(locator.rule(
+                            i,
                             format!(
                                 "rules[{i}]: `{code}` is not a documented {} code (one of: {})",
                                 provider.name(),
@@ -226,10 +281,8 @@ fn semantic_problems(name: &str, text: &str, scenario: &Scenario) -> Vec<Problem
     }
     for provider in &registry {
         for message in provider.validate(scenario) {
-            problems.push(at(
-                positions.section(provider.name()),
-                format!("{}: {message}", provider.name()),
-            ));
+            problems
+                .push(locator.section(provider.name(), format!("{}: {message}", provider.name())));
         }
     }
     problems
@@ -267,12 +320,7 @@ fn merge(parsed: &[(&String, &String, Scenario)]) -> Result<Scenario, Vec<Proble
             saphyr_problem(&name, &e).message
         ))
     })?;
-    let problems = semantic_problems(&name, "", &scenario);
-    if problems.is_empty() {
-        Ok(scenario)
-    } else {
-        Err(problems)
-    }
+    Ok(scenario)
 }
 
 const ITEM_KEYS: [&str; 4] = ["id", "name", "code", "login"];
@@ -351,6 +399,15 @@ mod tests {
         let b = "people:\n  - id: a\n    inn: 1111111111\n";
         let s = load_sources(&[("a".into(), a.into()), ("b".into(), b.into())]).unwrap();
         assert_eq!(s.people[0].inn.as_deref(), Some("1111111111"));
+    }
+
+    #[test]
+    fn a_later_file_may_use_what_an_earlier_one_defines() {
+        let a = "ubki:\n  codes:\n    system_error: { code: \"9\" }\n";
+        let b = "rules:\n  - when: {provider: ubki}\n    then: {code: \"9\"}\n";
+        assert!(load_sources(&[("a".into(), a.into()), ("b".into(), b.into())]).is_ok());
+        let problems = load_sources(&[("b".into(), b.into())]).unwrap_err();
+        assert_eq!((problems[0].file.as_str(), problems[0].line), ("b", 2));
     }
 
     #[test]
