@@ -112,7 +112,8 @@ pub fn healthcheck(port: u16) -> ExitCode {
     }
 }
 
-fn probe(port: u16) -> std::io::Result<bool> {
+/// Whether the sandbox on `port` answers its health endpoint with 200 and `"ok"`.
+pub fn probe(port: u16) -> std::io::Result<bool> {
     let addr = ("127.0.0.1", port)
         .to_socket_addrs()?
         .next()
