@@ -116,14 +116,165 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub accounts: Vec<Account>,
-    /// Lower-case name and login, for `search_string`.
-    search: String,
 }
 
-impl Customer {
-    fn reindex_search(&mut self) {
-        self.search = format!("{}\u{1}{}", self.name.to_lowercase(), self.login.to_lowercase());
+/// Lower-case name and login, for `search_string` (one string, so a search cannot span both).
+fn search_key(c: &Customer) -> String {
+    format!("{}\u{1}{}", c.name.to_lowercase(), c.login.to_lowercase())
+}
+
+/// Text values of the filterable fields as small numbers, so the list compares numbers.
+/// Counted: a value no customer holds any more is forgotten, so the table never holds
+/// more than the customers' own values.
+#[derive(Default)]
+struct Symbols {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    refs: Vec<u32>,
+    free: Vec<u32>,
+}
+
+impl Symbols {
+    fn get(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
     }
+
+    fn acquire(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            if let Some(r) = self.refs.get_mut(id as usize) {
+                *r += 1;
+            }
+            return id;
+        }
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                self.names.push(String::new());
+                self.refs.push(0);
+                (self.refs.len() - 1) as u32
+            }
+        };
+        if let (Some(n), Some(r)) = (self.names.get_mut(id as usize), self.refs.get_mut(id as usize)) {
+            *n = s.to_string();
+            *r = 1;
+        }
+        self.ids.insert(s.to_string(), id);
+        id
+    }
+
+    fn release(&mut self, id: u32) {
+        let (Some(r), Some(n)) = (self.refs.get_mut(id as usize), self.names.get_mut(id as usize))
+        else {
+            return;
+        };
+        *r = r.saturating_sub(1);
+        if *r == 0 {
+            self.ids.remove(n.as_str());
+            n.clear();
+            self.free.push(id);
+        }
+    }
+}
+
+/// Every customer's search key in one buffer: a search reads it front to back instead of
+/// following 100,000 pointers. Replaced keys leave garbage, compacted past one half.
+#[derive(Default)]
+struct SearchKeys {
+    buf: String,
+    spans: Vec<(usize, usize)>,
+    garbage: usize,
+}
+
+impl SearchKeys {
+    fn push(&mut self, key: &str) {
+        self.spans.push((self.buf.len(), key.len()));
+        self.buf.push_str(key);
+    }
+
+    fn get(&self, i: usize) -> &str {
+        self.spans.get(i).and_then(|&(at, len)| self.buf.get(at..at + len)).unwrap_or("")
+    }
+
+    fn set(&mut self, i: usize, key: &str) {
+        let Some(&(_, old)) = self.spans.get(i) else { return };
+        self.garbage += old;
+        let at = self.buf.len();
+        self.buf.push_str(key);
+        if let Some(span) = self.spans.get_mut(i) {
+            *span = (at, key.len());
+        }
+        if self.garbage > self.buf.len() / 2 {
+            let mut fresh = SearchKeys::default();
+            for j in 0..self.spans.len() {
+                fresh.push(self.get(j));
+            }
+            *self = fresh;
+        }
+    }
+}
+
+/// The first 8 bytes, big-endian: orders like the string itself unless they tie.
+fn prefix(s: &str) -> u64 {
+    let mut b = [0u8; 8];
+    for (d, s) in b.iter_mut().zip(s.bytes()) {
+        *d = s;
+    }
+    u64::from_be_bytes(b)
+}
+
+/// What the list scans, kept apart from the customer so a scan of 100,000 reads about
+/// 10 MB of dense rows instead of chasing every customer's strings.
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+    balance: f64,
+    kyc: i64,
+    disabled: bool,
+    /// Symbols of login, balance asset code and issuer, branch, name, paternal name,
+    /// phone, segment, status, surname (the order of `Compiled::syms`).
+    syms: [u32; STR_FIELDS],
+    name: u64,
+    surname: u64,
+    login: u64,
+}
+
+const STR_FIELDS: usize = 10;
+
+impl Hot {
+    fn of(c: &Customer, symbols: &mut Symbols) -> Self {
+        let texts = [
+            c.login.as_str(),
+            &c.balance_asset_code,
+            &c.balance_asset_issuer,
+            c.branch_guid.as_deref().unwrap_or(""),
+            &c.name,
+            &c.paternal_name,
+            &c.phone_number,
+            &c.segment,
+            &c.status,
+            &c.surname,
+        ];
+        Self {
+            created: c.created_at,
+            updated: c.updated_at,
+            balance: c.balance_allowed,
+            kyc: c.kyc_level,
+            disabled: c.is_disabled,
+            syms: texts.map(|t| symbols.acquire(t)),
+            name: prefix(&c.name),
+            surname: prefix(&c.surname),
+            login: prefix(&c.login),
+        }
+    }
+}
+
+/// Substring search without per-call setup: haystacks are short.
+fn contains(hay: &str, needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else { return true };
+    let hay = hay.as_bytes();
+    hay.len() >= needle.len()
+        && hay.windows(needle.len()).any(|w| w.first() == Some(&first) && w == needle)
 }
 
 /// What a create asks for, already checked for shape.
@@ -181,6 +332,13 @@ pub struct Counterparty {
     pub bank_code: String,
     pub branches: BTreeMap<String, String>,
     customers: Vec<Customer>,
+    /// Parallel to `customers`.
+    hot: Vec<Hot>,
+    search: SearchKeys,
+    symbols: Symbols,
+    /// Customers are in `created_at` order (the clock never went back): that order
+    /// needs no sort.
+    created_sorted: bool,
     by_guid: HashMap<String, usize>,
     by_login: HashMap<String, usize>,
     /// IBAN → customer index.
@@ -295,7 +453,7 @@ impl Counterparty {
         let account_guid = self.new_guid(seed, tenant, "account");
         let a = self.assets.get(asset).cloned().ok_or_else(|| bad("asset vanished"))?;
         let account = Account { guid: account_guid, iban: iban.clone(), asset };
-        let mut customer = Customer {
+        let customer = Customer {
             guid: guid.clone(),
             login: new.login,
             kyc_level: new.kyc_level,
@@ -315,15 +473,18 @@ impl Counterparty {
             created_at: now,
             updated_at: now,
             accounts: vec![account.clone()],
-            search: String::new(),
         };
-        customer.reindex_search();
         let index = self.customers.len();
         if !customer.login.is_empty() {
             self.by_login.insert(customer.login.clone(), index);
         }
         self.by_guid.insert(guid.clone(), index);
         self.ibans.insert(iban, index);
+        if self.customers.last().is_some_and(|last| last.created_at > customer.created_at) {
+            self.created_sorted = false;
+        }
+        self.hot.push(Hot::of(&customer, &mut self.symbols));
+        self.search.push(&search_key(&customer));
         self.customers.push(customer);
         Ok(Created { customer_guid: guid, account, asset: a })
     }
@@ -408,64 +569,127 @@ impl Counterparty {
         set(&mut c.status, update.status);
         set(&mut c.surname, update.surname);
         c.updated_at = now;
-        c.reindex_search();
+        let (hot, search) = (Hot::of(c, &mut self.symbols), search_key(c));
+        if let Some(h) = self.hot.get_mut(index) {
+            let old = std::mem::replace(h, hot);
+            for id in old.syms {
+                self.symbols.release(id);
+            }
+        }
+        self.search.set(index, &search);
         Ok(())
     }
 
     /// Page of the customers matching `q` in its order, and how many match in all.
     pub fn list(&self, q: &ListQuery) -> (Vec<&Customer>, usize) {
-        // The GUID and login filters name customers directly: use the indexes.
-        let candidates: Vec<usize> = if !q.wallet_user_guids.is_empty() {
-            let mut v: Vec<usize> =
-                q.wallet_user_guids.iter().filter_map(|g| self.by_guid.get(g).copied()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        } else if !q.logins.is_empty() {
-            let mut v: Vec<usize> =
-                q.logins.iter().filter_map(|l| self.by_login.get(l).copied()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        } else {
-            Vec::new()
+        let f = Compiled::new(q, &self.symbols);
+        let needle = q.search_string.as_deref().unwrap_or("").as_bytes();
+        let pass = |i: usize| -> bool {
+            self.hot.get(i).is_some_and(|h| f.hot_ok(h)) && contains(self.search.get(i), needle)
         };
-        let mut hits: Vec<usize> = if q.wallet_user_guids.is_empty() && q.logins.is_empty() {
-            self.customers
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| q.matches(c))
-                .map(|(i, _)| i)
-                .collect()
+        // The GUID and login filters name customers directly: use the indexes.
+        let mut hits: Vec<usize> = if !q.wallet_user_guids.is_empty() || !q.logins.is_empty() {
+            let mut v: Vec<usize> = if q.wallet_user_guids.is_empty() {
+                q.logins.iter().filter_map(|l| self.by_login.get(l).copied()).collect()
+            } else {
+                q.wallet_user_guids.iter().filter_map(|g| self.by_guid.get(g).copied()).collect()
+            };
+            v.sort_unstable();
+            v.dedup();
+            v.retain(|&i| pass(i));
+            v
         } else {
-            candidates
-                .into_iter()
-                .filter(|&i| self.customers.get(i).is_some_and(|c| q.matches(c)))
-                .collect()
+            (0..self.customers.len()).filter(|&i| pass(i)).collect()
         };
         let total = hits.len();
-        let end = q.offset.saturating_add(q.limit);
         if q.offset >= total {
             return (Vec::new(), total);
         }
-        let cmp = |a: &usize, b: &usize| {
-            match (self.customers.get(*a), self.customers.get(*b)) {
-                (Some(x), Some(y)) => q.ordering.cmp(x, y),
-                _ => std::cmp::Ordering::Equal,
+        let end = q.offset.saturating_add(q.limit);
+        if q.ordering.field == OrderField::CreatedAt && self.created_sorted {
+            // Already in order: `-created_at` is the exact reverse.
+            if q.ordering.desc {
+                hits.reverse();
             }
-            .then(a.cmp(b))
+            let page =
+                hits.into_iter().skip(q.offset).take(q.limit).filter_map(|i| self.customers.get(i)).collect();
+            return (page, total);
+        }
+        // `-field` is the exact reverse of `field`, ties (in creation order) included.
+        let cmp = |a: &usize, b: &usize| {
+            let o = self.order(q.ordering.field, *a, *b).then(a.cmp(b));
+            if q.ordering.desc { o.reverse() } else { o }
         };
         if end < total {
             hits.select_nth_unstable_by(end, cmp);
             hits.truncate(end);
         }
         hits.sort_unstable_by(cmp);
-        let page = hits
-            .into_iter()
-            .skip(q.offset)
-            .filter_map(|i| self.customers.get(i))
-            .collect();
+        let page = hits.into_iter().skip(q.offset).filter_map(|i| self.customers.get(i)).collect();
         (page, total)
+    }
+
+    fn order(&self, field: OrderField, a: usize, b: usize) -> std::cmp::Ordering {
+        let (Some(x), Some(y)) = (self.hot.get(a), self.hot.get(b)) else {
+            return std::cmp::Ordering::Equal;
+        };
+        let text = |px: u64, py: u64, f: fn(&Customer) -> &str| {
+            px.cmp(&py).then_with(|| match (self.customers.get(a), self.customers.get(b)) {
+                (Some(ca), Some(cb)) => f(ca).cmp(f(cb)),
+                _ => std::cmp::Ordering::Equal,
+            })
+        };
+        match field {
+            OrderField::CreatedAt => x.created.cmp(&y.created),
+            OrderField::UpdatedAt => x.updated.cmp(&y.updated),
+            OrderField::BalanceAllowed => x.balance.total_cmp(&y.balance),
+            OrderField::KycLevel => x.kyc.cmp(&y.kyc),
+            OrderField::Name => text(x.name, y.name, |c| &c.name),
+            OrderField::Surname => text(x.surname, y.surname, |c| &c.surname),
+            OrderField::Login => text(x.login, y.login, |c| &c.login),
+        }
+    }
+}
+
+/// A query's filters as `Hot` checks: text filters become the symbols they name.
+struct Compiled {
+    /// `None`: no filter on that field; `Some`: the symbols allowed (a value no customer
+    /// holds has none, so an empty list matches nobody).
+    syms: [Option<Vec<u32>>; STR_FIELDS],
+    q: ListQuery,
+}
+
+impl Compiled {
+    fn new(q: &ListQuery, symbols: &Symbols) -> Self {
+        let f = |v: &[String]| {
+            (!v.is_empty()).then(|| v.iter().filter_map(|s| symbols.get(s)).collect::<Vec<u32>>())
+        };
+        let syms = [
+            f(&q.logins),
+            f(&q.balance_asset_codes),
+            f(&q.balance_asset_issuers),
+            f(&q.branch_guids),
+            f(&q.names),
+            f(&q.paternal_names),
+            f(&q.phone_numbers),
+            f(&q.segments),
+            f(&q.statuses),
+            f(&q.surnames),
+        ];
+        Self { syms, q: q.clone() }
+    }
+
+    fn hot_ok(&self, h: &Hot) -> bool {
+        let q = &self.q;
+        q.is_disabled.is_none_or(|d| h.disabled == d)
+            && q.min_balance_allowed.is_none_or(|m| h.balance >= m)
+            && q.max_balance_allowed.is_none_or(|m| h.balance <= m)
+            && q.min_created_at.is_none_or(|m| h.created >= m)
+            && q.max_created_at.is_none_or(|m| h.created <= m)
+            && q.min_updated_at.is_none_or(|m| h.updated >= m)
+            && q.max_updated_at.is_none_or(|m| h.updated <= m)
+            && (q.kyc_levels.is_empty() || q.kyc_levels.contains(&h.kyc))
+            && self.syms.iter().zip(h.syms.iter()).all(|(want, got)| want.as_ref().is_none_or(|w| w.contains(got)))
     }
 }
 
@@ -512,19 +736,6 @@ impl Ordering {
         };
         Some(Self { field, desc })
     }
-
-    fn cmp(&self, a: &Customer, b: &Customer) -> std::cmp::Ordering {
-        let o = match self.field {
-            OrderField::CreatedAt => a.created_at.cmp(&b.created_at),
-            OrderField::UpdatedAt => a.updated_at.cmp(&b.updated_at),
-            OrderField::Name => a.name.cmp(&b.name),
-            OrderField::Surname => a.surname.cmp(&b.surname),
-            OrderField::Login => a.login.cmp(&b.login),
-            OrderField::BalanceAllowed => a.balance_allowed.total_cmp(&b.balance_allowed),
-            OrderField::KycLevel => a.kyc_level.cmp(&b.kyc_level),
-        };
-        if self.desc { o.reverse() } else { o }
-    }
 }
 
 /// The customers list's filters; empty lists and `None` do not filter.
@@ -561,7 +772,9 @@ fn any_of(list: &[String], v: &str) -> bool {
 }
 
 impl ListQuery {
-    pub fn matches(&self, c: &Customer) -> bool {
+    /// Every filter but `search_string`, on the customer itself: the plain definition the
+    /// list's symbol-based scan must agree with (see the tests).
+    pub fn matches_fields(&self, c: &Customer) -> bool {
         self.is_disabled.is_none_or(|d| c.is_disabled == d)
             && self.min_balance_allowed.is_none_or(|m| c.balance_allowed >= m)
             && self.max_balance_allowed.is_none_or(|m| c.balance_allowed <= m)
@@ -582,7 +795,6 @@ impl ListQuery {
             && any_of(&self.segments, &c.segment)
             && any_of(&self.statuses, &c.status)
             && any_of(&self.surnames, &c.surname)
-            && self.search_string.as_ref().is_none_or(|s| c.search.contains(s.as_str()))
     }
 }
 
@@ -656,6 +868,10 @@ impl DcmState {
                     .filter_map(|b| parse_uuid(&b.guid).ok().map(|g| (g, b.name.clone())))
                     .collect(),
                 customers: Vec::new(),
+                hot: Vec::new(),
+                search: SearchKeys::default(),
+                symbols: Symbols::default(),
+                created_sorted: true,
                 by_guid: HashMap::new(),
                 by_login: HashMap::new(),
                 ibans: HashMap::new(),
@@ -947,6 +1163,10 @@ mod tests {
             bank_code: DEFAULT_BANK_CODE.into(),
             branches: BTreeMap::new(),
             customers: Vec::new(),
+            hot: Vec::new(),
+            search: SearchKeys::default(),
+            symbols: Symbols::default(),
+            created_sorted: true,
             by_guid: HashMap::new(),
             by_login: HashMap::new(),
             ibans: HashMap::new(),
@@ -1042,5 +1262,84 @@ mod tests {
         let (page, total) = cp.list(&q);
         assert_eq!(total, 2);
         assert_eq!(page.first().map(|c| c.login.as_str()), Some("l3"));
+    }
+
+    #[test]
+    fn fast_list_agrees_with_the_plain_definition() {
+        let mut cp = cp();
+        let t0 = scenario_epoch();
+        for i in 0..300i64 {
+            let mut n = new(&format!("user{i}@x"));
+            n.name = format!("N{}", i % 7);
+            n.surname = format!("S{}", i % 5);
+            n.segment = ["PL", "PI", ""][(i % 3) as usize].into();
+            n.kyc_level = i % 4;
+            n.is_disabled = i % 6 == 0;
+            n.balance_allowed = (i % 50) as f64;
+            // The clock goes back once: the created_at shortcut must switch off.
+            let at = if i == 150 { t0 } else { t0 + Duration::seconds(i % 40) };
+            cp.create_customer(n, at, 1, "t").unwrap();
+        }
+        let guid = cp.customers()[7].guid.clone();
+        let upd = CustomerUpdate { segment: Some("PI".into()), name: Some("Renamed".into()), ..Default::default() };
+        cp.update_customer(&guid, upd, t0 + Duration::seconds(99)).unwrap();
+        let queries = [
+            "segments=PL&ordering=-name&limit=20",
+            "kyc_levels=1,3&is_disabled=false&ordering=balance_allowed&offset=5&limit=30",
+            "search_string=user1&ordering=-created_at&limit=100",
+            "search_string=renamed",
+            "names=N3,N4&surnames=S1&ordering=surname",
+            "min_balance_allowed=10&max_balance_allowed=20&ordering=-kyc_level&limit=7&offset=3",
+            "segments=nobody",
+            "ordering=created_at&limit=1000",
+            "ordering=-updated_at&limit=1000",
+        ];
+        for query in queries {
+            let q = crate::providers::dcm::parse_list_query(query, 50, 1000).unwrap();
+            let (page, total) = cp.list(&q);
+            let mut plain: Vec<(usize, &Customer)> = cp
+                .customers()
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| q.matches_fields(c))
+                .filter(|(_, c)| {
+                    q.search_string.as_ref().is_none_or(|s| {
+                        c.name.to_lowercase().contains(s.as_str()) || c.login.to_lowercase().contains(s.as_str())
+                    })
+                })
+                .collect();
+            plain.sort_by(|(ia, a), (ib, b)| {
+                let o = match q.ordering.field {
+                    OrderField::CreatedAt => a.created_at.cmp(&b.created_at),
+                    OrderField::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+                    OrderField::Name => a.name.cmp(&b.name),
+                    OrderField::Surname => a.surname.cmp(&b.surname),
+                    OrderField::Login => a.login.cmp(&b.login),
+                    OrderField::BalanceAllowed => a.balance_allowed.total_cmp(&b.balance_allowed),
+                    OrderField::KycLevel => a.kyc_level.cmp(&b.kyc_level),
+                }
+                .then(ia.cmp(ib));
+                if q.ordering.desc { o.reverse() } else { o }
+            });
+            assert_eq!(total, plain.len(), "{query}");
+            let want: Vec<&str> =
+                plain.iter().skip(q.offset).take(q.limit).map(|(_, c)| c.guid.as_str()).collect();
+            let got: Vec<&str> = page.iter().map(|c| c.guid.as_str()).collect();
+            assert_eq!(got, want, "{query}");
+        }
+    }
+
+    #[test]
+    fn search_keys_survive_compaction_and_symbols_are_released() {
+        let mut cp = cp();
+        let now = scenario_epoch();
+        let a = cp.create_customer(new("keep"), now, 1, "t").unwrap();
+        for i in 0..50 {
+            let upd = CustomerUpdate { segment: Some(format!("seg{i}")), name: Some(format!("name{i}")), ..Default::default() };
+            cp.update_customer(&a.customer_guid, upd, now).unwrap();
+        }
+        assert_eq!(cp.search.get(0), "name49\u{1}keep");
+        assert!(cp.search.buf.len() < 200, "compacted: {}", cp.search.buf.len());
+        assert!(cp.symbols.ids.len() <= 12, "old values forgotten: {}", cp.symbols.ids.len());
     }
 }
