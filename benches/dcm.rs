@@ -29,7 +29,10 @@ fn filled() -> DcmState {
         ..Default::default()
     };
     let mut state = DcmState::new(&scenario, &People::default(), 1, "bench");
-    let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("valid time");
+    let start = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid time");
     let cp = state.counterparty_mut(CG).expect("counterparty");
     let segments = ["PL", "PI", ""];
     for i in 0..N {

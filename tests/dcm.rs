@@ -22,7 +22,8 @@ fn accounts(customer: &str) -> String {
 }
 
 fn req(app: &TestApp, method: Method, path: &str) -> reqwest::RequestBuilder {
-    app.request(method, path).header("Authorization", format!("Bearer {TOKEN}"))
+    app.request(method, path)
+        .header("Authorization", format!("Bearer {TOKEN}"))
 }
 
 async fn get(app: &TestApp, path: &str) -> (StatusCode, Value) {
@@ -46,7 +47,10 @@ fn iban_ok(iban: &str) -> bool {
         .chain(head.chars())
         .map(|c| c.to_digit(36).map(|d| d.to_string()).unwrap_or_default())
         .collect();
-    digits.chars().fold(0u32, |acc, c| (acc * 10 + c.to_digit(10).unwrap_or(0)) % 97) == 1
+    digits
+        .chars()
+        .fold(0u32, |acc, c| (acc * 10 + c.to_digit(10).unwrap_or(0)) % 97)
+        == 1
 }
 
 fn sign(der: &[u8], claims: &Value) -> String {
@@ -65,7 +69,13 @@ fn claims(iat: i64, exp: i64) -> Value {
 
 async fn register_bank_key(app: &TestApp) -> String {
     let jwk: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
-    let (status, b) = send(app, Method::POST, &format!("/dcm/api/v1/counterparty/{CG}/jwk"), &jwk).await;
+    let (status, b) = send(
+        app,
+        Method::POST,
+        &format!("/dcm/api/v1/counterparty/{CG}/jwk"),
+        &jwk,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{b}");
     b["guid"].as_str().expect("guid").to_string()
 }
@@ -89,7 +99,10 @@ async fn kratos_login_flow_issues_a_token_that_works() {
     let id = flow["id"].as_str().expect("flow id");
 
     let res = app
-        .request(Method::POST, &format!("/dcm/kratos/self-service/login?flow={id}"))
+        .request(
+            Method::POST,
+            &format!("/dcm/kratos/self-service/login?flow={id}"),
+        )
         .form(&[
             ("csrf_token", ""),
             ("identifier", "employee@sandbox.test"),
@@ -102,7 +115,11 @@ async fn kratos_login_flow_issues_a_token_that_works() {
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
     let token = b["session_token"].as_str().expect("token").to_string();
-    assert!(b["session"]["expires_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert!(
+        b["session"]["expires_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
 
     let res = app
         .request(Method::GET, &customers())
@@ -121,11 +138,17 @@ async fn login_accepts_json_and_a_flow_is_used_once() {
         .unwrap()
         .to_string();
     let path = format!("/dcm/kratos/self-service/login?flow={id}");
-    let creds = json!({"identifier": "employee@sandbox.test", "password": "sandbox", "method": "password"});
+    let creds =
+        json!({"identifier": "employee@sandbox.test", "password": "sandbox", "method": "password"});
     assert_eq!(app.post_json(&path, &creds).await.status(), StatusCode::OK);
     let again = app.post_json(&path, &creds).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
-    assert!(body(again).await["error"].as_str().unwrap().contains("flow"));
+    assert!(
+        body(again).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("flow")
+    );
 }
 
 #[tokio::test]
@@ -142,7 +165,10 @@ async fn wrong_password_returns_401() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(body(res).await, json!({"error": "Access credentials are invalid"}));
+    assert_eq!(
+        body(res).await,
+        json!({"error": "Access credentials are invalid"})
+    );
 }
 
 #[tokio::test]
@@ -154,10 +180,19 @@ async fn expired_flow_and_missing_flow_return_400() {
         .to_string();
     app.advance_clock(61 * 60).await;
     let creds = json!({"identifier": "employee@sandbox.test", "password": "sandbox"});
-    let res = app.post_json(&format!("/dcm/kratos/self-service/login?flow={id}"), &creds).await;
+    let res = app
+        .post_json(&format!("/dcm/kratos/self-service/login?flow={id}"), &creds)
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(body(res).await["error"].as_str().unwrap().contains("expired"));
-    let res = app.post_json("/dcm/kratos/self-service/login", &creds).await;
+    assert!(
+        body(res).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+    let res = app
+        .post_json("/dcm/kratos/self-service/login", &creds)
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -195,9 +230,22 @@ async fn missing_unknown_and_expired_credentials_return_401() {
     let app = TestApp::spawn().await;
     let res = app.get(&customers()).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(body(res).await, json!({"error": "Access credentials are invalid"}));
-    for auth in ["bearer nope", "Basic c2FuZGJveA==", "bearer expired-dcm-token", TOKEN] {
-        let res = app.request(Method::GET, &customers()).header("Authorization", auth).send().await.unwrap();
+    assert_eq!(
+        body(res).await,
+        json!({"error": "Access credentials are invalid"})
+    );
+    for auth in [
+        "bearer nope",
+        "Basic c2FuZGJveA==",
+        "bearer expired-dcm-token",
+        TOKEN,
+    ] {
+        let res = app
+            .request(Method::GET, &customers())
+            .header("Authorization", auth)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{auth}");
     }
 }
@@ -220,16 +268,27 @@ dcm:
 "#,
     )
     .await;
-    let res = app.request(Method::GET, &customers()).header("Authorization", "bearer other-token").send().await.unwrap();
+    let res = app
+        .request(Method::GET, &customers())
+        .header("Authorization", "bearer other-token")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let (status, _) = get(&app, &customers()).await;
-    assert_eq!(status, StatusCode::OK, "scenario merge keeps the default counterparty");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "scenario merge keeps the default counterparty"
+    );
 }
 
 #[tokio::test]
 async fn admin_revoke_ends_a_session() {
     let app = TestApp::spawn().await;
-    let res = app.delete(&format!("/__sandbox/dcm/sessions/{TOKEN}")).await;
+    let res = app
+        .delete(&format!("/__sandbox/dcm/sessions/{TOKEN}"))
+        .await;
     assert_eq!(body(res).await, json!({"revoked": true}));
     assert_eq!(get(&app, &customers()).await.0, StatusCode::UNAUTHORIZED);
 }
@@ -259,9 +318,16 @@ async fn expired_future_or_foreign_signed_jwt_returns_401() {
     let expired = sign(BANK_KEY, &claims(NOW_TS - 600, NOW_TS - 1));
     let future = sign(BANK_KEY, &claims(NOW_TS + 3600, NOW_TS + 7200));
     let foreign = sign(FOREIGN_KEY, &claims(NOW_TS, NOW_TS + 300));
-    let bad_flow = sign(BANK_KEY, &json!({"flow": "hack", "obj": "x", "sub": "y", "iat": NOW_TS, "exp": NOW_TS + 60}));
+    let bad_flow = sign(
+        BANK_KEY,
+        &json!({"flow": "hack", "obj": "x", "sub": "y", "iat": NOW_TS, "exp": NOW_TS + 60}),
+    );
     for jwt in [expired, future, foreign, bad_flow, "not-a-jwt".to_string()] {
-        assert_eq!(with_jwt(&app, &jwt).await, StatusCode::UNAUTHORIZED, "{jwt}");
+        assert_eq!(
+            with_jwt(&app, &jwt).await,
+            StatusCode::UNAUTHORIZED,
+            "{jwt}"
+        );
     }
 }
 
@@ -282,8 +348,17 @@ async fn private_or_malformed_jwk_is_refused() {
     let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
     let mut jwk: Value = serde_json::from_str(BANK_JWK).unwrap();
     jwk["d"] = json!("c2VjcmV0");
-    assert_eq!(send(&app, Method::POST, &path, &jwk).await.0, StatusCode::BAD_REQUEST);
-    let (status, b) = send(&app, Method::POST, &path, &json!({"kty": "oct", "k": "c2VjcmV0"})).await;
+    assert_eq!(
+        send(&app, Method::POST, &path, &jwk).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &path,
+        &json!({"kty": "oct", "k": "c2VjcmV0"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(b["error"].is_string());
     assert_eq!(get(&app, &path).await.1["total"], 0);
@@ -294,12 +369,28 @@ async fn private_or_malformed_jwk_is_refused() {
 #[tokio::test]
 async fn create_customer_answers_the_documented_shape() {
     let app = TestApp::spawn().await;
-    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("ivan@x.test")).await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("ivan@x.test"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{b}");
     let keys: Vec<&str> = b.as_object().unwrap().keys().map(String::as_str).collect();
     let mut expected = vec![
-        "customer_guid", "platform", "type", "guid", "wallet_account_guid", "name", "assets_total",
-        "assets", "activated", "registered", "blocked", "iban",
+        "customer_guid",
+        "platform",
+        "type",
+        "guid",
+        "wallet_account_guid",
+        "name",
+        "assets_total",
+        "assets",
+        "activated",
+        "registered",
+        "blocked",
+        "iban",
     ];
     let mut got = keys.clone();
     got.sort_unstable();
@@ -313,7 +404,10 @@ async fn create_customer_answers_the_documented_shape() {
                 "stellar_code": "eUAH", "stellar_issuer": ISSUER, "minor_unit": 2}])
     );
     let iban = b["iban"].as_str().unwrap();
-    assert!(iban.starts_with("UA") && iban.len() == 29 && iban_ok(iban), "{iban}");
+    assert!(
+        iban.starts_with("UA") && iban.len() == 29 && iban_ok(iban),
+        "{iban}"
+    );
 }
 
 #[tokio::test]
@@ -341,11 +435,23 @@ async fn stellar_code_is_accepted_and_defaults_are_filled() {
 async fn duplicate_login_returns_400_with_409_message_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let before = app.state().await;
-    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("o.limarenko@gmail.com")).await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("o.limarenko@gmail.com"),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let msg = b["error"].as_str().unwrap();
-    assert!(msg.starts_with("failed to create wallet user:") && msg.contains("409"), "{msg}");
-    assert_eq!(app.state().await["providers"]["dcm"], before["providers"]["dcm"]);
+    assert!(
+        msg.starts_with("failed to create wallet user:") && msg.contains("409"),
+        "{msg}"
+    );
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
 }
 
 #[tokio::test]
@@ -375,10 +481,16 @@ async fn missing_or_unknown_asset_returns_400() {
     assert_eq!(b["error"], "asset_code: required");
     let mut c = new_customer("a");
     c["asset_code"] = json!("USD");
-    assert_eq!(send(&app, Method::POST, &customers(), &c).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        send(&app, Method::POST, &customers(), &c).await.0,
+        StatusCode::BAD_REQUEST
+    );
     c["asset_code"] = json!("UAH");
     c["asset_issuer"] = json!("GOTHER");
-    assert_eq!(send(&app, Method::POST, &customers(), &c).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        send(&app, Method::POST, &customers(), &c).await.0,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
@@ -397,7 +509,10 @@ async fn wrong_types_and_unknown_fields_return_400_in_dcm_format() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(b["error"].is_string(), "{b}");
     }
-    assert_eq!(app.state().await["providers"]["dcm"], before["providers"]["dcm"]);
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
 }
 
 #[tokio::test]
@@ -411,7 +526,12 @@ async fn malformed_json_and_huge_body_return_400_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(body(res).await["error"].as_str().unwrap().contains("invalid JSON"));
+    assert!(
+        body(res).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid JSON")
+    );
     let res = req(&app, Method::POST, &customers())
         .header("content-type", "application/json")
         .body(format!("{{\"name\": \"{}\"}}", "x".repeat(1_100_000)))
@@ -419,8 +539,16 @@ async fn malformed_json_and_huge_body_return_400_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(body(res).await["error"].as_str().unwrap().contains("larger"));
-    assert_eq!(app.state().await["providers"]["dcm"], before["providers"]["dcm"]);
+    assert!(
+        body(res).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger")
+    );
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
 }
 
 #[tokio::test]
@@ -448,7 +576,10 @@ async fn malformed_path_uuid_returns_400() {
 #[tokio::test]
 async fn wrong_method_returns_405_in_dcm_format() {
     let app = TestApp::spawn().await;
-    let res = req(&app, Method::DELETE, &customers()).send().await.unwrap();
+    let res = req(&app, Method::DELETE, &customers())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(body(res).await["error"].is_string());
 }
@@ -466,7 +597,12 @@ async fn additional_account_gets_its_own_iban_and_lists_with_iban_filter() {
     let (status, list) = get(&app, &accounts(BOB)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["total"], 2);
-    let new = list["accounts"].as_array().unwrap().iter().find(|a| a["guid"] == guid.as_str()).unwrap();
+    let new = list["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["guid"] == guid.as_str())
+        .unwrap();
     let iban = new["iban"].as_str().unwrap();
     assert!(iban_ok(iban) && iban.len() == 29);
     assert_eq!(new["assets"][0]["code"], "UAH");
@@ -480,17 +616,42 @@ async fn additional_account_gets_its_own_iban_and_lists_with_iban_filter() {
 #[tokio::test]
 async fn sent_iban_is_used_and_an_iban_in_use_is_refused() {
     let app = TestApp::spawn().await;
-    let (status, _) = send(&app, Method::POST, &accounts(BOB), &json!({"iban": "LT96 6008 0508 6033 2937"})).await;
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &accounts(BOB),
+        &json!({"iban": "LT96 6008 0508 6033 2937"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, list) = get(&app, &format!("{}?iban=LT966008050860332937", accounts(BOB))).await;
+    let (_, list) = get(
+        &app,
+        &format!("{}?iban=LT966008050860332937", accounts(BOB)),
+    )
+    .await;
     assert_eq!(list["total"], 1);
     let before = app.state().await;
-    let (status, b) = send(&app, Method::POST, &accounts(ALICE), &json!({"iban": "UA303220010000026001000000003"})).await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &accounts(ALICE),
+        &json!({"iban": "UA303220010000026001000000003"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(b["error"].as_str().unwrap().contains("already in use"));
-    let (status, _) = send(&app, Method::POST, &accounts(ALICE), &json!({"iban": "UA303220010000026001000000004"})).await;
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &accounts(ALICE),
+        &json!({"iban": "UA303220010000026001000000004"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "bad checksum");
-    assert_eq!(app.state().await["providers"]["dcm"], before["providers"]["dcm"]);
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
 }
 
 #[tokio::test]
@@ -504,7 +665,13 @@ async fn one_account_per_asset_can_be_switched_on() {
 #[tokio::test]
 async fn account_of_unknown_customer_returns_404() {
     let app = TestApp::spawn().await;
-    let (status, b) = send(&app, Method::POST, &accounts("eeeeeeee-0000-4000-8000-000000000000"), &json!({})).await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &accounts("eeeeeeee-0000-4000-8000-000000000000"),
+        &json!({}),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(b["error"].as_str().unwrap().contains("customer"));
 }
@@ -516,8 +683,14 @@ async fn put_updates_only_sent_fields_and_bumps_updated_at() {
     let app = TestApp::spawn().await;
     app.freeze_clock(NOW).await;
     let path = format!("{}/{BOB}", customers());
-    let (status, b) = send(&app, Method::PUT, &path, &json!({"surname": "Новий", "kyc_level": 3,
-        "branch_guid": {"valid": true, "value": "33333333-3333-4333-8333-333333333333"}})).await;
+    let (status, b) = send(
+        &app,
+        Method::PUT,
+        &path,
+        &json!({"surname": "Новий", "kyc_level": 3,
+        "branch_guid": {"valid": true, "value": "33333333-3333-4333-8333-333333333333"}}),
+    )
+    .await;
     assert_eq!((status, b), (StatusCode::OK, json!({})));
     let (_, list) = get(&app, &format!("{}?wallet_user_guids={BOB}", customers())).await;
     let row = &list["customers"][0];
@@ -529,7 +702,13 @@ async fn put_updates_only_sent_fields_and_bumps_updated_at() {
     assert_eq!(row["updated_at"], "2025-03-01T10:00:00.000000Z");
     assert_eq!(row["created_at"], "2024-01-02T09:00:00.000000Z");
 
-    let (status, _) = send(&app, Method::PUT, &path, &json!({"branch_guid": {"valid": false, "value": ""}})).await;
+    let (status, _) = send(
+        &app,
+        Method::PUT,
+        &path,
+        &json!({"branch_guid": {"valid": false, "value": ""}}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let (_, list) = get(&app, &format!("{}?wallet_user_guids={BOB}", customers())).await;
     assert_eq!(list["customers"][0]["branch_guid"], "");
@@ -550,9 +729,18 @@ async fn put_with_bad_input_changes_nothing() {
         let (status, _) = send(&app, Method::PUT, &path, &bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     }
-    let (status, _) = send(&app, Method::PUT, &format!("{}/eeeeeeee-0000-4000-8000-000000000000", customers()), &json!({"name": "X"})).await;
+    let (status, _) = send(
+        &app,
+        Method::PUT,
+        &format!("{}/eeeeeeee-0000-4000-8000-000000000000", customers()),
+        &json!({"name": "X"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(app.state().await["providers"]["dcm"], before["providers"]["dcm"]);
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
 }
 
 // ---------------------------------------------------------------- list
@@ -579,12 +767,23 @@ fn customers2() -> String {
 }
 
 async fn send2(app: &TestApp, path: &str, b: &Value) -> (StatusCode, Value) {
-    let res = app.request(Method::POST, path).header("Authorization", "bearer seeded-token").json(b).send().await.unwrap();
+    let res = app
+        .request(Method::POST, path)
+        .header("Authorization", "bearer seeded-token")
+        .json(b)
+        .send()
+        .await
+        .unwrap();
     (res.status(), body(res).await)
 }
 
 async fn get2(app: &TestApp, path: &str) -> (StatusCode, Value) {
-    let res = app.request(Method::GET, path).header("Authorization", "bearer seeded-token").send().await.unwrap();
+    let res = app
+        .request(Method::GET, path)
+        .header("Authorization", "bearer seeded-token")
+        .send()
+        .await
+        .unwrap();
     (res.status(), body(res).await)
 }
 
@@ -593,14 +792,82 @@ async fn seeded() -> TestApp {
     let app = TestApp::spawn_with(SEEDED_BANK).await;
     app.freeze_clock("2025-01-01T00:00:00Z").await;
     let rows = [
-        ("anna@x.test", "Anna", "Koval", "Ivanivna", "+380501", 0, 100.0, "PL", "active", false),
-        ("boris@x.test", "Boris", "Lysenko", "Petrovych", "+380502", 1, 200.5, "PI", "active", false),
-        ("clara@x.test", "Clara", "Moroz", "Ivanivna", "+380503", 2, 300.0, "PL", "pending", false),
-        ("dmytro@x.test", "Dmytro", "Koval", "Olehovych", "+380504", 1, 400.0, "PI", "active", true),
-        ("olena@x.test", "Olena", "Shevchuk", "Petrivna", "+380505", 3, 500.0, "PL", "blocked", true),
-        ("annabel@y.test", "Annabel", "Zhuk", "Ivanivna", "+380506", 0, 50.0, "", "active", false),
+        (
+            "anna@x.test",
+            "Anna",
+            "Koval",
+            "Ivanivna",
+            "+380501",
+            0,
+            100.0,
+            "PL",
+            "active",
+            false,
+        ),
+        (
+            "boris@x.test",
+            "Boris",
+            "Lysenko",
+            "Petrovych",
+            "+380502",
+            1,
+            200.5,
+            "PI",
+            "active",
+            false,
+        ),
+        (
+            "clara@x.test",
+            "Clara",
+            "Moroz",
+            "Ivanivna",
+            "+380503",
+            2,
+            300.0,
+            "PL",
+            "pending",
+            false,
+        ),
+        (
+            "dmytro@x.test",
+            "Dmytro",
+            "Koval",
+            "Olehovych",
+            "+380504",
+            1,
+            400.0,
+            "PI",
+            "active",
+            true,
+        ),
+        (
+            "olena@x.test",
+            "Olena",
+            "Shevchuk",
+            "Petrivna",
+            "+380505",
+            3,
+            500.0,
+            "PL",
+            "blocked",
+            true,
+        ),
+        (
+            "annabel@y.test",
+            "Annabel",
+            "Zhuk",
+            "Ivanivna",
+            "+380506",
+            0,
+            50.0,
+            "",
+            "active",
+            false,
+        ),
     ];
-    for (i, (login, name, surname, pat, phone, kyc, bal, seg, status, dis)) in rows.iter().enumerate() {
+    for (i, (login, name, surname, pat, phone, kyc, bal, seg, status, dis)) in
+        rows.iter().enumerate()
+    {
         let mut c = json!({"asset_code": "UAH", "asset_issuer": ISSUER, "login": login, "name": name,
             "surname": surname, "paternal_name": pat, "phone_number": phone, "kyc_level": kyc,
             "balance_allowed": bal, "segment": seg, "status": status, "is_disabled": dis});
@@ -622,7 +889,15 @@ async fn logins(app: &TestApp, query: &str) -> (Vec<String>, i64) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c["login"].as_str().unwrap().split('@').next().unwrap().to_string())
+        .map(|c| {
+            c["login"]
+                .as_str()
+                .unwrap()
+                .split('@')
+                .next()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     (l, b["total"].as_i64().unwrap())
 }
@@ -637,10 +912,19 @@ async fn every_list_filter_narrows_the_result() {
         ("kyc_levels=0,3", &["anna", "olena", "annabel"]),
         ("is_disabled=true", &["dmytro", "olena"]),
         ("is_disabled=false", &["anna", "boris", "clara", "annabel"]),
-        ("min_balance_allowed=200.5&max_balance_allowed=400", &["boris", "clara", "dmytro"]),
+        (
+            "min_balance_allowed=200.5&max_balance_allowed=400",
+            &["boris", "clara", "dmytro"],
+        ),
         ("balance_asset_codes=eUAH", &["clara"]),
-        (&*format!("balance_asset_issuers={ISSUER}&names=Anna"), &["anna"]),
-        ("branch_guids=33333333-3333-4333-8333-333333333333", &["clara"]),
+        (
+            &*format!("balance_asset_issuers={ISSUER}&names=Anna"),
+            &["anna"],
+        ),
+        (
+            "branch_guids=33333333-3333-4333-8333-333333333333",
+            &["clara"],
+        ),
         ("names=Boris&names=Olena", &["boris", "olena"]),
         ("paternal_names=Ivanivna", &["anna", "clara", "annabel"]),
         ("phone_numbers=%2B380504", &["dmytro"]),
@@ -649,7 +933,10 @@ async fn every_list_filter_narrows_the_result() {
         ("surnames[]=Koval", &["anna", "dmytro"]),
         ("search_string=ANN", &["anna", "annabel"]),
         ("search_string=y.test", &["annabel"]),
-        ("min_created_at=2025-01-01T02:00:00Z&max_created_at=2025-01-01T03:00:00Z", &["clara", "dmytro"]),
+        (
+            "min_created_at=2025-01-01T02:00:00Z&max_created_at=2025-01-01T03:00:00Z",
+            &["clara", "dmytro"],
+        ),
         ("max_updated_at=2025-01-01T00:30:00Z", &["anna"]),
         ("min_updated_at=2025-01-01T05:00:00Z", &["annabel"]),
     ];
@@ -659,34 +946,85 @@ async fn every_list_filter_narrows_the_result() {
         assert_eq!(total as usize, want.len(), "{q}");
     }
     let (_, list) = get2(&app, &format!("{}?names=Anna", customers2())).await;
-    let guid = list["customers"][0]["wallet_user_guid"].as_str().unwrap().to_string();
-    assert_eq!(logins(&app, &format!("wallet_user_guids={guid}")).await.0, ["anna"]);
+    let guid = list["customers"][0]["wallet_user_guid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        logins(&app, &format!("wallet_user_guids={guid}")).await.0,
+        ["anna"]
+    );
 }
 
 #[tokio::test]
 async fn every_ordering_sorts_and_paging_keeps_the_total() {
     let app = seeded().await;
     let cases: &[(&str, &[&str])] = &[
-        ("created_at", &["anna", "boris", "clara", "dmytro", "olena", "annabel"]),
-        ("-created_at", &["annabel", "olena", "dmytro", "clara", "boris", "anna"]),
-        ("name", &["anna", "annabel", "boris", "clara", "dmytro", "olena"]),
-        ("-name", &["olena", "dmytro", "clara", "boris", "annabel", "anna"]),
-        ("surname", &["anna", "dmytro", "boris", "clara", "olena", "annabel"]),
-        ("-surname", &["annabel", "olena", "clara", "boris", "dmytro", "anna"]),
-        ("login", &["anna", "annabel", "boris", "clara", "dmytro", "olena"]),
-        ("-login", &["olena", "dmytro", "clara", "boris", "annabel", "anna"]),
-        ("balance_allowed", &["annabel", "anna", "boris", "clara", "dmytro", "olena"]),
-        ("-balance_allowed", &["olena", "dmytro", "clara", "boris", "anna", "annabel"]),
-        ("kyc_level", &["anna", "annabel", "boris", "dmytro", "clara", "olena"]),
-        ("-kyc_level", &["olena", "clara", "dmytro", "boris", "annabel", "anna"]),
-        ("updated_at", &["anna", "boris", "clara", "dmytro", "olena", "annabel"]),
-        ("-updated_at", &["annabel", "olena", "dmytro", "clara", "boris", "anna"]),
+        (
+            "created_at",
+            &["anna", "boris", "clara", "dmytro", "olena", "annabel"],
+        ),
+        (
+            "-created_at",
+            &["annabel", "olena", "dmytro", "clara", "boris", "anna"],
+        ),
+        (
+            "name",
+            &["anna", "annabel", "boris", "clara", "dmytro", "olena"],
+        ),
+        (
+            "-name",
+            &["olena", "dmytro", "clara", "boris", "annabel", "anna"],
+        ),
+        (
+            "surname",
+            &["anna", "dmytro", "boris", "clara", "olena", "annabel"],
+        ),
+        (
+            "-surname",
+            &["annabel", "olena", "clara", "boris", "dmytro", "anna"],
+        ),
+        (
+            "login",
+            &["anna", "annabel", "boris", "clara", "dmytro", "olena"],
+        ),
+        (
+            "-login",
+            &["olena", "dmytro", "clara", "boris", "annabel", "anna"],
+        ),
+        (
+            "balance_allowed",
+            &["annabel", "anna", "boris", "clara", "dmytro", "olena"],
+        ),
+        (
+            "-balance_allowed",
+            &["olena", "dmytro", "clara", "boris", "anna", "annabel"],
+        ),
+        (
+            "kyc_level",
+            &["anna", "annabel", "boris", "dmytro", "clara", "olena"],
+        ),
+        (
+            "-kyc_level",
+            &["olena", "clara", "dmytro", "boris", "annabel", "anna"],
+        ),
+        (
+            "updated_at",
+            &["anna", "boris", "clara", "dmytro", "olena", "annabel"],
+        ),
+        (
+            "-updated_at",
+            &["annabel", "olena", "dmytro", "clara", "boris", "anna"],
+        ),
     ];
     for (o, want) in cases {
         assert_eq!(logins(&app, &format!("ordering={o}")).await.0, *want, "{o}");
     }
     let (page, total) = logins(&app, "ordering=name&offset=2&limit=2").await;
-    assert_eq!((page, total), (vec!["boris".to_string(), "clara".to_string()], 6));
+    assert_eq!(
+        (page, total),
+        (vec!["boris".to_string(), "clara".to_string()], 6)
+    );
     let (page, total) = logins(&app, "offset=10").await;
     assert_eq!((page.len(), total), (0, 6));
 }
@@ -695,9 +1033,17 @@ async fn every_ordering_sorts_and_paging_keeps_the_total() {
 async fn bad_list_query_values_return_400() {
     let app = TestApp::spawn().await;
     for q in [
-        "limit=0", "limit=1001", "limit=ten", "offset=-1", "ordering=age", "is_disabled=maybe",
-        "min_balance_allowed=lots", "min_created_at=yesterday", "kyc_levels=one",
-        "wallet_user_guids=123", "colour=red",
+        "limit=0",
+        "limit=1001",
+        "limit=ten",
+        "offset=-1",
+        "ordering=age",
+        "is_disabled=maybe",
+        "min_balance_allowed=lots",
+        "min_created_at=yesterday",
+        "kyc_levels=one",
+        "wallet_user_guids=123",
+        "colour=red",
     ] {
         let (status, b) = get(&app, &format!("{}?{q}", customers())).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{q}");
@@ -726,15 +1072,32 @@ async fn default_scenario_customers_are_listed() {
     assert_eq!(
         keys,
         [
-            "balance_allowed", "balance_asset_code", "balance_asset_issuer", "branch_guid",
-            "branch_name", "counterparty_guid", "created_at", "is_disabled", "kyc_level", "login",
-            "name", "paternal_name", "phone_number", "segment", "status", "surname", "updated_at",
+            "balance_allowed",
+            "balance_asset_code",
+            "balance_asset_issuer",
+            "branch_guid",
+            "branch_name",
+            "counterparty_guid",
+            "created_at",
+            "is_disabled",
+            "kyc_level",
+            "login",
+            "name",
+            "paternal_name",
+            "phone_number",
+            "segment",
+            "status",
+            "surname",
+            "updated_at",
             "wallet_user_guid"
         ]
     );
     let (_, acc) = get(&app, &accounts(ALICE)).await;
     assert_eq!(acc["total"], 2);
-    assert_eq!(acc["accounts"][0]["guid"], "aaaaaaaa-0000-4000-8000-0000000000a1");
+    assert_eq!(
+        acc["accounts"][0]["guid"],
+        "aaaaaaaa-0000-4000-8000-0000000000a1"
+    );
     assert_eq!(acc["accounts"][0]["iban"], "UA843220010000026001000000001");
 }
 
@@ -748,7 +1111,12 @@ async fn concurrent_creates_of_one_login_make_exactly_one_customer() {
     let calls = (0..20).map(|_| send(&app, Method::POST, &path, &c));
     let results = futures_util::future::join_all(calls).await;
     let ok = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
-    let refused = results.iter().filter(|(s, b)| *s == StatusCode::BAD_REQUEST && b["error"].as_str().unwrap_or("").contains("409")).count();
+    let refused = results
+        .iter()
+        .filter(|(s, b)| {
+            *s == StatusCode::BAD_REQUEST && b["error"].as_str().unwrap_or("").contains("409")
+        })
+        .count();
     assert_eq!((ok, refused), (1, 19));
     let (_, list) = get(&app, &format!("{}?logins=race@x.test", customers())).await;
     assert_eq!(list["total"], 1);
@@ -758,11 +1126,23 @@ async fn concurrent_creates_of_one_login_make_exactly_one_customer() {
 async fn tenants_do_not_see_each_others_customers() {
     let app = TestApp::spawn().await;
     let other = app.as_tenant("b");
-    let (status, _) = send(&app, Method::POST, &customers(), &new_customer("mine@x.test")).await;
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("mine@x.test"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let (_, list) = get(&other, &format!("{}?logins=mine@x.test", customers())).await;
     assert_eq!(list["total"], 0);
-    let (status, _) = send(&other, Method::POST, &customers(), &new_customer("mine@x.test")).await;
+    let (status, _) = send(
+        &other,
+        Method::POST,
+        &customers(),
+        &new_customer("mine@x.test"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "logins are unique per tenant");
 }
 
@@ -773,8 +1153,17 @@ async fn same_requests_generate_the_same_guids_and_ibans() {
     let (_, x) = send(&a, Method::POST, &customers(), &new_customer("same@x.test")).await;
     let (_, y) = send(&b, Method::POST, &customers(), &new_customer("same@x.test")).await;
     assert_eq!(x, y);
-    let (_, z) = send(&a.as_tenant("other"), Method::POST, &customers(), &new_customer("same@x.test")).await;
-    assert_ne!(x["customer_guid"], z["customer_guid"], "tenants never share generated ids");
+    let (_, z) = send(
+        &a.as_tenant("other"),
+        Method::POST,
+        &customers(),
+        &new_customer("same@x.test"),
+    )
+    .await;
+    assert_ne!(
+        x["customer_guid"], z["customer_guid"],
+        "tenants never share generated ids"
+    );
 }
 
 // ---------------------------------------------------------------- codes
@@ -784,7 +1173,11 @@ async fn every_code_can_be_forced() {
     let app = TestApp::spawn().await;
     for code in app.catalog_codes("dcm").await {
         let code = code["code"].as_str().unwrap().to_string();
-        let res = req(&app, Method::GET, &customers()).header("X-Sandbox-Force", &code).send().await.unwrap();
+        let res = req(&app, Method::GET, &customers())
+            .header("X-Sandbox-Force", &code)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status().as_u16().to_string(), code);
         let b = body(res).await;
         if code == "200" {
@@ -793,15 +1186,27 @@ async fn every_code_can_be_forced() {
             assert!(b["error"].is_string(), "{code}: {b}");
         }
     }
-    let res = req(&app, Method::GET, &customers()).header("X-Sandbox-Force", "401").send().await.unwrap();
-    assert_eq!(body(res).await, json!({"error": "Access credentials are invalid"}));
+    let res = req(&app, Method::GET, &customers())
+        .header("X-Sandbox-Force", "401")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        body(res).await,
+        json!({"error": "Access credentials are invalid"})
+    );
 }
 
 #[tokio::test]
 async fn a_runtime_rule_answers_a_code() {
     let app = TestApp::spawn().await;
     let rule = json!({"when": {"provider": "dcm", "endpoint": "/api/v1/counterparty/*/customers"}, "then": {"code": "401"}});
-    assert!(app.post_json("/__sandbox/rules", &rule).await.status().is_success());
+    assert!(
+        app.post_json("/__sandbox/rules", &rule)
+            .await
+            .status()
+            .is_success()
+    );
     let (status, b) = get(&app, &customers()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(b, json!({"error": "Access credentials are invalid"}));
@@ -819,7 +1224,8 @@ async fn answers_are_journaled_with_their_code() {
 #[tokio::test]
 async fn every_catalog_code_is_in_the_readme() {
     let app = TestApp::spawn().await;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- BEGIN dcm -->").unwrap();
     let end = readme.find("<!-- END dcm -->").unwrap();
     let section = &readme[start..end];
@@ -827,7 +1233,13 @@ async fn every_catalog_code_is_in_the_readme() {
     assert!(!codes.is_empty());
     for c in codes {
         let code = c["code"].as_str().unwrap();
-        assert!(section.contains(&format!("| {code} |")), "README lacks code {code}");
-        assert!(section.contains(c["message"].as_str().unwrap()), "README lacks message of {code}");
+        assert!(
+            section.contains(&format!("| {code} |")),
+            "README lacks code {code}"
+        );
+        assert!(
+            section.contains(c["message"].as_str().unwrap()),
+            "README lacks message of {code}"
+        );
     }
 }

@@ -14,8 +14,8 @@ pub use errors::DcmError;
 pub use routes::parse_list_query;
 pub use scenario::{AccountSpec, AssetSpec, CounterpartySpec, CustomerSpec, DcmScenario, Employee};
 pub use state::{
-    Counterparty, Customer, DcmState, ListQuery, MAX_CUSTOMERS, NewCustomer, Ordering,
-    fmt_time, iban_valid, make_iban, parse_uuid,
+    Counterparty, Customer, DcmState, ListQuery, MAX_CUSTOMERS, NewCustomer, Ordering, fmt_time,
+    iban_valid, make_iban, parse_uuid,
 };
 
 use std::collections::{BTreeMap, HashSet};
@@ -57,13 +57,12 @@ impl Provider for Dcm {
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         match problem {
             BadInput::Malformed(e) => ("bad_request", format!("invalid request: {e}")),
-            BadInput::TooLarge { limit } => {
-                ("bad_request", format!("request body is larger than {limit} bytes"))
-            }
+            BadInput::TooLarge { limit } => (
+                "bad_request",
+                format!("request body is larger than {limit} bytes"),
+            ),
             BadInput::NotFound => ("not_found", format!("no DCM endpoint at {path}")),
-            BadInput::MethodNotAllowed => {
-                ("bad_request", format!("method not allowed at {path}"))
-            }
+            BadInput::MethodNotAllowed => ("bad_request", format!("method not allowed at {path}")),
         }
     }
     fn routes(&self, cfg: &mut web::ServiceConfig) {
@@ -73,7 +72,12 @@ impl Provider for Dcm {
         cfg.route("/sessions/{token}", web::delete().to(routes::admin_revoke));
     }
     fn new_state(&self, world: &World, tenant: &str) -> Box<dyn ProviderState> {
-        Box::new(DcmState::new(&world.scenario.dcm, &world.people, world.seed, tenant))
+        Box::new(DcmState::new(
+            &world.scenario.dcm,
+            &world.people,
+            world.seed,
+            tenant,
+        ))
     }
     fn validate(&self, scenario: &Scenario) -> Vec<String> {
         let dcm = &scenario.dcm;
@@ -94,7 +98,9 @@ impl Provider for Dcm {
             if let Some(code) = &cp.iban_bank_code
                 && (code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()))
             {
-                problems.push(format!("counterparties[{i}].iban_bank_code must be 6 digits"));
+                problems.push(format!(
+                    "counterparties[{i}].iban_bank_code must be 6 digits"
+                ));
             }
             for (j, b) in cp.branches.iter().enumerate() {
                 if let Err(e) = parse_uuid(&b.guid) {
@@ -105,7 +111,9 @@ impl Provider for Dcm {
         let mut identifiers = HashSet::new();
         for (i, e) in dcm.employees.iter().enumerate() {
             if e.identifier.is_empty() || e.password.is_empty() {
-                problems.push(format!("employees[{i}]: identifier and password are required"));
+                problems.push(format!(
+                    "employees[{i}]: identifier and password are required"
+                ));
             }
             if !identifiers.insert(e.identifier.to_lowercase()) {
                 problems.push(format!("employees[{i}].identifier is listed twice"));
@@ -132,12 +140,17 @@ impl Provider for Dcm {
         let mut seen_guids = HashSet::new();
         let mut seen_logins = HashSet::new();
         let mut seen_ibans = HashSet::new();
-        let people: HashSet<&str> =
-            scenario.people.iter().filter_map(|p| p.id.as_deref()).collect();
+        let people: HashSet<&str> = scenario
+            .people
+            .iter()
+            .filter_map(|p| p.id.as_deref())
+            .collect();
         for (i, c) in dcm.customers.iter().enumerate() {
             let cg = parse_uuid(&c.counterparty_guid).ok();
             let Some(cp) = cg.as_ref().and_then(|g| cps.get(g)) else {
-                problems.push(format!("customers[{i}].counterparty_guid is not a listed counterparty"));
+                problems.push(format!(
+                    "customers[{i}].counterparty_guid is not a listed counterparty"
+                ));
                 continue;
             };
             let cg = cg.unwrap_or_default();
@@ -161,9 +174,14 @@ impl Provider for Dcm {
                 problems.push(format!("customers[{i}].login `{l}` is listed twice"));
             }
             if let Some(code) = &c.asset_code
-                && !cp.assets.iter().any(|a| &a.code == code || &a.stellar_code == code)
+                && !cp
+                    .assets
+                    .iter()
+                    .any(|a| &a.code == code || &a.stellar_code == code)
             {
-                problems.push(format!("customers[{i}].asset_code `{code}` is not an asset of its counterparty"));
+                problems.push(format!(
+                    "customers[{i}].asset_code `{code}` is not an asset of its counterparty"
+                ));
             }
             if let Some(b) = &c.branch_guid
                 && parse_uuid(b).is_err()
@@ -186,7 +204,8 @@ impl Provider for Dcm {
                 }
             }
         }
-        if dcm.max_limit() == 0 || dcm.default_limit() == 0 || dcm.default_limit() > dcm.max_limit() {
+        if dcm.max_limit() == 0 || dcm.default_limit() == 0 || dcm.default_limit() > dcm.max_limit()
+        {
             problems.push("list_default_limit must be between 1 and list_max_limit".into());
         }
         problems

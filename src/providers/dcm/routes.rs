@@ -13,12 +13,12 @@ use serde_json::{Value, json};
 
 use super::errors::{DcmError, bad};
 use super::state::{
-    CustomerUpdate, DcmState, ListQuery, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk,
-    fmt_time, normalize_iban, parse_uuid,
+    CustomerUpdate, DcmState, ListQuery, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk, fmt_time,
+    normalize_iban, parse_uuid,
 };
 use super::wire::{
-    AccountOut, Accounts, AssetOut, CreateAccount, CreateCustomer, CreatedAccount,
-    CreatedCustomer, CustomerOut, Customers, UpdateCustomer, ACCOUNT_NAME,
+    ACCOUNT_NAME, AccountOut, Accounts, AssetOut, CreateAccount, CreateCustomer, CreatedAccount,
+    CreatedCustomer, CustomerOut, Customers, UpdateCustomer,
 };
 use crate::faults::url_pairs;
 use crate::providers::pipeline::method_not_allowed;
@@ -101,12 +101,17 @@ async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
 
 /// Login fields from a JSON object or a urlencoded form: name → text.
 fn login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
-    let trimmed = body.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &body[i..]);
+    let trimmed = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &body[i..]);
     match trimmed {
         Some(rest) if rest.starts_with(b"{") => {
-            let v: Value = serde_json::from_slice(body)
-                .map_err(|e| bad(format!("invalid JSON body: {e}")))?;
-            let obj = v.as_object().ok_or_else(|| bad("body must be a JSON object"))?;
+            let v: Value =
+                serde_json::from_slice(body).map_err(|e| bad(format!("invalid JSON body: {e}")))?;
+            let obj = v
+                .as_object()
+                .ok_or_else(|| bad("body must be a JSON object"))?;
             obj.iter()
                 .map(|(k, v)| match v {
                     Value::String(s) => Ok((k.clone(), s.clone())),
@@ -131,12 +136,17 @@ fn do_login(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, D
         .ok_or_else(|| bad("the flow query parameter is missing"))?;
     let fields = login_fields(body)?;
     let field = |names: &[&str]| {
-        fields.iter().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.clone())
+        fields
+            .iter()
+            .find(|(k, _)| names.contains(&k.as_str()))
+            .map(|(_, v)| v.clone())
     };
     if let Some(m) = field(&["method"])
         && m != "password"
     {
-        return Err(bad(format!("method: `{m}` is not supported, use `password`")));
+        return Err(bad(format!(
+            "method: `{m}` is not supported, use `password`"
+        )));
     }
     let identifier = field(&["identifier", "password_identifier", "email"]).unwrap_or_default();
     let password = field(&["password"]).unwrap_or_default();
@@ -156,7 +166,9 @@ fn do_login(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, D
             Ok(_) => {}
             Err(true) => return Err(bad("the login flow expired; create a new one")),
             Err(false) => {
-                return Err(DcmError::NotFound(format!("login flow {flow_id} not found")));
+                return Err(DcmError::NotFound(format!(
+                    "login flow {flow_id} not found"
+                )));
             }
         }
         let emp = employee.ok_or(DcmError::Unauthorized)?;
@@ -193,10 +205,19 @@ struct Claims {
     exp: i64,
 }
 
-const FLOWS: &[&str] = &["sign-in", "sign-up", "sign-up-processing", "sign-up-emission"];
+const FLOWS: &[&str] = &[
+    "sign-in",
+    "sign-up",
+    "sign-up-processing",
+    "sign-up-emission",
+];
 
 fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// A session token for `cg` in `Authorization`, or else a JWT in `CX-Authorization`
@@ -210,9 +231,14 @@ fn authenticate(ctx: &Ctx, req: &HttpRequest, cg: &str) -> Result<(), DcmError> 
         }
         let token = token.trim();
         let good = ctx.state(|s: &mut DcmState| {
-            s.session(token, now).is_some_and(|s| s.counterparty_guid == cg)
+            s.session(token, now)
+                .is_some_and(|s| s.counterparty_guid == cg)
         });
-        return if good { Ok(()) } else { Err(DcmError::Unauthorized) };
+        return if good {
+            Ok(())
+        } else {
+            Err(DcmError::Unauthorized)
+        };
     }
     let raw = header(req, "cx-authorization").ok_or(DcmError::Unauthorized)?;
     let token = match raw.split_once(' ') {
@@ -221,7 +247,9 @@ fn authenticate(ctx: &Ctx, req: &HttpRequest, cg: &str) -> Result<(), DcmError> 
     };
     let head = jsonwebtoken::decode_header(token).map_err(|_| DcmError::Unauthorized)?;
     let keys: Vec<RegisteredJwk> = ctx.state(|s: &mut DcmState| {
-        s.counterparty(cg).map(|c| c.jwks.clone()).unwrap_or_default()
+        s.counterparty(cg)
+            .map(|c| c.jwks.clone())
+            .unwrap_or_default()
     });
     let skew = ctx.world().scenario.dcm.jwt_skew();
     let t = now.timestamp();
@@ -232,12 +260,16 @@ fn authenticate(ctx: &Ctx, req: &HttpRequest, cg: &str) -> Result<(), DcmError> 
         if jwk_algorithm(&key.jwk) != Some(head.alg) {
             continue;
         }
-        let Ok(dk) = DecodingKey::from_jwk(&key.jwk) else { continue };
+        let Ok(dk) = DecodingKey::from_jwk(&key.jwk) else {
+            continue;
+        };
         let mut v = Validation::new(head.alg);
         v.validate_exp = false;
         v.validate_aud = false;
         v.required_spec_claims = HashSet::new();
-        let Ok(data) = jsonwebtoken::decode::<Claims>(token, &dk, &v) else { continue };
+        let Ok(data) = jsonwebtoken::decode::<Claims>(token, &dk, &v) else {
+            continue;
+        };
         let c = data.claims;
         // Expiry and issue time against the tenant's virtual clock, not the system's.
         let fresh = c.exp > t && c.iat <= t + skew && c.iat < c.exp;
@@ -339,11 +371,15 @@ fn do_register_jwk(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResp
         return Err(bad("jwk: must be a JSON object"));
     }
     if raw.get("d").is_some() {
-        return Err(bad("jwk: a private key was sent; register the public key only"));
+        return Err(bad(
+            "jwk: a private key was sent; register the public key only",
+        ));
     }
     let jwk: Jwk = serde_json::from_value(raw.clone()).map_err(|e| bad(format!("jwk: {e}")))?;
     if jwk_algorithm(&jwk).is_none() || DecodingKey::from_jwk(&jwk).is_err() {
-        return Err(bad("jwk: unsupported key (use EC P-256/P-384, Ed25519 or RSA)"));
+        return Err(bad(
+            "jwk: unsupported key (use EC P-256/P-384, Ed25519 or RSA)",
+        ));
     }
     let now = ctx.now();
     let guid = ctx.state(|s: &mut DcmState| s.register_jwk(&cg, jwk, raw, now))?;
@@ -454,7 +490,9 @@ fn branch_update(v: &Value) -> Result<Option<String>, DcmError> {
         if s.is_empty() {
             Ok(None)
         } else {
-            parse_uuid(s).map(Some).map_err(|e| bad(format!("branch_guid: {e}")))
+            parse_uuid(s)
+                .map(Some)
+                .map_err(|e| bad(format!("branch_guid: {e}")))
         }
     };
     match v {
@@ -476,7 +514,9 @@ fn branch_update(v: &Value) -> Result<Option<String>, DcmError> {
             }
             if valid { guid(value) } else { Ok(None) }
         }
-        _ => Err(bad("branch_guid: must be {\"valid\": bool, \"value\": string}")),
+        _ => Err(bad(
+            "branch_guid: must be {\"valid\": bool, \"value\": string}",
+        )),
     }
 }
 
@@ -488,7 +528,9 @@ fn do_update_customer(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpR
         && !g.is_empty()
         && parse_uuid(g).map_err(|e| bad(format!("wallet_user_guid: {e}")))? != cu
     {
-        return Err(bad("wallet_user_guid: does not match the customer in the path"));
+        return Err(bad(
+            "wallet_user_guid: does not match the customer in the path",
+        ));
     }
     let update = CustomerUpdate {
         balance_allowed: amount("balance_allowed", b.balance_allowed)?,
@@ -519,7 +561,9 @@ fn do_update_customer(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpR
 }
 
 fn body_has_key(body: &[u8], key: &str) -> bool {
-    serde_json::from_slice::<Value>(body).ok().is_some_and(|v| v.get(key).is_some())
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .is_some_and(|v| v.get(key).is_some())
 }
 
 async fn list_customers(ctx: Ctx, req: HttpRequest) -> HttpResponse {
@@ -549,7 +593,10 @@ pub fn parse_list_query(
     default_limit: usize,
     max_limit: usize,
 ) -> Result<ListQuery, DcmError> {
-    let mut q = ListQuery { limit: default_limit, ..Default::default() };
+    let mut q = ListQuery {
+        limit: default_limit,
+        ..Default::default()
+    };
     let time = |k: &str, v: &str| -> Result<DateTime<Utc>, DcmError> {
         DateTime::parse_from_rfc3339(v)
             .map(|t| t.with_timezone(&Utc))
@@ -562,11 +609,18 @@ pub fn parse_list_query(
             .ok_or_else(|| bad(format!("{k}: `{v}` is not a number")))
     };
     let uint = |k: &str, v: &str| -> Result<usize, DcmError> {
-        v.parse::<usize>().map_err(|_| bad(format!("{k}: `{v}` is not a non-negative integer")))
+        v.parse::<usize>()
+            .map_err(|_| bad(format!("{k}: `{v}` is not a non-negative integer")))
     };
     for (key, value) in url_pairs(query.as_bytes()) {
         let k = key.strip_suffix("[]").unwrap_or(&key);
-        let items = || value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let items = || {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
         match k {
             "wallet_user_guids" => {
                 for g in items() {
@@ -583,7 +637,8 @@ pub fn parse_list_query(
             "kyc_levels" => {
                 for l in items() {
                     q.kyc_levels.push(
-                        l.parse().map_err(|_| bad(format!("kyc_levels: `{l}` is not an integer")))?,
+                        l.parse()
+                            .map_err(|_| bad(format!("kyc_levels: `{l}` is not an integer")))?,
                     );
                 }
             }
@@ -622,7 +677,10 @@ pub fn parse_list_query(
             }
             "ordering" => {
                 q.ordering = Ordering::parse(&value).ok_or_else(|| {
-                    bad(format!("ordering: `{value}` is not one of {}", Ordering::VALUES.join(", ")))
+                    bad(format!(
+                        "ordering: `{value}` is not one of {}",
+                        Ordering::VALUES.join(", ")
+                    ))
                 })?
             }
             other => return Err(bad(format!("unknown query parameter `{other}`"))),
@@ -653,7 +711,9 @@ fn do_create_account(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpRe
             .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?
             .create_account(&cu, iban, one_per_asset, seed, &tenant)
     })?;
-    Ok(ok(&CreatedAccount { wallet_account_guid: account.guid }))
+    Ok(ok(&CreatedAccount {
+        wallet_account_guid: account.guid,
+    }))
 }
 
 async fn list_accounts(ctx: Ctx, req: HttpRequest) -> HttpResponse {
@@ -664,8 +724,13 @@ async fn list_accounts(ctx: Ctx, req: HttpRequest) -> HttpResponse {
         for (k, v) in url_pairs(req.query_string().as_bytes()) {
             match k.as_str() {
                 "iban" => {
-                    iban = Some(v.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase())
-                        .filter(|s| !s.is_empty())
+                    iban = Some(
+                        v.chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect::<String>()
+                            .to_uppercase(),
+                    )
+                    .filter(|s| !s.is_empty())
                 }
                 other => return Err(bad(format!("unknown query parameter `{other}`"))),
             }

@@ -47,7 +47,13 @@ pub fn parse_uuid(s: &str) -> Result<String, String> {
 }
 
 fn mod97(digits: impl Iterator<Item = u32>) -> u32 {
-    digits.fold(0, |acc, d| if d >= 10 { (acc * 100 + d) % 97 } else { (acc * 10 + d) % 97 })
+    digits.fold(0, |acc, d| {
+        if d >= 10 {
+            (acc * 100 + d) % 97
+        } else {
+            (acc * 10 + d) % 97
+        }
+    })
 }
 
 fn iban_digits(s: &str) -> impl Iterator<Item = u32> + '_ {
@@ -59,7 +65,9 @@ pub fn iban_valid(iban: &str) -> bool {
     let ok_shape = (15..=34).contains(&iban.len())
         && iban.bytes().take(2).all(|b| b.is_ascii_uppercase())
         && iban.bytes().skip(2).take(2).all(|b| b.is_ascii_digit())
-        && iban.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && iban
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if !ok_shape {
         return false;
     }
@@ -76,8 +84,16 @@ pub fn make_iban(country: &str, bban: &str) -> String {
 
 /// Spaces dropped, upper case; `Err` when the checksum or shape is wrong.
 pub fn normalize_iban(raw: &str) -> Result<String, DcmError> {
-    let iban: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    if iban_valid(&iban) { Ok(iban) } else { Err(bad(format!("invalid IBAN: {raw}"))) }
+    let iban: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if iban_valid(&iban) {
+        Ok(iban)
+    } else {
+        Err(bad(format!("invalid IBAN: {raw}")))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,7 +170,10 @@ impl Symbols {
                 (self.refs.len() - 1) as u32
             }
         };
-        if let (Some(n), Some(r)) = (self.names.get_mut(id as usize), self.refs.get_mut(id as usize)) {
+        if let (Some(n), Some(r)) = (
+            self.names.get_mut(id as usize),
+            self.refs.get_mut(id as usize),
+        ) {
             *n = s.to_string();
             *r = 1;
         }
@@ -163,8 +182,10 @@ impl Symbols {
     }
 
     fn release(&mut self, id: u32) {
-        let (Some(r), Some(n)) = (self.refs.get_mut(id as usize), self.names.get_mut(id as usize))
-        else {
+        let (Some(r), Some(n)) = (
+            self.refs.get_mut(id as usize),
+            self.names.get_mut(id as usize),
+        ) else {
             return;
         };
         *r = r.saturating_sub(1);
@@ -192,11 +213,16 @@ impl SearchKeys {
     }
 
     fn get(&self, i: usize) -> &str {
-        self.spans.get(i).and_then(|&(at, len)| self.buf.get(at..at + len)).unwrap_or("")
+        self.spans
+            .get(i)
+            .and_then(|&(at, len)| self.buf.get(at..at + len))
+            .unwrap_or("")
     }
 
     fn set(&mut self, i: usize, key: &str) {
-        let Some(&(_, old)) = self.spans.get(i) else { return };
+        let Some(&(_, old)) = self.spans.get(i) else {
+            return;
+        };
         self.garbage += old;
         let at = self.buf.len();
         self.buf.push_str(key);
@@ -271,10 +297,14 @@ impl Hot {
 
 /// Substring search without per-call setup: haystacks are short.
 fn contains(hay: &str, needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else { return true };
+    let Some(&first) = needle.first() else {
+        return true;
+    };
     let hay = hay.as_bytes();
     hay.len() >= needle.len()
-        && hay.windows(needle.len()).any(|w| w.first() == Some(&first) && w == needle)
+        && hay
+            .windows(needle.len())
+            .any(|w| w.first() == Some(&first) && w == needle)
 }
 
 /// What a create asks for, already checked for shape.
@@ -373,7 +403,9 @@ impl Counterparty {
     }
 
     pub fn branch_name(&self, guid: Option<&str>) -> String {
-        guid.and_then(|g| self.branches.get(g)).cloned().unwrap_or_default()
+        guid.and_then(|g| self.branches.get(g))
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn next_key(&mut self) -> String {
@@ -384,9 +416,12 @@ impl Counterparty {
     fn new_guid(&mut self, seed: u64, tenant: &str, kind: &str) -> String {
         loop {
             let key = self.next_key();
-            let guid = rng::uuid(&mut rng::rng_for(seed, &["dcm", kind, tenant, &self.guid, &key]))
-                .hyphenated()
-                .to_string();
+            let guid = rng::uuid(&mut rng::rng_for(
+                seed,
+                &["dcm", kind, tenant, &self.guid, &key],
+            ))
+            .hyphenated()
+            .to_string();
             if !self.by_guid.contains_key(&guid) {
                 return guid;
             }
@@ -398,7 +433,10 @@ impl Counterparty {
         loop {
             let key = self.next_key();
             let mut r = rng::rng_for(seed, &["dcm", "iban", tenant, &self.guid, &key]);
-            let iban = make_iban("UA", &format!("{}{}", self.bank_code, rng::digits(&mut r, 19)));
+            let iban = make_iban(
+                "UA",
+                &format!("{}{}", self.bank_code, rng::digits(&mut r, 19)),
+            );
             if !self.ibans.contains_key(&iban) {
                 return iban;
             }
@@ -413,12 +451,14 @@ impl Counterparty {
         seed: u64,
         tenant: &str,
     ) -> Result<Created, DcmError> {
-        let asset = self.asset(&new.asset_code, &new.asset_issuer).ok_or_else(|| {
-            bad(format!(
-                "asset {} issued by {} not found for counterparty {}",
-                new.asset_code, new.asset_issuer, self.guid
-            ))
-        })?;
+        let asset = self
+            .asset(&new.asset_code, &new.asset_issuer)
+            .ok_or_else(|| {
+                bad(format!(
+                    "asset {} issued by {} not found for counterparty {}",
+                    new.asset_code, new.asset_issuer, self.guid
+                ))
+            })?;
         if !new.login.is_empty() && self.by_login.contains_key(&new.login) {
             return Err(bad(format!(
                 "failed to create wallet user: wallet service answered 409 Conflict: login {} already exists",
@@ -435,7 +475,9 @@ impl Counterparty {
         if let Some(iban) = &new.iban
             && self.ibans.contains_key(iban)
         {
-            return Err(bad(format!("failed to create account: IBAN {iban} is already in use")));
+            return Err(bad(format!(
+                "failed to create account: IBAN {iban} is already in use"
+            )));
         }
         if self.customers.len() >= MAX_CUSTOMERS {
             return Err(bad(format!(
@@ -451,8 +493,16 @@ impl Counterparty {
             None => self.new_iban(seed, tenant),
         };
         let account_guid = self.new_guid(seed, tenant, "account");
-        let a = self.assets.get(asset).cloned().ok_or_else(|| bad("asset vanished"))?;
-        let account = Account { guid: account_guid, iban: iban.clone(), asset };
+        let a = self
+            .assets
+            .get(asset)
+            .cloned()
+            .ok_or_else(|| bad("asset vanished"))?;
+        let account = Account {
+            guid: account_guid,
+            iban: iban.clone(),
+            asset,
+        };
         let customer = Customer {
             guid: guid.clone(),
             login: new.login,
@@ -480,13 +530,21 @@ impl Counterparty {
         }
         self.by_guid.insert(guid.clone(), index);
         self.ibans.insert(iban, index);
-        if self.customers.last().is_some_and(|last| last.created_at > customer.created_at) {
+        if self
+            .customers
+            .last()
+            .is_some_and(|last| last.created_at > customer.created_at)
+        {
             self.created_sorted = false;
         }
         self.hot.push(Hot::of(&customer, &mut self.symbols));
         self.search.push(&search_key(&customer));
         self.customers.push(customer);
-        Ok(Created { customer_guid: guid, account, asset: a })
+        Ok(Created {
+            customer_guid: guid,
+            account,
+            asset: a,
+        })
     }
 
     /// Opens another account for the customer in its first account's asset.
@@ -502,10 +560,17 @@ impl Counterparty {
             .by_guid
             .get(customer_guid)
             .ok_or_else(|| DcmError::NotFound(format!("customer {customer_guid} not found")))?;
-        let customer = self.customers.get(index).ok_or_else(|| bad("customer vanished"))?;
+        let customer = self
+            .customers
+            .get(index)
+            .ok_or_else(|| bad("customer vanished"))?;
         let asset = customer.accounts.first().map(|a| a.asset).unwrap_or(0);
         if one_per_asset && customer.accounts.iter().any(|a| a.asset == asset) {
-            let code = self.assets.get(asset).map(|a| a.code.as_str()).unwrap_or("");
+            let code = self
+                .assets
+                .get(asset)
+                .map(|a| a.code.as_str())
+                .unwrap_or("");
             return Err(bad(format!(
                 "failed to create account: customer already has an account in {code}"
             )));
@@ -518,15 +583,24 @@ impl Counterparty {
         if let Some(i) = &iban
             && self.ibans.contains_key(i)
         {
-            return Err(bad(format!("failed to create account: IBAN {i} is already in use")));
+            return Err(bad(format!(
+                "failed to create account: IBAN {i} is already in use"
+            )));
         }
         let iban = match iban {
             Some(i) => i,
             None => self.new_iban(seed, tenant),
         };
         let guid = self.new_guid(seed, tenant, "account");
-        let account = Account { guid, iban: iban.clone(), asset };
-        let customer = self.customers.get_mut(index).ok_or_else(|| bad("customer vanished"))?;
+        let account = Account {
+            guid,
+            iban: iban.clone(),
+            asset,
+        };
+        let customer = self
+            .customers
+            .get_mut(index)
+            .ok_or_else(|| bad("customer vanished"))?;
         customer.accounts.push(account.clone());
         self.ibans.insert(iban, index);
         Ok(account)
@@ -542,7 +616,10 @@ impl Counterparty {
             .by_guid
             .get(customer_guid)
             .ok_or_else(|| DcmError::NotFound(format!("customer {customer_guid} not found")))?;
-        let c = self.customers.get_mut(index).ok_or_else(|| bad("customer vanished"))?;
+        let c = self
+            .customers
+            .get_mut(index)
+            .ok_or_else(|| bad("customer vanished"))?;
         let set = |field: &mut String, v: Option<String>| {
             if let Some(v) = v {
                 *field = v;
@@ -590,9 +667,15 @@ impl Counterparty {
         // The GUID and login filters name customers directly: use the indexes.
         let mut hits: Vec<usize> = if !q.wallet_user_guids.is_empty() || !q.logins.is_empty() {
             let mut v: Vec<usize> = if q.wallet_user_guids.is_empty() {
-                q.logins.iter().filter_map(|l| self.by_login.get(l).copied()).collect()
+                q.logins
+                    .iter()
+                    .filter_map(|l| self.by_login.get(l).copied())
+                    .collect()
             } else {
-                q.wallet_user_guids.iter().filter_map(|g| self.by_guid.get(g).copied()).collect()
+                q.wallet_user_guids
+                    .iter()
+                    .filter_map(|g| self.by_guid.get(g).copied())
+                    .collect()
             };
             v.sort_unstable();
             v.dedup();
@@ -611,8 +694,12 @@ impl Counterparty {
             if q.ordering.desc {
                 hits.reverse();
             }
-            let page =
-                hits.into_iter().skip(q.offset).take(q.limit).filter_map(|i| self.customers.get(i)).collect();
+            let page = hits
+                .into_iter()
+                .skip(q.offset)
+                .take(q.limit)
+                .filter_map(|i| self.customers.get(i))
+                .collect();
             return (page, total);
         }
         // `-field` is the exact reverse of `field`, ties (in creation order) included.
@@ -625,7 +712,11 @@ impl Counterparty {
             hits.truncate(end);
         }
         hits.sort_unstable_by(cmp);
-        let page = hits.into_iter().skip(q.offset).filter_map(|i| self.customers.get(i)).collect();
+        let page = hits
+            .into_iter()
+            .skip(q.offset)
+            .filter_map(|i| self.customers.get(i))
+            .collect();
         (page, total)
     }
 
@@ -634,10 +725,11 @@ impl Counterparty {
             return std::cmp::Ordering::Equal;
         };
         let text = |px: u64, py: u64, f: fn(&Customer) -> &str| {
-            px.cmp(&py).then_with(|| match (self.customers.get(a), self.customers.get(b)) {
-                (Some(ca), Some(cb)) => f(ca).cmp(f(cb)),
-                _ => std::cmp::Ordering::Equal,
-            })
+            px.cmp(&py)
+                .then_with(|| match (self.customers.get(a), self.customers.get(b)) {
+                    (Some(ca), Some(cb)) => f(ca).cmp(f(cb)),
+                    _ => std::cmp::Ordering::Equal,
+                })
         };
         match field {
             OrderField::CreatedAt => x.created.cmp(&y.created),
@@ -662,7 +754,11 @@ struct Compiled {
 impl Compiled {
     fn new(q: &ListQuery, symbols: &Symbols) -> Self {
         let f = |v: &[String]| {
-            (!v.is_empty()).then(|| v.iter().filter_map(|s| symbols.get(s)).collect::<Vec<u32>>())
+            (!v.is_empty()).then(|| {
+                v.iter()
+                    .filter_map(|s| symbols.get(s))
+                    .collect::<Vec<u32>>()
+            })
         };
         let syms = [
             f(&q.logins),
@@ -689,7 +785,11 @@ impl Compiled {
             && q.min_updated_at.is_none_or(|m| h.updated >= m)
             && q.max_updated_at.is_none_or(|m| h.updated <= m)
             && (q.kyc_levels.is_empty() || q.kyc_levels.contains(&h.kyc))
-            && self.syms.iter().zip(h.syms.iter()).all(|(want, got)| want.as_ref().is_none_or(|w| w.contains(got)))
+            && self
+                .syms
+                .iter()
+                .zip(h.syms.iter())
+                .all(|(want, got)| want.as_ref().is_none_or(|w| w.contains(got)))
     }
 }
 
@@ -714,8 +814,19 @@ pub struct Ordering {
 
 impl Ordering {
     pub const VALUES: &'static [&'static str] = &[
-        "created_at", "-created_at", "updated_at", "-updated_at", "name", "-name", "surname",
-        "-surname", "login", "-login", "balance_allowed", "-balance_allowed", "kyc_level",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+        "name",
+        "-name",
+        "surname",
+        "-surname",
+        "login",
+        "-login",
+        "balance_allowed",
+        "-balance_allowed",
+        "kyc_level",
         "-kyc_level",
     ];
 
@@ -776,8 +887,12 @@ impl ListQuery {
     /// list's symbol-based scan must agree with (see the tests).
     pub fn matches_fields(&self, c: &Customer) -> bool {
         self.is_disabled.is_none_or(|d| c.is_disabled == d)
-            && self.min_balance_allowed.is_none_or(|m| c.balance_allowed >= m)
-            && self.max_balance_allowed.is_none_or(|m| c.balance_allowed <= m)
+            && self
+                .min_balance_allowed
+                .is_none_or(|m| c.balance_allowed >= m)
+            && self
+                .max_balance_allowed
+                .is_none_or(|m| c.balance_allowed <= m)
             && self.min_created_at.is_none_or(|m| c.created_at >= m)
             && self.max_created_at.is_none_or(|m| c.created_at <= m)
             && self.min_updated_at.is_none_or(|m| c.updated_at >= m)
@@ -788,7 +903,9 @@ impl ListQuery {
             && any_of(&self.balance_asset_codes, &c.balance_asset_code)
             && any_of(&self.balance_asset_issuers, &c.balance_asset_issuer)
             && (self.branch_guids.is_empty()
-                || c.branch_guid.as_ref().is_some_and(|b| self.branch_guids.contains(b)))
+                || c.branch_guid
+                    .as_ref()
+                    .is_some_and(|b| self.branch_guids.contains(b)))
             && any_of(&self.names, &c.name)
             && any_of(&self.paternal_names, &c.paternal_name)
             && any_of(&self.phone_numbers, &c.phone_number)
@@ -836,7 +953,9 @@ pub struct DcmState {
 
 /// When scenario customers were created, unless they say.
 pub fn scenario_epoch() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0).single().unwrap_or(DateTime::<Utc>::MIN_UTC)
+    Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 impl DcmState {
@@ -845,7 +964,9 @@ impl DcmState {
     pub fn new(scenario: &DcmScenario, people: &People, seed: u64, tenant: &str) -> Self {
         let mut counterparties = BTreeMap::new();
         for spec in &scenario.counterparties {
-            let Ok(guid) = parse_uuid(&spec.guid) else { continue };
+            let Ok(guid) = parse_uuid(&spec.guid) else {
+                continue;
+            };
             let cp = Counterparty {
                 guid: guid.clone(),
                 name: spec.name.clone(),
@@ -860,8 +981,14 @@ impl DcmState {
                         minor_unit: a.minor_unit,
                     })
                     .collect(),
-                account_type: spec.account_type.clone().unwrap_or_else(|| DEFAULT_ACCOUNT_TYPE.into()),
-                bank_code: spec.iban_bank_code.clone().unwrap_or_else(|| DEFAULT_BANK_CODE.into()),
+                account_type: spec
+                    .account_type
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_ACCOUNT_TYPE.into()),
+                bank_code: spec
+                    .iban_bank_code
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_BANK_CODE.into()),
                 branches: spec
                     .branches
                     .iter()
@@ -884,7 +1011,10 @@ impl DcmState {
             .session_tokens
             .iter()
             .filter_map(|t| {
-                let emp = scenario.employees.iter().find(|e| e.identifier == t.identifier)?;
+                let emp = scenario
+                    .employees
+                    .iter()
+                    .find(|e| e.identifier == t.identifier)?;
                 let session = Session {
                     id: t.token.clone(),
                     token: t.token.clone(),
@@ -919,7 +1049,10 @@ impl DcmState {
         seed: u64,
     ) -> Result<(), DcmError> {
         let cg = parse_uuid(&spec.counterparty_guid).map_err(bad)?;
-        let cp = self.counterparties.get_mut(&cg).ok_or_else(|| bad("no counterparty"))?;
+        let cp = self
+            .counterparties
+            .get_mut(&cg)
+            .ok_or_else(|| bad("no counterparty"))?;
         let person = spec.person.as_deref().and_then(|p| people.by_id(p));
         let pick = |own: &Option<String>, from: Option<&String>| {
             own.clone().or_else(|| from.cloned()).unwrap_or_default()
@@ -932,7 +1065,11 @@ impl DcmState {
                 .ok_or_else(|| bad("no asset"))?,
             None => 0,
         };
-        let a = cp.assets.get(asset).cloned().ok_or_else(|| bad("no asset"))?;
+        let a = cp
+            .assets
+            .get(asset)
+            .cloned()
+            .ok_or_else(|| bad("no asset"))?;
         let mut accounts = spec.accounts.clone();
         if accounts.is_empty() {
             accounts.push(Default::default());
@@ -1005,9 +1142,16 @@ impl DcmState {
             }
         }
         self.issued += 1;
-        let mut r = rng::rng_for(self.seed, &["dcm", "flow", &self.tenant, &self.issued.to_string()]);
+        let mut r = rng::rng_for(
+            self.seed,
+            &["dcm", "flow", &self.tenant, &self.issued.to_string()],
+        );
         let id = rng::uuid(&mut r).hyphenated().to_string();
-        let flow = Flow { id: id.clone(), issued_at: now, expires_at: now + lifetime };
+        let flow = Flow {
+            id: id.clone(),
+            issued_at: now,
+            expires_at: now + lifetime,
+        };
         self.flows.insert(id, flow.clone());
         flow
     }
@@ -1082,17 +1226,27 @@ impl DcmState {
     ) -> Result<String, DcmError> {
         self.issued += 1;
         let n = self.issued.to_string();
-        let guid = rng::uuid(&mut rng::rng_for(self.seed, &["dcm", "jwk", &self.tenant, &n]))
-            .hyphenated()
-            .to_string();
+        let guid = rng::uuid(&mut rng::rng_for(
+            self.seed,
+            &["dcm", "jwk", &self.tenant, &n],
+        ))
+        .hyphenated()
+        .to_string();
         let cp = self
             .counterparties
             .get_mut(cg)
             .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?;
         if cp.jwks.len() >= MAX_JWKS {
-            return Err(bad(format!("a counterparty holds at most {MAX_JWKS} keys in the sandbox")));
+            return Err(bad(format!(
+                "a counterparty holds at most {MAX_JWKS} keys in the sandbox"
+            )));
         }
-        cp.jwks.push(RegisteredJwk { guid: guid.clone(), jwk, raw, created_at: now });
+        cp.jwks.push(RegisteredJwk {
+            guid: guid.clone(),
+            jwk,
+            raw,
+            created_at: now,
+        });
         Ok(guid)
     }
 
@@ -1136,7 +1290,10 @@ impl DcmState {
 impl Counterparty {
     /// Gives a scenario account the GUID the scenario names.
     fn set_account_guid(&mut self, customer: &str, old: &str, new: String) {
-        if let Some(c) = self.by_guid.get(customer).and_then(|&i| self.customers.get_mut(i))
+        if let Some(c) = self
+            .by_guid
+            .get(customer)
+            .and_then(|&i| self.customers.get_mut(i))
             && let Some(a) = c.accounts.iter_mut().find(|a| a.guid == old)
         {
             a.guid = new;
@@ -1199,7 +1356,10 @@ mod tests {
     #[test]
     fn uuid_errors_read_like_go() {
         assert_eq!(parse_uuid(""), Err("invalid UUID length: 0".into()));
-        assert_eq!(parse_uuid("zzzzzzzz-1111-4111-8111-111111111111"), Err("invalid UUID format".into()));
+        assert_eq!(
+            parse_uuid("zzzzzzzz-1111-4111-8111-111111111111"),
+            Err("invalid UUID format".into())
+        );
         assert_eq!(
             parse_uuid("11111111-1111-4111-8111-11111111111A").as_deref(),
             Ok("11111111-1111-4111-8111-11111111111a")
@@ -1223,13 +1383,24 @@ mod tests {
         let now = scenario_epoch();
         let a = cp.create_customer(new("a"), now, 1, "t").unwrap();
         let err = cp
-            .create_account(&a.customer_guid, Some(a.account.iban.clone()), false, 1, "t")
+            .create_account(
+                &a.customer_guid,
+                Some(a.account.iban.clone()),
+                false,
+                1,
+                "t",
+            )
             .unwrap_err();
         assert!(matches!(err, DcmError::BadRequest(_)));
-        let b = cp.create_account(&a.customer_guid, None, false, 1, "t").unwrap();
+        let b = cp
+            .create_account(&a.customer_guid, None, false, 1, "t")
+            .unwrap();
         assert_ne!(b.iban, a.account.iban);
         assert!(iban_valid(&b.iban));
-        assert!(cp.create_account(&a.customer_guid, None, true, 1, "t").is_err());
+        assert!(
+            cp.create_account(&a.customer_guid, None, true, 1, "t")
+                .is_err()
+        );
     }
 
     #[test]
@@ -1277,12 +1448,21 @@ mod tests {
             n.is_disabled = i % 6 == 0;
             n.balance_allowed = (i % 50) as f64;
             // The clock goes back once: the created_at shortcut must switch off.
-            let at = if i == 150 { t0 } else { t0 + Duration::seconds(i % 40) };
+            let at = if i == 150 {
+                t0
+            } else {
+                t0 + Duration::seconds(i % 40)
+            };
             cp.create_customer(n, at, 1, "t").unwrap();
         }
         let guid = cp.customers()[7].guid.clone();
-        let upd = CustomerUpdate { segment: Some("PI".into()), name: Some("Renamed".into()), ..Default::default() };
-        cp.update_customer(&guid, upd, t0 + Duration::seconds(99)).unwrap();
+        let upd = CustomerUpdate {
+            segment: Some("PI".into()),
+            name: Some("Renamed".into()),
+            ..Default::default()
+        };
+        cp.update_customer(&guid, upd, t0 + Duration::seconds(99))
+            .unwrap();
         let queries = [
             "segments=PL&ordering=-name&limit=20",
             "kyc_levels=1,3&is_disabled=false&ordering=balance_allowed&offset=5&limit=30",
@@ -1304,7 +1484,8 @@ mod tests {
                 .filter(|(_, c)| q.matches_fields(c))
                 .filter(|(_, c)| {
                     q.search_string.as_ref().is_none_or(|s| {
-                        c.name.to_lowercase().contains(s.as_str()) || c.login.to_lowercase().contains(s.as_str())
+                        c.name.to_lowercase().contains(s.as_str())
+                            || c.login.to_lowercase().contains(s.as_str())
                     })
                 })
                 .collect();
@@ -1322,8 +1503,12 @@ mod tests {
                 if q.ordering.desc { o.reverse() } else { o }
             });
             assert_eq!(total, plain.len(), "{query}");
-            let want: Vec<&str> =
-                plain.iter().skip(q.offset).take(q.limit).map(|(_, c)| c.guid.as_str()).collect();
+            let want: Vec<&str> = plain
+                .iter()
+                .skip(q.offset)
+                .take(q.limit)
+                .map(|(_, c)| c.guid.as_str())
+                .collect();
             let got: Vec<&str> = page.iter().map(|c| c.guid.as_str()).collect();
             assert_eq!(got, want, "{query}");
         }
@@ -1335,11 +1520,23 @@ mod tests {
         let now = scenario_epoch();
         let a = cp.create_customer(new("keep"), now, 1, "t").unwrap();
         for i in 0..50 {
-            let upd = CustomerUpdate { segment: Some(format!("seg{i}")), name: Some(format!("name{i}")), ..Default::default() };
+            let upd = CustomerUpdate {
+                segment: Some(format!("seg{i}")),
+                name: Some(format!("name{i}")),
+                ..Default::default()
+            };
             cp.update_customer(&a.customer_guid, upd, now).unwrap();
         }
         assert_eq!(cp.search.get(0), "name49\u{1}keep");
-        assert!(cp.search.buf.len() < 200, "compacted: {}", cp.search.buf.len());
-        assert!(cp.symbols.ids.len() <= 12, "old values forgotten: {}", cp.symbols.ids.len());
+        assert!(
+            cp.search.buf.len() < 200,
+            "compacted: {}",
+            cp.search.buf.len()
+        );
+        assert!(
+            cp.symbols.ids.len() <= 12,
+            "old values forgotten: {}",
+            cp.symbols.ids.len()
+        );
     }
 }

@@ -118,7 +118,12 @@ pub struct AccountOut {
 
 impl AccountOut {
     pub fn new(cp: &Counterparty, a: &Account) -> Self {
-        let assets: Vec<AssetOut> = cp.assets.get(a.asset).map(AssetOut::new).into_iter().collect();
+        let assets: Vec<AssetOut> = cp
+            .assets
+            .get(a.asset)
+            .map(AssetOut::new)
+            .into_iter()
+            .collect();
         Self {
             platform: String::new(),
             kind: cp.account_type.clone(),
@@ -173,7 +178,9 @@ pub fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
         Value::from(v as i64)
     } else {
-        serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
     }
 }
 
