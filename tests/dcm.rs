@@ -308,6 +308,15 @@ async fn registered_key_signs_an_accepted_cx_authorization_jwt() {
 
     let jwt = sign(BANK_KEY, &claims(NOW_TS, NOW_TS + 300));
     assert_eq!(with_jwt(&app, &jwt).await, StatusCode::OK);
+
+    let key = EncodingKey::from_ec_der(BANK_KEY);
+    let mut header = Header::new(Algorithm::ES256);
+    header.kid = Some(guid.clone());
+    let with_kid = jsonwebtoken::encode(&header, &claims(NOW_TS, NOW_TS + 300), &key).unwrap();
+    assert_eq!(with_jwt(&app, &with_kid).await, StatusCode::OK);
+    header.kid = Some("someone-else".into());
+    let wrong_kid = jsonwebtoken::encode(&header, &claims(NOW_TS, NOW_TS + 300), &key).unwrap();
+    assert_eq!(with_jwt(&app, &wrong_kid).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -471,6 +480,87 @@ async fn sent_guid_is_honoured_and_a_duplicate_or_empty_guid_refused() {
     let (status, b) = send(&app, Method::POST, &customers(), &c).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(b["error"], "guid: invalid UUID length: 0");
+}
+
+#[tokio::test]
+async fn a_full_counterparty_refuses_new_customers_with_400() {
+    let app = TestApp::spawn_with("dcm:\n  max_customers: 4\n").await;
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("fourth@x.test"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("fifth@x.test"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("maximum of 4"), "{b}");
+    assert_eq!(get(&app, &customers()).await.1["total"], 4);
+}
+
+#[tokio::test]
+async fn an_overlay_file_adds_customers_to_the_default_bank() {
+    let app = TestApp::spawn_with(
+        "dcm:\n  customers:\n    - {counterparty_guid: 11111111-1111-4111-8111-111111111111, login: overlay@x.test, name: Overlay}\n",
+    )
+    .await;
+    let (_, b) = get(&app, &format!("{}?logins=overlay@x.test", customers())).await;
+    assert_eq!(b["total"], 1);
+    let guid = b["customers"][0]["wallet_user_guid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, again) = get(&TestApp::spawn_with("dcm:\n  customers:\n    - {counterparty_guid: 11111111-1111-4111-8111-111111111111, login: overlay@x.test}\n").await, &format!("{}?logins=overlay@x.test", customers())).await;
+    assert_eq!(
+        again["customers"][0]["wallet_user_guid"],
+        guid.as_str(),
+        "generated scenario GUIDs are stable"
+    );
+    let (_, all) = get(&app, &customers()).await;
+    assert_eq!(all["total"], 4);
+}
+
+#[tokio::test]
+async fn scenario_mistakes_in_the_dcm_section_are_refused() {
+    let bad = r#"
+dcm:
+  counterparties:
+    - guid: 66666666-6666-4666-8666-666666666666
+      assets: [{code: UAH, name: H, stellar_code: eUAH, stellar_issuer: G, minor_unit: 2}]
+  employees:
+    - {identifier: x@y, password: p, counterparty_guid: 99999999-9999-4999-8999-999999999999}
+  customers:
+    - {counterparty_guid: 66666666-6666-4666-8666-666666666666, guid: nope, accounts: [{iban: UA000}]}
+  max_customers: 300000
+"#;
+    let sources = vec![
+        (
+            "default.yaml".to_string(),
+            sandbox::scenario::DEFAULT_SCENARIO.to_string(),
+        ),
+        ("bad.yaml".to_string(), bad.to_string()),
+    ];
+    let Err(problems) = sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources)
+    else {
+        panic!("a broken dcm section must not load");
+    };
+    let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    let text = text.join("\n");
+    for needle in [
+        "employees[",
+        "guid: invalid UUID",
+        "iban `UA000`",
+        "max_customers",
+    ] {
+        assert!(text.contains(needle), "missing `{needle}` in:\n{text}");
+    }
 }
 
 #[tokio::test]

@@ -118,8 +118,10 @@ impl Provider for Dcm {
             if !identifiers.insert(e.identifier.to_lowercase()) {
                 problems.push(format!("employees[{i}].identifier is listed twice"));
             }
+            // Each file is also checked alone: a file without counterparties is an overlay
+            // whose references the merged scenario's check resolves.
             match parse_uuid(&e.counterparty_guid) {
-                Ok(g) if cps.contains_key(&g) => {}
+                Ok(g) if cps.contains_key(&g) || cps.is_empty() => {}
                 _ => problems.push(format!(
                     "employees[{i}].counterparty_guid `{}` is not a listed counterparty",
                     e.counterparty_guid
@@ -130,7 +132,9 @@ impl Provider for Dcm {
             if t.token.is_empty() {
                 problems.push(format!("session_tokens[{i}].token is empty"));
             }
-            if !dcm.employees.iter().any(|e| e.identifier == t.identifier) {
+            if !dcm.employees.is_empty()
+                && !dcm.employees.iter().any(|e| e.identifier == t.identifier)
+            {
                 problems.push(format!(
                     "session_tokens[{i}].identifier `{}` is not an employee",
                     t.identifier
@@ -146,23 +150,26 @@ impl Provider for Dcm {
             .filter_map(|p| p.id.as_deref())
             .collect();
         for (i, c) in dcm.customers.iter().enumerate() {
-            let cg = parse_uuid(&c.counterparty_guid).ok();
-            let Some(cp) = cg.as_ref().and_then(|g| cps.get(g)) else {
+            let cg = parse_uuid(&c.counterparty_guid).unwrap_or_default();
+            let cp = cps.get(&cg);
+            if cp.is_none() && !cps.is_empty() {
                 problems.push(format!(
                     "customers[{i}].counterparty_guid is not a listed counterparty"
                 ));
-                continue;
-            };
-            let cg = cg.unwrap_or_default();
-            match parse_uuid(&c.guid) {
-                Ok(g) => {
-                    if !seen_guids.insert((cg.clone(), g)) {
-                        problems.push(format!("customers[{i}].guid is listed twice"));
+            }
+            // An empty guid is generated (the same in every tenant).
+            if !c.guid.is_empty() {
+                match parse_uuid(&c.guid) {
+                    Ok(g) => {
+                        if !seen_guids.insert((cg.clone(), g)) {
+                            problems.push(format!("customers[{i}].guid is listed twice"));
+                        }
                     }
+                    Err(e) => problems.push(format!("customers[{i}].guid: {e}")),
                 }
-                Err(e) => problems.push(format!("customers[{i}].guid: {e}")),
             }
             if let Some(p) = &c.person
+                && !people.is_empty()
                 && !people.contains(p.as_str())
             {
                 problems.push(format!("customers[{i}].person `{p}` is not in people"));
@@ -174,6 +181,7 @@ impl Provider for Dcm {
                 problems.push(format!("customers[{i}].login `{l}` is listed twice"));
             }
             if let Some(code) = &c.asset_code
+                && let Some(cp) = cp
                 && !cp
                     .assets
                     .iter()
@@ -203,6 +211,9 @@ impl Provider for Dcm {
                     }
                 }
             }
+        }
+        if dcm.max_customers.is_some_and(|m| m > MAX_CUSTOMERS) {
+            problems.push(format!("max_customers is at most {MAX_CUSTOMERS}"));
         }
         if dcm.max_limit() == 0 || dcm.default_limit() == 0 || dcm.default_limit() > dcm.max_limit()
         {

@@ -30,6 +30,8 @@ pub struct DcmScenario {
     /// Refuse a second account of a customer in an asset it already holds (FACTS.md
     /// reading of the document); off by default, so additional accounts can be opened.
     pub one_account_per_asset: bool,
+    /// Customers per counterparty (default and at most 200,000); a create beyond answers 400.
+    pub max_customers: Option<usize>,
     /// Changes to the code table by code name (see `/__sandbox/errors`).
     pub codes: BTreeMap<String, CodeOverride>,
 }

@@ -14,7 +14,8 @@ use super::scenario::DcmScenario;
 use crate::rng;
 use crate::scenario::People;
 
-/// Customers per counterparty; a create beyond it is answered 400.
+/// Customers per counterparty at most (a scenario may set less); a create beyond it is
+/// answered 400.
 pub const MAX_CUSTOMERS: usize = 200_000;
 /// Accounts per customer; beyond it 400.
 pub const MAX_ACCOUNTS_PER_CUSTOMER: usize = 100;
@@ -360,6 +361,8 @@ pub struct Counterparty {
     pub assets: Vec<Asset>,
     pub account_type: String,
     pub bank_code: String,
+    /// Customers this counterparty may hold (≤ `MAX_CUSTOMERS`).
+    pub max_customers: usize,
     pub branches: BTreeMap<String, String>,
     customers: Vec<Customer>,
     /// Parallel to `customers`.
@@ -479,9 +482,10 @@ impl Counterparty {
                 "failed to create account: IBAN {iban} is already in use"
             )));
         }
-        if self.customers.len() >= MAX_CUSTOMERS {
+        if self.customers.len() >= self.max_customers.min(MAX_CUSTOMERS) {
             return Err(bad(format!(
-                "failed to create wallet user: counterparty holds the sandbox maximum of {MAX_CUSTOMERS} customers"
+                "failed to create wallet user: counterparty holds the sandbox maximum of {} customers",
+                self.max_customers.min(MAX_CUSTOMERS)
             )));
         }
         let guid = match new.guid {
@@ -1004,6 +1008,10 @@ impl DcmState {
                 ibans: HashMap::new(),
                 jwks: Vec::new(),
                 issued: 0,
+                max_customers: scenario
+                    .max_customers
+                    .unwrap_or(MAX_CUSTOMERS)
+                    .min(MAX_CUSTOMERS),
             };
             counterparties.insert(guid, cp);
         }
@@ -1329,6 +1337,7 @@ mod tests {
             ibans: HashMap::new(),
             jwks: Vec::new(),
             issued: 0,
+            max_customers: MAX_CUSTOMERS,
         }
     }
 
