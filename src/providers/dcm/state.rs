@@ -296,18 +296,6 @@ impl Hot {
     }
 }
 
-/// Substring search without per-call setup: haystacks are short.
-fn contains(hay: &str, needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    let hay = hay.as_bytes();
-    hay.len() >= needle.len()
-        && hay
-            .windows(needle.len())
-            .any(|w| w.first() == Some(&first) && w == needle)
-}
-
 /// What a create asks for, already checked for shape.
 #[derive(Debug, Clone, Default)]
 pub struct NewCustomer {
@@ -664,9 +652,10 @@ impl Counterparty {
     /// Page of the customers matching `q` in its order, and how many match in all.
     pub fn list(&self, q: &ListQuery) -> (Vec<&Customer>, usize) {
         let f = Compiled::new(q, &self.symbols);
-        let needle = q.search_string.as_deref().unwrap_or("").as_bytes();
+        let needle = q.search_string.as_deref().filter(|s| !s.is_empty());
         let pass = |i: usize| -> bool {
-            self.hot.get(i).is_some_and(|h| f.hot_ok(h)) && contains(self.search.get(i), needle)
+            (!f.active || self.hot.get(i).is_some_and(|h| f.hot_ok(h)))
+                && needle.is_none_or(|n| self.search.get(i).contains(n))
         };
         // The GUID and login filters name customers directly: use the indexes.
         let mut hits: Vec<usize> = if !q.wallet_user_guids.is_empty() || !q.logins.is_empty() {
@@ -752,6 +741,8 @@ struct Compiled {
     /// `None`: no filter on that field; `Some`: the symbols allowed (a value no customer
     /// holds has none, so an empty list matches nobody).
     syms: [Option<Vec<u32>>; STR_FIELDS],
+    /// Some filter reads `Hot` at all (else the scan skips it).
+    active: bool,
     q: ListQuery,
 }
 
@@ -776,7 +767,20 @@ impl Compiled {
             f(&q.statuses),
             f(&q.surnames),
         ];
-        Self { syms, q: q.clone() }
+        let active = syms.iter().any(Option::is_some)
+            || q.is_disabled.is_some()
+            || q.min_balance_allowed.is_some()
+            || q.max_balance_allowed.is_some()
+            || q.min_created_at.is_some()
+            || q.max_created_at.is_some()
+            || q.min_updated_at.is_some()
+            || q.max_updated_at.is_some()
+            || !q.kyc_levels.is_empty();
+        Self {
+            syms,
+            active,
+            q: q.clone(),
+        }
     }
 
     fn hot_ok(&self, h: &Hot) -> bool {
