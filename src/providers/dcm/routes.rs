@@ -104,7 +104,7 @@ fn login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
     let trimmed = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
-        .map(|i| &body[i..]);
+        .and_then(|i| body.get(i..));
     match trimmed {
         Some(rest) if rest.starts_with(b"{") => {
             let v: Value =
