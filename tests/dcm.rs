@@ -320,6 +320,30 @@ async fn registered_key_signs_an_accepted_cx_authorization_jwt() {
 }
 
 #[tokio::test]
+async fn an_ed25519_key_signs_an_accepted_eddsa_jwt() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock(NOW).await;
+    let jwk: Value =
+        serde_json::from_str(include_str!("fixtures/dcm/bank-ed25519.jwk.json")).unwrap();
+    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let (status, b) = send(&app, Method::POST, &path, &json!({ "jwk": jwk })).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let key = EncodingKey::from_ed_der(include_bytes!("fixtures/dcm/bank-ed25519.pk8.der"));
+    let jwt = jsonwebtoken::encode(
+        &Header::new(Algorithm::EdDSA),
+        &claims(NOW_TS, NOW_TS + 60),
+        &key,
+    )
+    .unwrap();
+    assert_eq!(with_jwt(&app, &jwt).await, StatusCode::OK);
+    // The same claims signed with the EC key: no registered key verifies them.
+    assert_eq!(
+        with_jwt(&app, &sign(FOREIGN_KEY, &claims(NOW_TS, NOW_TS + 60))).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
 async fn expired_future_or_foreign_signed_jwt_returns_401() {
     let app = TestApp::spawn().await;
     app.freeze_clock(NOW).await;
