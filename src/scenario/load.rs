@@ -289,7 +289,9 @@ fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
 }
 
 /// Later files add to or override earlier ones: maps merge key by key, lists append,
-/// and a list item with the `id` (or `name`, `code`, `login`) of an earlier one replaces it.
+/// and a list item with the `id` (or `login`, `code`, `guid`, `name`) of an earlier one
+/// replaces it: the most specific key an item has decides, so two customers who share a
+/// name but not a login stay two.
 fn merge(parsed: &[(&String, &String, Scenario)]) -> Result<Scenario, Vec<Problem>> {
     let mut merged = serde_json::Value::Null;
     for (name, text, _) in parsed {
@@ -323,7 +325,7 @@ fn merge(parsed: &[(&String, &String, Scenario)]) -> Result<Scenario, Vec<Proble
     Ok(scenario)
 }
 
-const ITEM_KEYS: [&str; 4] = ["id", "name", "code", "login"];
+const ITEM_KEYS: [&str; 5] = ["id", "login", "code", "guid", "name"];
 
 fn item_key(value: &serde_json::Value) -> Option<(&'static str, &serde_json::Value)> {
     let object = value.as_object()?;

@@ -1,0 +1,1359 @@
+mod common;
+
+use common::{TestApp, body};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const CG: &str = "11111111-1111-4111-8111-111111111111";
+const TOKEN: &str = "sandbox-dcm-token";
+const ISSUER: &str = "GDQQY7WXGK5JZJQHLY7GMNZOCJ2QVG3ZNHDT4WYCNJU6ZG53RVXZPN2E";
+const ALICE: &str = "aaaaaaaa-0000-4000-8000-000000000001";
+const BOB: &str = "bbbbbbbb-0000-4000-8000-000000000002";
+const NOW: &str = "2025-03-01T10:00:00Z";
+const NOW_TS: i64 = 1_740_823_200;
+
+fn customers() -> String {
+    format!("/dcm/api/v1/counterparty/{CG}/customers")
+}
+
+fn accounts(customer: &str) -> String {
+    format!("/dcm/api/v1/counterparty/{CG}/customers/{customer}/accounts")
+}
+
+fn req(app: &TestApp, method: Method, path: &str) -> reqwest::RequestBuilder {
+    app.request(method, path)
+        .header("Authorization", format!("Bearer {TOKEN}"))
+}
+
+async fn get(app: &TestApp, path: &str) -> (StatusCode, Value) {
+    let res = req(app, Method::GET, path).send().await.expect("sent");
+    (res.status(), body(res).await)
+}
+
+async fn send(app: &TestApp, method: Method, path: &str, b: &Value) -> (StatusCode, Value) {
+    let res = req(app, method, path).json(b).send().await.expect("sent");
+    (res.status(), body(res).await)
+}
+
+fn new_customer(login: &str) -> Value {
+    json!({ "asset_code": "UAH", "asset_issuer": ISSUER, "login": login, "name": "Ivan", "surname": "Petrenko" })
+}
+
+fn iban_ok(iban: &str) -> bool {
+    let (head, tail) = iban.split_at(4);
+    let digits: String = tail
+        .chars()
+        .chain(head.chars())
+        .map(|c| c.to_digit(36).map(|d| d.to_string()).unwrap_or_default())
+        .collect();
+    digits
+        .chars()
+        .fold(0u32, |acc, c| (acc * 10 + c.to_digit(10).unwrap_or(0)) % 97)
+        == 1
+}
+
+fn sign(der: &[u8], claims: &Value) -> String {
+    let key = EncodingKey::from_ec_der(der);
+    jsonwebtoken::encode(&Header::new(Algorithm::ES256), claims, &key).expect("signed")
+}
+
+/// PKCS#8 DER of `bank-es256.pem` (jsonwebtoken is built without its PEM feature).
+const BANK_KEY: &[u8] = include_bytes!("fixtures/dcm/bank-es256.pk8.der");
+const FOREIGN_KEY: &[u8] = include_bytes!("fixtures/dcm/foreign-es256.pk8.der");
+const BANK_JWK: &str = include_str!("fixtures/dcm/bank-es256.jwk.json");
+
+fn claims(iat: i64, exp: i64) -> Value {
+    json!({ "flow": "sign-in", "obj": "customer", "sub": "employee@sandbox.test", "iat": iat, "exp": exp })
+}
+
+async fn register_bank_key(app: &TestApp) -> String {
+    let jwk: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
+    let (status, b) = send(
+        app,
+        Method::POST,
+        &format!("/dcm/api/v1/counterparty/{CG}/jwk"),
+        &jwk,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    b["guid"].as_str().expect("guid").to_string()
+}
+
+async fn with_jwt(app: &TestApp, jwt: &str) -> StatusCode {
+    app.request(Method::GET, &customers())
+        .header("Authorization", "")
+        .header("CX-Authorization", jwt)
+        .send()
+        .await
+        .expect("sent")
+        .status()
+}
+
+// ---------------------------------------------------------------- login
+
+#[tokio::test]
+async fn kratos_login_flow_issues_a_token_that_works() {
+    let app = TestApp::spawn().await;
+    let flow = body(app.get("/dcm/kratos/self-service/login/api").await).await;
+    let id = flow["id"].as_str().expect("flow id");
+
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/dcm/kratos/self-service/login?flow={id}"),
+        )
+        .form(&[
+            ("csrf_token", ""),
+            ("identifier", "employee@sandbox.test"),
+            ("method", "password"),
+            ("password", "sandbox"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    let token = b["session_token"].as_str().expect("token").to_string();
+    assert!(
+        b["session"]["expires_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
+
+    let res = app
+        .request(Method::GET, &customers())
+        .header("Authorization", format!("BEARER {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn login_accepts_json_and_a_flow_is_used_once() {
+    let app = TestApp::spawn().await;
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/dcm/kratos/self-service/login?flow={id}");
+    let creds =
+        json!({"identifier": "employee@sandbox.test", "password": "sandbox", "method": "password"});
+    assert_eq!(app.post_json(&path, &creds).await.status(), StatusCode::OK);
+    let again = app.post_json(&path, &creds).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert!(
+        body(again).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("flow")
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_returns_401() {
+    let app = TestApp::spawn().await;
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .post_json(
+            &format!("/dcm/kratos/self-service/login?flow={id}"),
+            &json!({"identifier": "employee@sandbox.test", "password": "nope"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        body(res).await,
+        json!({"error": "Access credentials are invalid"})
+    );
+}
+
+#[tokio::test]
+async fn expired_flow_and_missing_flow_return_400() {
+    let app = TestApp::spawn().await;
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.advance_clock(61 * 60).await;
+    let creds = json!({"identifier": "employee@sandbox.test", "password": "sandbox"});
+    let res = app
+        .post_json(&format!("/dcm/kratos/self-service/login?flow={id}"), &creds)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        body(res).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+    let res = app
+        .post_json("/dcm/kratos/self-service/login", &creds)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn session_token_expires_with_the_virtual_clock() {
+    let app = TestApp::spawn().await;
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = body(
+        app.post_json(
+            &format!("/dcm/kratos/self-service/login?flow={id}"),
+            &json!({"identifier": "employee@sandbox.test", "password": "sandbox"}),
+        )
+        .await,
+    )
+    .await;
+    let token = b["session_token"].as_str().unwrap().to_string();
+    let call = || async {
+        app.request(Method::GET, &customers())
+            .header("Authorization", format!("bearer {token}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(call().await, StatusCode::OK);
+    app.advance_clock(24 * 3600 + 1).await;
+    assert_eq!(call().await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn missing_unknown_and_expired_credentials_return_401() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&customers()).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        body(res).await,
+        json!({"error": "Access credentials are invalid"})
+    );
+    for auth in [
+        "bearer nope",
+        "Basic c2FuZGJveA==",
+        "bearer expired-dcm-token",
+        TOKEN,
+    ] {
+        let res = app
+            .request(Method::GET, &customers())
+            .header("Authorization", auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{auth}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_of_another_counterparty_returns_401() {
+    let app = TestApp::spawn_with(
+        r#"
+dcm:
+  counterparties:
+    - guid: 44444444-4444-4444-8444-444444444444
+      assets: [{code: UAH, name: Ukraine Hryvnia, stellar_code: eUAH, stellar_issuer: GX, minor_unit: 2}]
+  employees:
+    - identifier: other@bank.test
+      password: other
+      counterparty_guid: 44444444-4444-4444-8444-444444444444
+  session_tokens:
+    - token: other-token
+      identifier: other@bank.test
+"#,
+    )
+    .await;
+    let res = app
+        .request(Method::GET, &customers())
+        .header("Authorization", "bearer other-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = get(&app, &customers()).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "scenario merge keeps the default counterparty"
+    );
+}
+
+#[tokio::test]
+async fn admin_revoke_ends_a_session() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .delete(&format!("/__sandbox/dcm/sessions/{TOKEN}"))
+        .await;
+    assert_eq!(body(res).await, json!({"revoked": true}));
+    assert_eq!(get(&app, &customers()).await.0, StatusCode::UNAUTHORIZED);
+}
+
+// ---------------------------------------------------------------- JWT
+
+#[tokio::test]
+async fn registered_key_signs_an_accepted_cx_authorization_jwt() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock(NOW).await;
+    let guid = register_bank_key(&app).await;
+
+    let (status, list) = get(&app, &format!("/dcm/api/v1/counterparty/{CG}/jwk")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["jwks"][0]["guid"], guid.as_str());
+
+    let jwt = sign(BANK_KEY, &claims(NOW_TS, NOW_TS + 300));
+    assert_eq!(with_jwt(&app, &jwt).await, StatusCode::OK);
+
+    let key = EncodingKey::from_ec_der(BANK_KEY);
+    let mut header = Header::new(Algorithm::ES256);
+    header.kid = Some(guid.clone());
+    let with_kid = jsonwebtoken::encode(&header, &claims(NOW_TS, NOW_TS + 300), &key).unwrap();
+    assert_eq!(with_jwt(&app, &with_kid).await, StatusCode::OK);
+    header.kid = Some("someone-else".into());
+    let wrong_kid = jsonwebtoken::encode(&header, &claims(NOW_TS, NOW_TS + 300), &key).unwrap();
+    assert_eq!(with_jwt(&app, &wrong_kid).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_ed25519_key_signs_an_accepted_eddsa_jwt() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock(NOW).await;
+    let jwk: Value =
+        serde_json::from_str(include_str!("fixtures/dcm/bank-ed25519.jwk.json")).unwrap();
+    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let (status, b) = send(&app, Method::POST, &path, &json!({ "jwk": jwk })).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let key = EncodingKey::from_ed_der(include_bytes!("fixtures/dcm/bank-ed25519.pk8.der"));
+    let jwt = jsonwebtoken::encode(
+        &Header::new(Algorithm::EdDSA),
+        &claims(NOW_TS, NOW_TS + 60),
+        &key,
+    )
+    .unwrap();
+    assert_eq!(with_jwt(&app, &jwt).await, StatusCode::OK);
+    // The same claims signed with the EC key: no registered key verifies them.
+    assert_eq!(
+        with_jwt(&app, &sign(FOREIGN_KEY, &claims(NOW_TS, NOW_TS + 60))).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn expired_future_or_foreign_signed_jwt_returns_401() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock(NOW).await;
+    register_bank_key(&app).await;
+    let expired = sign(BANK_KEY, &claims(NOW_TS - 600, NOW_TS - 1));
+    let future = sign(BANK_KEY, &claims(NOW_TS + 3600, NOW_TS + 7200));
+    let foreign = sign(FOREIGN_KEY, &claims(NOW_TS, NOW_TS + 300));
+    let bad_flow = sign(
+        BANK_KEY,
+        &json!({"flow": "hack", "obj": "x", "sub": "y", "iat": NOW_TS, "exp": NOW_TS + 60}),
+    );
+    for jwt in [expired, future, foreign, bad_flow, "not-a-jwt".to_string()] {
+        assert_eq!(
+            with_jwt(&app, &jwt).await,
+            StatusCode::UNAUTHORIZED,
+            "{jwt}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_jwt_valid_now_expires_when_the_clock_advances() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock(NOW).await;
+    register_bank_key(&app).await;
+    let jwt = sign(BANK_KEY, &claims(NOW_TS, NOW_TS + 300));
+    assert_eq!(with_jwt(&app, &jwt).await, StatusCode::OK);
+    app.advance_clock(301).await;
+    assert_eq!(with_jwt(&app, &jwt).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn private_or_malformed_jwk_is_refused() {
+    let app = TestApp::spawn().await;
+    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let mut jwk: Value = serde_json::from_str(BANK_JWK).unwrap();
+    jwk["d"] = json!("c2VjcmV0");
+    assert_eq!(
+        send(&app, Method::POST, &path, &jwk).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &path,
+        &json!({"kty": "oct", "k": "c2VjcmV0"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].is_string());
+    assert_eq!(get(&app, &path).await.1["total"], 0);
+}
+
+// ---------------------------------------------------------------- customers
+
+#[tokio::test]
+async fn create_customer_answers_the_documented_shape() {
+    let app = TestApp::spawn().await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("ivan@x.test"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let keys: Vec<&str> = b.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut expected = vec![
+        "customer_guid",
+        "platform",
+        "type",
+        "guid",
+        "wallet_account_guid",
+        "name",
+        "assets_total",
+        "assets",
+        "activated",
+        "registered",
+        "blocked",
+        "iban",
+    ];
+    let mut got = keys.clone();
+    got.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(got, expected);
+    assert_eq!(b["guid"], b["wallet_account_guid"]);
+    assert_eq!(b["type"], "5e3f4309-c152-48b3-8091-046708694f90");
+    assert_eq!(
+        b["assets"],
+        json!([{"activated": true, "balance": 0, "platform": "", "code": "UAH", "name": "Ukraine Hryvnia",
+                "stellar_code": "eUAH", "stellar_issuer": ISSUER, "minor_unit": 2}])
+    );
+    let iban = b["iban"].as_str().unwrap();
+    assert!(
+        iban.starts_with("UA") && iban.len() == 29 && iban_ok(iban),
+        "{iban}"
+    );
+}
+
+#[tokio::test]
+async fn stellar_code_is_accepted_and_defaults_are_filled() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2025-03-01T10:00:00.123456Z").await;
+    let mut c = new_customer("s@x.test");
+    c["asset_code"] = json!("eUAH");
+    let (status, b) = send(&app, Method::POST, &customers(), &c).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let guid = b["customer_guid"].as_str().unwrap();
+    let (_, list) = get(&app, &format!("{}?wallet_user_guids={guid}", customers())).await;
+    let row = &list["customers"][0];
+    assert_eq!(row["created_at"], "2025-03-01T10:00:00.123456Z");
+    assert_eq!(row["updated_at"], "2025-03-01T10:00:00.123456Z");
+    assert_eq!(row["status"], "active");
+    assert_eq!(row["balance_allowed"], 0);
+    assert_eq!(row["kyc_level"], 0);
+    assert_eq!(row["balance_asset_code"], "UAH");
+    assert_eq!(row["balance_asset_issuer"], ISSUER);
+    assert_eq!(row["counterparty_guid"], CG);
+}
+
+#[tokio::test]
+async fn duplicate_login_returns_400_with_409_message_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let before = app.state().await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("o.limarenko@gmail.com"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let msg = b["error"].as_str().unwrap();
+    assert!(
+        msg.starts_with("failed to create wallet user:") && msg.contains("409"),
+        "{msg}"
+    );
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}
+
+#[tokio::test]
+async fn sent_guid_is_honoured_and_a_duplicate_or_empty_guid_refused() {
+    let app = TestApp::spawn().await;
+    let guid = "dddddddd-0000-4000-8000-000000000009";
+    let mut c = new_customer("g@x.test");
+    c["guid"] = json!(guid);
+    let (status, b) = send(&app, Method::POST, &customers(), &c).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(b["customer_guid"], guid);
+    c["login"] = json!("g2@x.test");
+    let (status, b) = send(&app, Method::POST, &customers(), &c).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("409"));
+    c["guid"] = json!("");
+    let (status, b) = send(&app, Method::POST, &customers(), &c).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(b["error"], "guid: invalid UUID length: 0");
+}
+
+#[tokio::test]
+async fn a_full_counterparty_refuses_new_customers_with_400() {
+    let app = TestApp::spawn_with("dcm:\n  max_customers: 4\n").await;
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("fourth@x.test"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("fifth@x.test"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("maximum of 4"), "{b}");
+    assert_eq!(get(&app, &customers()).await.1["total"], 4);
+}
+
+#[tokio::test]
+async fn an_overlay_file_adds_customers_to_the_default_bank() {
+    let app = TestApp::spawn_with(
+        "dcm:\n  customers:\n    - {counterparty_guid: 11111111-1111-4111-8111-111111111111, login: overlay@x.test, name: Overlay}\n",
+    )
+    .await;
+    let (_, b) = get(&app, &format!("{}?logins=overlay@x.test", customers())).await;
+    assert_eq!(b["total"], 1);
+    let guid = b["customers"][0]["wallet_user_guid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, again) = get(&TestApp::spawn_with("dcm:\n  customers:\n    - {counterparty_guid: 11111111-1111-4111-8111-111111111111, login: overlay@x.test}\n").await, &format!("{}?logins=overlay@x.test", customers())).await;
+    assert_eq!(
+        again["customers"][0]["wallet_user_guid"],
+        guid.as_str(),
+        "generated scenario GUIDs are stable"
+    );
+    let (_, all) = get(&app, &customers()).await;
+    assert_eq!(all["total"], 4);
+}
+
+#[tokio::test]
+async fn scenario_mistakes_in_the_dcm_section_are_refused() {
+    let bad = r#"
+dcm:
+  counterparties:
+    - guid: 66666666-6666-4666-8666-666666666666
+      assets: [{code: UAH, name: H, stellar_code: eUAH, stellar_issuer: G, minor_unit: 2}]
+  employees:
+    - {identifier: x@y, password: p, counterparty_guid: 99999999-9999-4999-8999-999999999999}
+  customers:
+    - {counterparty_guid: 66666666-6666-4666-8666-666666666666, guid: nope, accounts: [{iban: UA000}]}
+  max_customers: 300000
+"#;
+    let sources = vec![
+        (
+            "default.yaml".to_string(),
+            sandbox::scenario::DEFAULT_SCENARIO.to_string(),
+        ),
+        ("bad.yaml".to_string(), bad.to_string()),
+    ];
+    let Err(problems) = sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources)
+    else {
+        panic!("a broken dcm section must not load");
+    };
+    let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    let text = text.join("\n");
+    for needle in [
+        "employees[",
+        "guid: invalid UUID",
+        "iban `UA000`",
+        "max_customers",
+    ] {
+        assert!(text.contains(needle), "missing `{needle}` in:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn missing_or_unknown_asset_returns_400() {
+    let app = TestApp::spawn().await;
+    let (status, b) = send(&app, Method::POST, &customers(), &json!({"login": "a"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(b["error"], "asset_code: required");
+    let mut c = new_customer("a");
+    c["asset_code"] = json!("USD");
+    assert_eq!(
+        send(&app, Method::POST, &customers(), &c).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    c["asset_code"] = json!("UAH");
+    c["asset_issuer"] = json!("GOTHER");
+    assert_eq!(
+        send(&app, Method::POST, &customers(), &c).await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn wrong_types_and_unknown_fields_return_400_in_dcm_format() {
+    let app = TestApp::spawn().await;
+    let before = app.state().await;
+    for bad in [
+        json!({"asset_code": "UAH", "asset_issuer": ISSUER, "kyc_level": "high"}),
+        json!({"asset_code": "UAH", "asset_issuer": ISSUER, "is_disabled": "yes"}),
+        json!({"asset_code": "UAH", "asset_issuer": ISSUER, "colour": "red"}),
+        json!({"asset_code": "UAH", "asset_issuer": ISSUER, "balance_allowed": -1}),
+        json!({"asset_code": "UAH", "asset_issuer": ISSUER, "iban": "UA000000"}),
+        json!([1, 2]),
+    ] {
+        let (status, b) = send(&app, Method::POST, &customers(), &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(b["error"].is_string(), "{b}");
+    }
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_and_huge_body_return_400_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let before = app.state().await;
+    let res = req(&app, Method::POST, &customers())
+        .header("content-type", "application/json")
+        .body("{\"asset_code\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        body(res).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid JSON")
+    );
+    let res = req(&app, Method::POST, &customers())
+        .header("content-type", "application/json")
+        .body(format!("{{\"name\": \"{}\"}}", "x".repeat(1_100_000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        body(res).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger")
+    );
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}
+
+#[tokio::test]
+async fn unknown_counterparty_customer_and_path_return_404() {
+    let app = TestApp::spawn().await;
+    let other = "/dcm/api/v1/counterparty/22222222-2222-4222-8222-222222222222/customers";
+    let (status, b) = get(&app, other).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(b["error"].as_str().unwrap().contains("counterparty"));
+    let (status, _) = get(&app, &accounts("eeeeeeee-0000-4000-8000-000000000000")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, b) = get(&app, "/dcm/api/v1/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(b["error"].is_string());
+}
+
+#[tokio::test]
+async fn malformed_path_uuid_returns_400() {
+    let app = TestApp::spawn().await;
+    let (status, b) = get(&app, "/dcm/api/v1/counterparty/1234/customers").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(b["error"], "counterparty_guid: invalid UUID length: 4");
+}
+
+#[tokio::test]
+async fn wrong_method_returns_405_in_dcm_format() {
+    let app = TestApp::spawn().await;
+    let res = req(&app, Method::DELETE, &customers())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(body(res).await["error"].is_string());
+}
+
+// ---------------------------------------------------------------- accounts
+
+#[tokio::test]
+async fn additional_account_gets_its_own_iban_and_lists_with_iban_filter() {
+    let app = TestApp::spawn().await;
+    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let guid = b["wallet_account_guid"].as_str().unwrap().to_string();
+    assert_eq!(b.as_object().unwrap().len(), 1);
+
+    let (status, list) = get(&app, &accounts(BOB)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 2);
+    let new = list["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["guid"] == guid.as_str())
+        .unwrap();
+    let iban = new["iban"].as_str().unwrap();
+    assert!(iban_ok(iban) && iban.len() == 29);
+    assert_eq!(new["assets"][0]["code"], "UAH");
+    assert_eq!(new["assets_total"], 1);
+
+    let (_, one) = get(&app, &format!("{}?iban={iban}", accounts(BOB))).await;
+    assert_eq!(one["total"], 1);
+    assert_eq!(one["accounts"][0]["wallet_account_guid"], guid.as_str());
+}
+
+#[tokio::test]
+async fn sent_iban_is_used_and_an_iban_in_use_is_refused() {
+    let app = TestApp::spawn().await;
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &accounts(BOB),
+        &json!({"iban": "LT96 6008 0508 6033 2937"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = get(
+        &app,
+        &format!("{}?iban=LT966008050860332937", accounts(BOB)),
+    )
+    .await;
+    assert_eq!(list["total"], 1);
+    let before = app.state().await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &accounts(ALICE),
+        &json!({"iban": "UA303220010000026001000000003"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("already in use"));
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &accounts(ALICE),
+        &json!({"iban": "UA303220010000026001000000004"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "bad checksum");
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}
+
+#[tokio::test]
+async fn one_account_per_asset_can_be_switched_on() {
+    let app = TestApp::spawn_with("dcm:\n  one_account_per_asset: true\n").await;
+    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("UAH"));
+}
+
+#[tokio::test]
+async fn account_of_unknown_customer_returns_404() {
+    let app = TestApp::spawn().await;
+    let (status, b) = send(
+        &app,
+        Method::POST,
+        &accounts("eeeeeeee-0000-4000-8000-000000000000"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(b["error"].as_str().unwrap().contains("customer"));
+}
+
+// ---------------------------------------------------------------- update
+
+#[tokio::test]
+async fn put_updates_only_sent_fields_and_bumps_updated_at() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock(NOW).await;
+    let path = format!("{}/{BOB}", customers());
+    let (status, b) = send(
+        &app,
+        Method::PUT,
+        &path,
+        &json!({"surname": "Новий", "kyc_level": 3,
+        "branch_guid": {"valid": true, "value": "33333333-3333-4333-8333-333333333333"}}),
+    )
+    .await;
+    assert_eq!((status, b), (StatusCode::OK, json!({})));
+    let (_, list) = get(&app, &format!("{}?wallet_user_guids={BOB}", customers())).await;
+    let row = &list["customers"][0];
+    assert_eq!(row["surname"], "Новий");
+    assert_eq!(row["kyc_level"], 3);
+    assert_eq!(row["name"], "Богдан");
+    assert_eq!(row["branch_guid"], "33333333-3333-4333-8333-333333333333");
+    assert_eq!(row["branch_name"], "Київ, головне відділення");
+    assert_eq!(row["updated_at"], "2025-03-01T10:00:00.000000Z");
+    assert_eq!(row["created_at"], "2024-01-02T09:00:00.000000Z");
+
+    let (status, _) = send(
+        &app,
+        Method::PUT,
+        &path,
+        &json!({"branch_guid": {"valid": false, "value": ""}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = get(&app, &format!("{}?wallet_user_guids={BOB}", customers())).await;
+    assert_eq!(list["customers"][0]["branch_guid"], "");
+    assert_eq!(list["customers"][0]["surname"], "Новий");
+}
+
+#[tokio::test]
+async fn put_with_bad_input_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let before = app.state().await;
+    let path = format!("{}/{BOB}", customers());
+    for bad in [
+        json!({"name": "X", "kyc_level": "one"}),
+        json!({"name": "X", "login": "new"}),
+        json!({"name": "X", "wallet_user_guid": ALICE}),
+        json!({"name": "X", "branch_guid": {"valid": true, "value": "nope"}}),
+    ] {
+        let (status, _) = send(&app, Method::PUT, &path, &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let (status, _) = send(
+        &app,
+        Method::PUT,
+        &format!("{}/eeeeeeee-0000-4000-8000-000000000000", customers()),
+        &json!({"name": "X"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}
+
+// ---------------------------------------------------------------- list
+
+const CG2: &str = "55555555-5555-4555-8555-555555555555";
+
+/// An empty second bank, so the default customers do not show in filter tests.
+const SEEDED_BANK: &str = r#"
+dcm:
+  counterparties:
+    - guid: 55555555-5555-4555-8555-555555555555
+      assets:
+        - {code: UAH, name: Ukraine Hryvnia, stellar_code: eUAH, stellar_issuer: GDQQY7WXGK5JZJQHLY7GMNZOCJ2QVG3ZNHDT4WYCNJU6ZG53RVXZPN2E, minor_unit: 2}
+      branches:
+        - {guid: 33333333-3333-4333-8333-333333333333, name: Main}
+  employees:
+    - {identifier: seeded@bank.test, password: x, counterparty_guid: 55555555-5555-4555-8555-555555555555}
+  session_tokens:
+    - {token: seeded-token, identifier: seeded@bank.test}
+"#;
+
+fn customers2() -> String {
+    format!("/dcm/api/v1/counterparty/{CG2}/customers")
+}
+
+async fn send2(app: &TestApp, path: &str, b: &Value) -> (StatusCode, Value) {
+    let res = app
+        .request(Method::POST, path)
+        .header("Authorization", "bearer seeded-token")
+        .json(b)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), body(res).await)
+}
+
+async fn get2(app: &TestApp, path: &str) -> (StatusCode, Value) {
+    let res = app
+        .request(Method::GET, path)
+        .header("Authorization", "bearer seeded-token")
+        .send()
+        .await
+        .unwrap();
+    (res.status(), body(res).await)
+}
+
+/// Six customers with distinct values for every filter, created an hour apart.
+async fn seeded() -> TestApp {
+    let app = TestApp::spawn_with(SEEDED_BANK).await;
+    app.freeze_clock("2025-01-01T00:00:00Z").await;
+    let rows = [
+        (
+            "anna@x.test",
+            "Anna",
+            "Koval",
+            "Ivanivna",
+            "+380501",
+            0,
+            100.0,
+            "PL",
+            "active",
+            false,
+        ),
+        (
+            "boris@x.test",
+            "Boris",
+            "Lysenko",
+            "Petrovych",
+            "+380502",
+            1,
+            200.5,
+            "PI",
+            "active",
+            false,
+        ),
+        (
+            "clara@x.test",
+            "Clara",
+            "Moroz",
+            "Ivanivna",
+            "+380503",
+            2,
+            300.0,
+            "PL",
+            "pending",
+            false,
+        ),
+        (
+            "dmytro@x.test",
+            "Dmytro",
+            "Koval",
+            "Olehovych",
+            "+380504",
+            1,
+            400.0,
+            "PI",
+            "active",
+            true,
+        ),
+        (
+            "olena@x.test",
+            "Olena",
+            "Shevchuk",
+            "Petrivna",
+            "+380505",
+            3,
+            500.0,
+            "PL",
+            "blocked",
+            true,
+        ),
+        (
+            "annabel@y.test",
+            "Annabel",
+            "Zhuk",
+            "Ivanivna",
+            "+380506",
+            0,
+            50.0,
+            "",
+            "active",
+            false,
+        ),
+    ];
+    for (i, (login, name, surname, pat, phone, kyc, bal, seg, status, dis)) in
+        rows.iter().enumerate()
+    {
+        let mut c = json!({"asset_code": "UAH", "asset_issuer": ISSUER, "login": login, "name": name,
+            "surname": surname, "paternal_name": pat, "phone_number": phone, "kyc_level": kyc,
+            "balance_allowed": bal, "segment": seg, "status": status, "is_disabled": dis});
+        if i == 2 {
+            c["branch_guid"] = json!("33333333-3333-4333-8333-333333333333");
+            c["balance_asset_code"] = json!("eUAH");
+        }
+        let (s, b) = send2(&app, &customers2(), &c).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        app.advance_clock(3600).await;
+    }
+    app
+}
+
+async fn logins(app: &TestApp, query: &str) -> (Vec<String>, i64) {
+    let (status, b) = get2(app, &format!("{}?{query}", customers2())).await;
+    assert_eq!(status, StatusCode::OK, "{query}: {b}");
+    let l = b["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["login"]
+                .as_str()
+                .unwrap()
+                .split('@')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    (l, b["total"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn every_list_filter_narrows_the_result() {
+    let app = seeded().await;
+    let cases: &[(&str, &[&str])] = &[
+        ("logins=anna@x.test&logins=clara@x.test", &["anna", "clara"]),
+        ("logins=anna@x.test,clara@x.test", &["anna", "clara"]),
+        ("kyc_levels=1", &["boris", "dmytro"]),
+        ("kyc_levels=0,3", &["anna", "olena", "annabel"]),
+        ("is_disabled=true", &["dmytro", "olena"]),
+        ("is_disabled=false", &["anna", "boris", "clara", "annabel"]),
+        (
+            "min_balance_allowed=200.5&max_balance_allowed=400",
+            &["boris", "clara", "dmytro"],
+        ),
+        ("balance_asset_codes=eUAH", &["clara"]),
+        (
+            &*format!("balance_asset_issuers={ISSUER}&names=Anna"),
+            &["anna"],
+        ),
+        (
+            "branch_guids=33333333-3333-4333-8333-333333333333",
+            &["clara"],
+        ),
+        ("names=Boris&names=Olena", &["boris", "olena"]),
+        ("paternal_names=Ivanivna", &["anna", "clara", "annabel"]),
+        ("phone_numbers=%2B380504", &["dmytro"]),
+        ("segments=PI", &["boris", "dmytro"]),
+        ("statuses=pending,blocked", &["clara", "olena"]),
+        ("surnames[]=Koval", &["anna", "dmytro"]),
+        ("search_string=ANN", &["anna", "annabel"]),
+        ("search_string=y.test", &["annabel"]),
+        (
+            "min_created_at=2025-01-01T02:00:00Z&max_created_at=2025-01-01T03:00:00Z",
+            &["clara", "dmytro"],
+        ),
+        ("max_updated_at=2025-01-01T00:30:00Z", &["anna"]),
+        ("min_updated_at=2025-01-01T05:00:00Z", &["annabel"]),
+    ];
+    for (q, want) in cases {
+        let (got, total) = logins(&app, q).await;
+        assert_eq!(got, *want, "{q}");
+        assert_eq!(total as usize, want.len(), "{q}");
+    }
+    let (_, list) = get2(&app, &format!("{}?names=Anna", customers2())).await;
+    let guid = list["customers"][0]["wallet_user_guid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        logins(&app, &format!("wallet_user_guids={guid}")).await.0,
+        ["anna"]
+    );
+}
+
+#[tokio::test]
+async fn every_ordering_sorts_and_paging_keeps_the_total() {
+    let app = seeded().await;
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "created_at",
+            &["anna", "boris", "clara", "dmytro", "olena", "annabel"],
+        ),
+        (
+            "-created_at",
+            &["annabel", "olena", "dmytro", "clara", "boris", "anna"],
+        ),
+        (
+            "name",
+            &["anna", "annabel", "boris", "clara", "dmytro", "olena"],
+        ),
+        (
+            "-name",
+            &["olena", "dmytro", "clara", "boris", "annabel", "anna"],
+        ),
+        (
+            "surname",
+            &["anna", "dmytro", "boris", "clara", "olena", "annabel"],
+        ),
+        (
+            "-surname",
+            &["annabel", "olena", "clara", "boris", "dmytro", "anna"],
+        ),
+        (
+            "login",
+            &["anna", "annabel", "boris", "clara", "dmytro", "olena"],
+        ),
+        (
+            "-login",
+            &["olena", "dmytro", "clara", "boris", "annabel", "anna"],
+        ),
+        (
+            "balance_allowed",
+            &["annabel", "anna", "boris", "clara", "dmytro", "olena"],
+        ),
+        (
+            "-balance_allowed",
+            &["olena", "dmytro", "clara", "boris", "anna", "annabel"],
+        ),
+        (
+            "kyc_level",
+            &["anna", "annabel", "boris", "dmytro", "clara", "olena"],
+        ),
+        (
+            "-kyc_level",
+            &["olena", "clara", "dmytro", "boris", "annabel", "anna"],
+        ),
+        (
+            "updated_at",
+            &["anna", "boris", "clara", "dmytro", "olena", "annabel"],
+        ),
+        (
+            "-updated_at",
+            &["annabel", "olena", "dmytro", "clara", "boris", "anna"],
+        ),
+    ];
+    for (o, want) in cases {
+        assert_eq!(logins(&app, &format!("ordering={o}")).await.0, *want, "{o}");
+    }
+    let (page, total) = logins(&app, "ordering=name&offset=2&limit=2").await;
+    assert_eq!(
+        (page, total),
+        (vec!["boris".to_string(), "clara".to_string()], 6)
+    );
+    let (page, total) = logins(&app, "offset=10").await;
+    assert_eq!((page.len(), total), (0, 6));
+}
+
+#[tokio::test]
+async fn bad_list_query_values_return_400() {
+    let app = TestApp::spawn().await;
+    for q in [
+        "limit=0",
+        "limit=1001",
+        "limit=ten",
+        "offset=-1",
+        "ordering=age",
+        "is_disabled=maybe",
+        "min_balance_allowed=lots",
+        "min_created_at=yesterday",
+        "kyc_levels=one",
+        "wallet_user_guids=123",
+        "colour=red",
+    ] {
+        let (status, b) = get(&app, &format!("{}?{q}", customers())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}");
+        assert!(b["error"].is_string(), "{q}");
+    }
+    let (_, b) = get(&app, &format!("{}?wallet_user_guids=abc", customers())).await;
+    assert_eq!(b["error"], "wallet_user_guids: invalid UUID length: 3");
+}
+
+#[tokio::test]
+async fn default_scenario_customers_are_listed() {
+    let app = TestApp::spawn().await;
+    let (status, b) = get(&app, &customers()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(b["total"], 3);
+    let alice = &b["customers"][0];
+    assert_eq!(alice["wallet_user_guid"], ALICE);
+    assert_eq!(alice["login"], "o.limarenko@gmail.com");
+    assert_eq!(alice["name"], "Олена");
+    assert_eq!(alice["surname"], "Лимаренко");
+    assert_eq!(alice["paternal_name"], "Петрівна");
+    assert_eq!(alice["phone_number"], "+380501234567");
+    assert_eq!(alice["balance_allowed"], 1000);
+    let mut keys: Vec<&String> = alice.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "balance_allowed",
+            "balance_asset_code",
+            "balance_asset_issuer",
+            "branch_guid",
+            "branch_name",
+            "counterparty_guid",
+            "created_at",
+            "is_disabled",
+            "kyc_level",
+            "login",
+            "name",
+            "paternal_name",
+            "phone_number",
+            "segment",
+            "status",
+            "surname",
+            "updated_at",
+            "wallet_user_guid"
+        ]
+    );
+    let (_, acc) = get(&app, &accounts(ALICE)).await;
+    assert_eq!(acc["total"], 2);
+    assert_eq!(
+        acc["accounts"][0]["guid"],
+        "aaaaaaaa-0000-4000-8000-0000000000a1"
+    );
+    assert_eq!(acc["accounts"][0]["iban"], "UA843220010000026001000000001");
+}
+
+// ---------------------------------------------------------------- concurrency, tenants, determinism
+
+#[tokio::test]
+async fn concurrent_creates_of_one_login_make_exactly_one_customer() {
+    let app = TestApp::spawn().await;
+    let c = new_customer("race@x.test");
+    let path = customers();
+    let calls = (0..20).map(|_| send(&app, Method::POST, &path, &c));
+    let results = futures_util::future::join_all(calls).await;
+    let ok = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    let refused = results
+        .iter()
+        .filter(|(s, b)| {
+            *s == StatusCode::BAD_REQUEST && b["error"].as_str().unwrap_or("").contains("409")
+        })
+        .count();
+    assert_eq!((ok, refused), (1, 19));
+    let (_, list) = get(&app, &format!("{}?logins=race@x.test", customers())).await;
+    assert_eq!(list["total"], 1);
+}
+
+#[tokio::test]
+async fn tenants_do_not_see_each_others_customers() {
+    let app = TestApp::spawn().await;
+    let other = app.as_tenant("b");
+    let (status, _) = send(
+        &app,
+        Method::POST,
+        &customers(),
+        &new_customer("mine@x.test"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = get(&other, &format!("{}?logins=mine@x.test", customers())).await;
+    assert_eq!(list["total"], 0);
+    let (status, _) = send(
+        &other,
+        Method::POST,
+        &customers(),
+        &new_customer("mine@x.test"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "logins are unique per tenant");
+}
+
+#[tokio::test]
+async fn same_requests_generate_the_same_guids_and_ibans() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn().await;
+    let (_, x) = send(&a, Method::POST, &customers(), &new_customer("same@x.test")).await;
+    let (_, y) = send(&b, Method::POST, &customers(), &new_customer("same@x.test")).await;
+    assert_eq!(x, y);
+    let (_, z) = send(
+        &a.as_tenant("other"),
+        Method::POST,
+        &customers(),
+        &new_customer("same@x.test"),
+    )
+    .await;
+    assert_ne!(
+        x["customer_guid"], z["customer_guid"],
+        "tenants never share generated ids"
+    );
+}
+
+// ---------------------------------------------------------------- codes
+
+#[tokio::test]
+async fn every_code_can_be_forced() {
+    let app = TestApp::spawn().await;
+    for code in app.catalog_codes("dcm").await {
+        let code = code["code"].as_str().unwrap().to_string();
+        let res = req(&app, Method::GET, &customers())
+            .header("X-Sandbox-Force", &code)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16().to_string(), code);
+        let b = body(res).await;
+        if code == "200" {
+            assert_eq!(b, json!({}));
+        } else {
+            assert!(b["error"].is_string(), "{code}: {b}");
+        }
+    }
+    let res = req(&app, Method::GET, &customers())
+        .header("X-Sandbox-Force", "401")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        body(res).await,
+        json!({"error": "Access credentials are invalid"})
+    );
+}
+
+#[tokio::test]
+async fn a_runtime_rule_answers_a_code() {
+    let app = TestApp::spawn().await;
+    let rule = json!({"when": {"provider": "dcm", "endpoint": "/api/v1/counterparty/*/customers"}, "then": {"code": "401"}});
+    assert!(
+        app.post_json("/__sandbox/rules", &rule)
+            .await
+            .status()
+            .is_success()
+    );
+    let (status, b) = get(&app, &customers()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(b, json!({"error": "Access credentials are invalid"}));
+}
+
+#[tokio::test]
+async fn answers_are_journaled_with_their_code() {
+    let app = TestApp::spawn().await;
+    get(&app, &customers()).await;
+    let j = app.journal().await;
+    let text = j.to_string();
+    assert!(text.contains("\"code\":\"200\""), "{text}");
+}
+
+#[tokio::test]
+async fn every_catalog_code_is_in_the_readme() {
+    let app = TestApp::spawn().await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- BEGIN dcm -->").unwrap();
+    let end = readme.find("<!-- END dcm -->").unwrap();
+    let section = &readme[start..end];
+    let codes = app.catalog_codes("dcm").await;
+    assert!(!codes.is_empty());
+    for c in codes {
+        let code = c["code"].as_str().unwrap();
+        assert!(
+            section.contains(&format!("| {code} |")),
+            "README lacks code {code}"
+        );
+        assert!(
+            section.contains(c["message"].as_str().unwrap()),
+            "README lacks message of {code}"
+        );
+    }
+}
