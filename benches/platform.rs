@@ -57,7 +57,9 @@ fn request(c: &mut Criterion) {
     let mut settings = Settings::for_tests();
     settings.log = "off".into();
     let sandbox = Sandbox::new(settings).expect("default scenario loads");
-    let app = runtime.block_on(async { Application::build(sandbox) }).expect("binds");
+    let app = runtime
+        .block_on(async { Application::build(sandbox) })
+        .expect("binds");
     let url = format!("http://127.0.0.1:{}/ubki/bonusservice/discount", app.port());
     runtime.spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
