@@ -853,11 +853,7 @@ async fn scenario_override_changes_a_code_message() {
 #[tokio::test]
 async fn readme_lists_every_code() {
     let app = TestApp::spawn().await;
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("<!-- BEGIN carmachain -->").unwrap();
-    let end = readme.find("<!-- END carmachain -->").unwrap();
-    let section = &readme[start..end];
+    let section = common::readme_section("carmachain");
 
     for entry in app.catalog_codes("carmachain").await {
         let code = entry["code"].as_str().unwrap();

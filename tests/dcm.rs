@@ -1338,11 +1338,7 @@ async fn answers_are_journaled_with_their_code() {
 #[tokio::test]
 async fn every_catalog_code_is_in_the_readme() {
     let app = TestApp::spawn().await;
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("<!-- BEGIN dcm -->").unwrap();
-    let end = readme.find("<!-- END dcm -->").unwrap();
-    let section = &readme[start..end];
+    let section = common::readme_section("dcm");
     let codes = app.catalog_codes("dcm").await;
     assert!(!codes.is_empty());
     for c in codes {

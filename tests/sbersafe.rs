@@ -870,11 +870,7 @@ async fn scenario_can_rename_a_code() {
 #[tokio::test]
 async fn readme_lists_every_catalog_code() {
     let app = TestApp::spawn().await;
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("<!-- BEGIN sbersafe -->").unwrap();
-    let end = readme.find("<!-- END sbersafe -->").unwrap();
-    let section = &readme[start..end];
+    let section = common::readme_section("sbersafe");
 
     for entry in app.catalog_codes("sbersafe").await {
         let code = entry["code"].as_str().unwrap();

@@ -678,11 +678,7 @@ async fn every_call_is_recorded_in_the_state() {
 #[tokio::test]
 async fn every_catalog_code_is_in_the_readme() {
     let app = TestApp::spawn().await;
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("<!-- BEGIN trustdecision -->").unwrap();
-    let end = readme.find("<!-- END trustdecision -->").unwrap();
-    let section = &readme[start..end];
+    let section = common::readme_section("trustdecision");
     for entry in app.catalog_codes("trustdecision").await {
         let code = entry["code"].as_str().unwrap();
         assert!(

@@ -616,15 +616,7 @@ async fn malformed_discount_json_returns_result_code_4_and_changes_nothing() {
 #[tokio::test]
 async fn readme_lists_every_ubki_code() {
     let app = TestApp::spawn().await;
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let section = readme
-        .split("<!-- BEGIN ubki -->")
-        .nth(1)
-        .unwrap()
-        .split("<!-- END ubki -->")
-        .next()
-        .unwrap();
+    let section = common::readme_section("ubki");
 
     for code in app.catalog_codes("ubki").await {
         let row = format!(

@@ -345,3 +345,9 @@ pub async fn not_found() -> HttpResponse {
 pub async fn method_not_allowed() -> HttpResponse {
     HttpResponse::MethodNotAllowed().finish()
 }
+
+/// A provider endpoint: other methods than its routes' are answered 405 in the
+/// provider's format (by `mend_unmarked`), not by actix's empty default.
+pub fn resource(path: &str) -> actix_web::Resource {
+    actix_web::web::resource(path).default_service(actix_web::web::to(method_not_allowed))
+}

@@ -184,3 +184,18 @@ pub async fn body(res: Response) -> Value {
     let text = res.text().await.expect("body read");
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
 }
+
+/// The README's section of `provider`, between its BEGIN and END markers, so each
+/// provider's tests can check that its code table is documented.
+pub fn readme_section(provider: &str) -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md is readable");
+    let begin = format!("<!-- BEGIN {provider} -->");
+    let end = format!("<!-- END {provider} -->");
+    readme
+        .split(&begin)
+        .nth(1)
+        .and_then(|rest| rest.split(&end).next())
+        .unwrap_or_else(|| panic!("README has no {provider} section"))
+        .to_string()
+}

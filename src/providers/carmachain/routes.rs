@@ -13,7 +13,7 @@ use super::wire::{
     self, ALL_CATEGORIES, CATEGORIES, Claims, CreateAnswer, CreatedItem, RespondAnswer,
     RespondItem, Status, TokenAnswer,
 };
-use crate::providers::pipeline::{method_not_allowed, sandbox_error};
+use crate::providers::pipeline::{resource, sandbox_error};
 use crate::providers::{Ctx, json};
 use crate::scenario::PersonRecord;
 
@@ -29,21 +29,9 @@ pub const METHOD_RESPOND: &str = "respond";
 pub const METHODS: &[&str] = &[METHOD_CREATE, METHOD_RESPOND];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/auth/getToken")
-            .route(web::get().to(get_token))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/createrequest")
-            .route(web::post().to(create_request))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/respond")
-            .route(web::post().to(respond))
-            .default_service(web::to(method_not_allowed)),
-    );
+    cfg.service(resource("/auth/getToken").route(web::get().to(get_token)))
+        .service(resource("/api/createrequest").route(web::post().to(create_request)))
+        .service(resource("/api/respond").route(web::post().to(respond)));
 }
 
 fn scenario(ctx: &Ctx) -> &CarmaChainScenario {

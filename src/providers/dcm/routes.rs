@@ -21,43 +21,31 @@ use super::wire::{
     CreatedCustomer, CustomerOut, Customers, UpdateCustomer,
 };
 use crate::faults::url_pairs;
-use crate::providers::pipeline::method_not_allowed;
+use crate::providers::pipeline::resource;
 use crate::providers::{Ctx, json};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/kratos/self-service/login/api")
-            .route(web::get().to(create_flow))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/kratos/self-service/login")
-            .route(web::post().to(login))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/counterparty/{cg}/jwk")
-            .route(web::post().to(register_jwk))
-            .route(web::get().to(list_jwks))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/counterparty/{cg}/customers")
-            .route(web::post().to(create_customer))
-            .route(web::get().to(list_customers))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/counterparty/{cg}/customers/{cu}")
-            .route(web::put().to(update_customer))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/counterparty/{cg}/customers/{cu}/accounts")
-            .route(web::post().to(create_account))
-            .route(web::get().to(list_accounts))
-            .default_service(web::to(method_not_allowed)),
-    );
+    cfg.service(resource("/kratos/self-service/login/api").route(web::get().to(create_flow)))
+        .service(resource("/kratos/self-service/login").route(web::post().to(login)))
+        .service(
+            resource("/api/v1/counterparty/{cg}/jwk")
+                .route(web::post().to(register_jwk))
+                .route(web::get().to(list_jwks)),
+        )
+        .service(
+            resource("/api/v1/counterparty/{cg}/customers")
+                .route(web::post().to(create_customer))
+                .route(web::get().to(list_customers)),
+        )
+        .service(
+            resource("/api/v1/counterparty/{cg}/customers/{cu}")
+                .route(web::put().to(update_customer)),
+        )
+        .service(
+            resource("/api/v1/counterparty/{cg}/customers/{cu}/accounts")
+                .route(web::post().to(create_account))
+                .route(web::get().to(list_accounts)),
+        );
 }
 
 fn answer(ctx: &Ctx, r: Result<HttpResponse, DcmError>) -> HttpResponse {

@@ -11,20 +11,16 @@ use super::wire::{
     self, BindingOut, Card, ClientRef, ClientsAnswer, ContactOut, FindAnswer, OtpAnswer,
     Permissions, TokenAnswer,
 };
-use crate::providers::pipeline::method_not_allowed;
+use crate::providers::pipeline::resource;
 use crate::providers::{Ctx, json};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(post("/api/clients/find").route(web::post().to(find_route)))
-        .service(post("/api/clients/create").route(web::post().to(create_route)))
-        .service(post("/api/auth/otp").route(web::post().to(otp_route)))
-        .service(post("/api/auth/token").route(web::post().to(token_route)))
-        .service(post("/api/clients/").route(web::post().to(clients_route)))
-        .service(post("/api/clients").route(web::post().to(clients_route)));
-}
-
-fn post(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+    cfg.service(resource("/api/clients/find").route(web::post().to(find_route)))
+        .service(resource("/api/clients/create").route(web::post().to(create_route)))
+        .service(resource("/api/auth/otp").route(web::post().to(otp_route)))
+        .service(resource("/api/auth/token").route(web::post().to(token_route)))
+        .service(resource("/api/clients/").route(web::post().to(clients_route)))
+        .service(resource("/api/clients").route(web::post().to(clients_route)));
 }
 
 async fn find_route(ctx: Ctx, body: web::Bytes) -> HttpResponse {

@@ -9,23 +9,15 @@ use super::scenario::{Country, Partner, TrustDecisionScenario};
 use super::state::{AccountPatch, MAX_RECORDED_BODY, Record, TrustDecisionState, indicators};
 use super::wire::{Answer, FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query, code_value};
 use crate::faults::url_pairs;
-use crate::providers::pipeline::{method_not_allowed, sandbox_error};
+use crate::providers::pipeline::{resource, sandbox_error};
 use crate::providers::{Ctx, json};
 
 const NAME: &str = "trustdecision";
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("")
-            .route(web::post().to(query))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/{tail:.*}")
-            .route(web::post().to(query))
-            .default_service(web::to(method_not_allowed)),
-    );
+    cfg.service(resource("").route(web::post().to(query)))
+        .service(resource("/{tail:.*}").route(web::post().to(query)));
 }
 
 pub fn admin(cfg: &mut web::ServiceConfig) {

@@ -8,25 +8,13 @@ use super::errors::UbkiError;
 use super::scenario::Account;
 use super::state::{Session, UbkiState, kyiv};
 use super::wire::{self, AuthOk, BonusAnswer, Client, Partner, Service, auth_doc};
-use crate::providers::pipeline::method_not_allowed;
+use crate::providers::pipeline::resource;
 use crate::providers::{Ctx, json};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/b2_api_xml/ubki/auth")
-            .route(web::post().to(auth))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/bonusservice/discount")
-            .route(web::post().to(discount))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/bonusservice/free")
-            .route(web::post().to(free))
-            .default_service(web::to(method_not_allowed)),
-    );
+    cfg.service(resource("/b2_api_xml/ubki/auth").route(web::post().to(auth)))
+        .service(resource("/bonusservice/discount").route(web::post().to(discount)))
+        .service(resource("/bonusservice/free").route(web::post().to(free)));
 }
 
 const MAX_TEXT: usize = 250;
