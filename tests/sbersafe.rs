@@ -830,6 +830,18 @@ async fn every_catalog_code_can_be_forced_with_its_status_and_message() {
 }
 
 #[tokio::test]
+async fn forced_answers_each_get_their_own_request_id() {
+    let app = TestApp::spawn().await;
+    let find = json!({ "phone": "9161234567", "merchantLogin": "sandbox" });
+
+    let first = body(app.post_forced(FIND, &find, "SYSTEM_ERROR").await).await;
+    let second = body(app.post_forced(FIND, &find, "SYSTEM_ERROR").await).await;
+
+    assert_eq!(first["requestId"].as_str().unwrap().len(), 36);
+    assert_ne!(first["requestId"], second["requestId"]);
+}
+
+#[tokio::test]
 async fn a_runtime_rule_answers_its_code() {
     let app = TestApp::spawn().await;
     let rule = json!({ "when": { "provider": "sbersafe", "endpoint": "/api/auth/otp" },

@@ -434,6 +434,19 @@ async fn every_code_can_be_forced() {
 }
 
 #[tokio::test]
+async fn forced_answers_carry_a_sequence_id_from_the_virtual_clock() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T11:39:13.123Z").await;
+
+    let first = body(app.post_forced(&sandbox(), &mx(), "9500").await).await;
+    let second = body(app.post_forced(&sandbox(), &mx(), "9500").await).await;
+
+    let id = first["sequence_id"].as_str().unwrap();
+    assert_eq!(&id[..13], "1725449953123");
+    assert_ne!(first["sequence_id"], second["sequence_id"]);
+}
+
+#[tokio::test]
 async fn a_runtime_rule_answers_its_code() {
     let app = TestApp::spawn().await;
     let rule = json!({"when": {"provider": "trustdecision", "endpoint": "/risk/*"}, "then": {"code": "9500"}});

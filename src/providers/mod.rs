@@ -53,8 +53,9 @@ pub trait Provider: Send + Sync + 'static {
     }
     /// The code scope (`CodeSpec::scope`) of an endpoint, given its path below the prefix.
     fn scope(&self, path: &str) -> &'static str;
-    /// The provider's answer for `entry`, in its own body format and status.
-    fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse;
+    /// The provider's answer for `entry`, in its own body format and status; `ctx` gives
+    /// the tenant's clock and state, so forced answers carry real ids and timestamps.
+    fn render(&self, entry: &CodeEntry, detail: Option<&str>, ctx: &Ctx) -> HttpResponse;
     /// Which code (by key) answers bad input at `path`, with a detail for the body.
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String);
     fn routes(&self, cfg: &mut web::ServiceConfig);

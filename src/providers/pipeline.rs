@@ -82,7 +82,7 @@ pub async fn handle(
         tenant: tenant.clone(),
         sandbox: sandbox.clone(),
     };
-    req.extensions_mut().insert(ctx);
+    req.extensions_mut().insert(ctx.clone());
 
     let mut forced_by = None;
     let mut drop_connection = false;
@@ -91,7 +91,7 @@ pub async fn handle(
             &*provider,
             &path,
             &BadInput::TooLarge { limit },
-            &world,
+            &ctx,
         )),
         Ok(bytes) => {
             let query = url_pairs(query_string.as_bytes());
@@ -119,7 +119,9 @@ pub async fn handle(
                         Some(HttpResponse::new(StatusCode::SERVICE_UNAVAILABLE))
                     } else if let Some(code) = &then.code {
                         match table.find(scope, code) {
-                            Some(entry) => Some(mark(provider.render(entry, None), &entry.code)),
+                            Some(entry) => {
+                                Some(mark(provider.render(entry, None, &ctx), &entry.code))
+                            }
                             None => Some(unknown_code(table.codes_in(scope), code)),
                         }
                     } else if let Some(status) = then.status {
@@ -144,7 +146,7 @@ pub async fn handle(
             Some(Ok(code)) => {
                 forced_by = Some("force".into());
                 Some(match table.find(scope, code) {
-                    Some(entry) => mark(provider.render(entry, None), &entry.code),
+                    Some(entry) => mark(provider.render(entry, None, &ctx), &entry.code),
                     None => unknown_code(table.codes_in(scope), code),
                 })
             }
@@ -159,7 +161,7 @@ pub async fn handle(
                 req.set_payload(Payload::from(bytes.clone()));
             }
             let res = next.call(req).await?;
-            mend_unmarked(&*provider, &path, res, &world)
+            mend_unmarked(&*provider, &path, res, &ctx)
         }
     };
 
@@ -248,11 +250,11 @@ fn render_bad_input(
     provider: &dyn Provider,
     path: &str,
     problem: &BadInput,
-    world: &crate::state::World,
+    ctx: &Ctx,
 ) -> HttpResponse {
     let (key, detail) = provider.bad_input(path, problem);
-    let mut res = match world.codes(provider.name()).by_key(key) {
-        Some(entry) => mark(provider.render(entry, Some(&detail)), &entry.code),
+    let mut res = match ctx.codes(provider.name()).by_key(key) {
+        Some(entry) => mark(provider.render(entry, Some(&detail), ctx), &entry.code),
         None => sandbox_error(StatusCode::BAD_REQUEST, "bad-input", &detail, None),
     };
     // The provider's body, but the status any gateway gives a path or method it lacks.
@@ -270,7 +272,7 @@ fn mend_unmarked(
     provider: &dyn Provider,
     path: &str,
     res: ServiceResponse<BoxBody>,
-    world: &crate::state::World,
+    ctx: &Ctx,
 ) -> ServiceResponse<BoxBody> {
     let status = res.status();
     if res.response().extensions().get::<ReturnedCode>().is_some()
@@ -290,7 +292,7 @@ fn mend_unmarked(
                 .unwrap_or_else(|| status.to_string()),
         ),
     };
-    let fresh = render_bad_input(provider, path, &problem, world);
+    let fresh = render_bad_input(provider, path, &problem, ctx);
     res.into_response(fresh)
 }
 

@@ -17,6 +17,7 @@ pub use state::{CarmaState, MAX_KEYS, MAX_REQUESTS};
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::providers::Ctx;
 use actix_web::{HttpResponse, web};
 
 use super::{BadInput, CodeEntry, CodeOverride, CodeSpec, CodeTable, Provider, ProviderState};
@@ -45,7 +46,7 @@ impl Provider for CarmaChain {
     fn scope(&self, _path: &str) -> &'static str {
         ""
     }
-    fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
+    fn render(&self, entry: &CodeEntry, detail: Option<&str>, _ctx: &Ctx) -> HttpResponse {
         errors::render(entry, detail)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {

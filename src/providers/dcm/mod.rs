@@ -20,6 +20,7 @@ pub use state::{
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::providers::Ctx;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 
@@ -51,7 +52,7 @@ impl Provider for Dcm {
     fn scope(&self, _path: &str) -> &'static str {
         ""
     }
-    fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
+    fn render(&self, entry: &CodeEntry, detail: Option<&str>, _ctx: &Ctx) -> HttpResponse {
         errors::render(entry, detail)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {

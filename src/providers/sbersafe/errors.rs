@@ -100,12 +100,6 @@ pub fn render(entry: &CodeEntry, detail: Option<&str>, request_id: &str) -> Http
     json(entry.http_status, &body, &entry.code)
 }
 
-/// Forced and rule answers have no tenant state at hand: their requestId comes from
-/// the code, so it is stable but the same for every forced answer of that code.
-pub fn forced_request_id(code: &str) -> String {
-    request_id(&mut rng::rng_for(0, &["sbersafe", "forced", code]))
-}
-
 /// `gbhjnkme-rdcfgv-hbjnkm-7689ui-okp3ew`: lowercase letters and digits, 8-6-6-6-6.
 pub fn request_id(g: &mut rng::Rng) -> String {
     [8, 6, 6, 6, 6]

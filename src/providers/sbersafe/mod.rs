@@ -16,6 +16,7 @@ pub use state::{SberSafeState, moscow};
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::providers::Ctx;
 use actix_web::{HttpResponse, web};
 
 use super::{BadInput, CodeEntry, CodeOverride, CodeSpec, CodeTable, Provider, ProviderState};
@@ -40,8 +41,10 @@ impl Provider for SberSafe {
     fn scope(&self, _path: &str) -> &'static str {
         ""
     }
-    fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
-        errors::render(entry, detail, &errors::forced_request_id(&entry.code))
+    /// Forced answers take the next `requestId` of the tenant, like a handler's.
+    fn render(&self, entry: &CodeEntry, detail: Option<&str>, ctx: &Ctx) -> HttpResponse {
+        let request_id = ctx.state(|s: &mut SberSafeState| s.request_id());
+        errors::render(entry, detail, &request_id)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         match problem {

@@ -1,12 +1,9 @@
 //! TrustDecision's one error type: a variant per documented code, rendered by `answer`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use actix_web::HttpResponse;
 
 use super::wire::{Answer, code_value};
 use crate::providers::{CodeEntry, json};
-use crate::rng;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TdError {
@@ -88,20 +85,8 @@ pub fn failure(entry: &CodeEntry, parameter: Option<&str>, sequence_id: String) 
     }
 }
 
-/// Answers made outside a handler (X-Sandbox-Force, rules, an over-size body) cannot see
-/// the tenant's clock, so their `sequence_id` keeps the shape with a zero time prefix and
-/// a process-wide counter for the rest.
-static OUTSIDE: AtomicU64 = AtomicU64::new(0);
-
-pub fn outside_sequence_id() -> String {
-    let n = OUTSIDE.fetch_add(1, Ordering::Relaxed).to_string();
-    let mut g = rng::rng_for(0, &["trustdecision", "outside", &n]);
-    format!("{:013}{}", 0, rng::hex_upper(&mut g, 19))
-}
-
 /// The pipeline's renderer: forced codes and bad input.
-pub fn render(entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
-    let sequence_id = outside_sequence_id();
+pub fn render(entry: &CodeEntry, detail: Option<&str>, sequence_id: String) -> HttpResponse {
     if entry.key == "ok" {
         let body = Answer {
             code: code_value(&entry.code),

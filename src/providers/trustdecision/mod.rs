@@ -16,6 +16,7 @@ pub use state::{MAX_PARTNERS, MAX_RECORDS, TrustDecisionState};
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::providers::Ctx;
 use actix_web::{HttpResponse, web};
 
 use super::{BadInput, CodeEntry, CodeOverride, CodeSpec, CodeTable, Provider, ProviderState};
@@ -41,8 +42,11 @@ impl Provider for TrustDecision {
     fn scope(&self, _path: &str) -> &'static str {
         ""
     }
-    fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
-        errors::render(entry, detail)
+    /// Forced answers take the next `sequence_id` of the tenant, like a handler's.
+    fn render(&self, entry: &CodeEntry, detail: Option<&str>, ctx: &Ctx) -> HttpResponse {
+        let now = ctx.now();
+        let sequence_id = ctx.state(|s: &mut TrustDecisionState| s.next_sequence_id(now));
+        errors::render(entry, detail, sequence_id)
     }
     /// Bad input is `{parameter} error` naming what was wrong: the body or the method.
     fn bad_input(&self, _path: &str, problem: &BadInput) -> (&'static str, String) {

@@ -15,6 +15,7 @@ pub use state::{UbkiState, expiry, kyiv};
 
 use std::collections::BTreeMap;
 
+use crate::providers::Ctx;
 use actix_web::{HttpResponse, web};
 
 use super::{BadInput, CodeEntry, CodeOverride, CodeSpec, CodeTable, Provider, ProviderState};
@@ -43,7 +44,7 @@ impl Provider for Ubki {
             codes::BONUS
         }
     }
-    fn render(&self, entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
+    fn render(&self, entry: &CodeEntry, detail: Option<&str>, _ctx: &Ctx) -> HttpResponse {
         errors::render(
             entry,
             detail.map(|d| vec![d.to_string()]).unwrap_or_default(),
