@@ -77,3 +77,31 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_settings_file_overrides_the_defaults() {
+        let dir = std::env::temp_dir().join(format!("sandbox-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("settings.yaml");
+        std::fs::write(&file, "port: 9090\njournal_cap: 7\nadmin_token: t\n").unwrap();
+
+        let s = Settings::load(Some(&file)).unwrap();
+
+        assert_eq!(s.port, 9090);
+        assert_eq!(s.journal_cap, 7);
+        assert_eq!(s.admin_token.as_deref(), Some("t"));
+        assert_eq!(
+            s.host, "0.0.0.0",
+            "keys the file leaves out keep their defaults"
+        );
+    }
+
+    #[test]
+    fn a_missing_settings_file_is_an_error() {
+        assert!(Settings::load(Some(Path::new("/nonexistent/settings.yaml"))).is_err());
+    }
+}

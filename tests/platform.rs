@@ -98,6 +98,18 @@ async fn bad_tenant_name_is_refused_by_the_sandbox() {
 }
 
 #[tokio::test]
+async fn tenants_beyond_the_cap_push_out_the_least_recently_used() {
+    let app = TestApp::spawn_with_settings(|s| s.tenant_cap = 2, None).await;
+
+    for name in ["t1", "t2", "t3"] {
+        app.as_tenant(name).post_json(AUTH, &login()).await;
+    }
+    let tenants = body(app.as_tenant("t3").get("/__sandbox/tenants").await).await;
+
+    assert_eq!(tenants["tenants"], json!(["t2", "t3"]));
+}
+
+#[tokio::test]
 async fn advancing_the_clock_expires_a_session_key() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2024-09-04T09:00:00Z").await;

@@ -83,7 +83,8 @@ pub fn scope(
         .wrap(from_fn(move |req, next| guard(token.clone(), req, next)))
 }
 
-/// With `SANDBOX_ADMIN_TOKEN` set, every admin call but health needs the token.
+/// With `SANDBOX_ADMIN_TOKEN` set, every admin call but health needs the token. Every
+/// admin call is logged, one line each, like provider requests.
 async fn guard(
     token: Option<String>,
     req: ServiceRequest,
@@ -110,7 +111,17 @@ async fn guard(
             return Ok(req.into_response(res));
         }
     }
-    next.call(req).await
+    let started = std::time::Instant::now();
+    let (method, path) = (req.method().to_string(), req.path().to_string());
+    let res = next.call(req).await?;
+    tracing::info!(
+        method = %method,
+        path = %path,
+        status = res.status().as_u16(),
+        latency_ms = format!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
+        "admin"
+    );
+    Ok(res)
 }
 
 /// Anything outside the provider prefixes and the admin API.
