@@ -1,6 +1,7 @@
 //! All mutable state: the `Sandbox` shared by every worker, holding the active scenario
 //! (`World`, swapped in one step on reload) and the tenants.
 
+pub mod bounded;
 mod clock;
 mod tenant;
 

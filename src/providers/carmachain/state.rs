@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::providers::ProviderState;
 use crate::rng;
+use crate::state::bounded::make_room;
 
 /// Keys kept per tenant; when full, expired keys go first, then the oldest.
 pub const MAX_KEYS: usize = 10_000;
@@ -102,18 +103,12 @@ impl CarmaState {
         now: DateTime<Utc>,
         ttl: chrono::Duration,
     ) -> ApiKey {
-        if self.keys.len() >= MAX_KEYS {
-            self.keys.retain(|_, k| now < k.expires);
-        }
-        if self.keys.len() >= MAX_KEYS
-            && let Some(oldest) = self
-                .keys
-                .values()
-                .min_by_key(|k| (k.issued, k.id.clone()))
-                .map(|k| k.id.clone())
-        {
-            self.keys.remove(&oldest);
-        }
+        make_room(
+            &mut self.keys,
+            MAX_KEYS,
+            |k| now < k.expires,
+            |k| Some((k.issued, k.id.clone())),
+        );
         // Whole seconds, like the JWT's `iat`/`exp`, so the key and its claims agree.
         let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
         self.keys_issued += 1;

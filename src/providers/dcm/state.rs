@@ -13,6 +13,7 @@ use super::errors::{DcmError, bad};
 use super::scenario::DcmScenario;
 use crate::rng;
 use crate::scenario::People;
+use crate::state::bounded::make_room;
 
 /// Customers per counterparty at most (a scenario may set less); a create beyond it is
 /// answered 400.
@@ -1141,18 +1142,12 @@ impl DcmState {
     }
 
     pub fn new_flow(&mut self, now: DateTime<Utc>, lifetime: Duration) -> Flow {
-        if self.flows.len() >= MAX_FLOWS {
-            self.flows.retain(|_, f| f.expires_at > now);
-            if self.flows.len() >= MAX_FLOWS
-                && let Some(oldest) = self
-                    .flows
-                    .values()
-                    .min_by_key(|f| (f.issued_at, f.id.clone()))
-                    .map(|f| f.id.clone())
-            {
-                self.flows.remove(&oldest);
-            }
-        }
+        make_room(
+            &mut self.flows,
+            MAX_FLOWS,
+            |f| f.expires_at > now,
+            |f| Some((f.issued_at, f.id.clone())),
+        );
         self.issued += 1;
         let mut r = rng::rng_for(
             self.seed,
@@ -1189,18 +1184,12 @@ impl DcmState {
         now: DateTime<Utc>,
         lifetime: Duration,
     ) -> Session {
-        if self.sessions.len() >= MAX_SESSIONS {
-            self.sessions.retain(|_, s| s.valid_at(now));
-            if self.sessions.len() >= MAX_SESSIONS
-                && let Some(oldest) = self
-                    .sessions
-                    .values()
-                    .min_by_key(|s| (s.issued_at, s.token.clone()))
-                    .map(|s| s.token.clone())
-            {
-                self.sessions.remove(&oldest);
-            }
-        }
+        make_room(
+            &mut self.sessions,
+            MAX_SESSIONS,
+            |s| s.valid_at(now),
+            |s| Some((s.issued_at, s.token.clone())),
+        );
         self.issued += 1;
         let n = self.issued.to_string();
         let mut r = rng::rng_for(self.seed, &["dcm", "session", &self.tenant, &n]);

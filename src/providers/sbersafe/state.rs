@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::errors::{SberError, request_id};
 use super::scenario::{ClientSpec, SberSafeScenario};
 use crate::rng;
+use crate::state::bounded::make_room;
 
 /// Access codes kept per tenant; expired and spent ones go first, then the oldest.
 pub const MAX_ACCESS_CODES: usize = 10_000;
@@ -226,19 +227,12 @@ impl SberSafeState {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> AccessCode {
-        if self.access_codes.len() >= MAX_ACCESS_CODES {
-            self.access_codes
-                .retain(|_, a| !a.used && !a.locked && now < a.expires);
-        }
-        if self.access_codes.len() >= MAX_ACCESS_CODES
-            && let Some(oldest) = self
-                .access_codes
-                .values()
-                .min_by(|a, b| a.issued.cmp(&b.issued).then(a.code.cmp(&b.code)))
-                .map(|a| a.code.clone())
-        {
-            self.access_codes.remove(&oldest);
-        }
+        make_room(
+            &mut self.access_codes,
+            MAX_ACCESS_CODES,
+            |a| !a.used && !a.locked && now < a.expires,
+            |a| Some((a.issued, a.code.clone())),
+        );
         let n = self.next();
         let mut g = rng::rng_for(self.seed, &["sbersafe", "accessCode", &self.tenant, &n]);
         let code = AccessCode {
@@ -299,19 +293,12 @@ impl SberSafeState {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Token {
-        if self.tokens.len() >= MAX_TOKENS {
-            self.tokens.retain(|_, t| t.valid_at(now));
-        }
-        if self.tokens.len() >= MAX_TOKENS
-            && let Some(oldest) = self
-                .tokens
-                .values()
-                .filter(|t| t.expires.is_some())
-                .min_by(|a, b| a.issued.cmp(&b.issued).then(a.token.cmp(&b.token)))
-                .map(|t| t.token.clone())
-        {
-            self.tokens.remove(&oldest);
-        }
+        make_room(
+            &mut self.tokens,
+            MAX_TOKENS,
+            |t| t.valid_at(now),
+            |t| t.expires.map(|_| (t.issued, t.token.clone())),
+        );
         let n = self.next();
         let mut g = rng::rng_for(self.seed, &["sbersafe", "token", &self.tenant, &n]);
         let token = Token {

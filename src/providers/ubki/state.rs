@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::scenario::UbkiScenario;
 use crate::rng;
+use crate::state::bounded::make_room;
 
 /// Session keys kept per tenant; expired ones go first, then the oldest.
 pub const MAX_SESSIONS: usize = 10_000;
@@ -121,19 +122,12 @@ impl UbkiState {
 
     /// A new session key for `login`, valid to the end of its Kyiv day (see `expiry`).
     pub fn issue(&mut self, login: &str, now: DateTime<Utc>) -> Session {
-        if self.sessions.len() >= MAX_SESSIONS {
-            self.sessions.retain(|_, s| s.valid_at(now));
-        }
-        if self.sessions.len() >= MAX_SESSIONS
-            && let Some(oldest) = self
-                .sessions
-                .values()
-                .filter(|s| s.expires.is_some())
-                .min_by_key(|s| s.created)
-                .map(|s| s.sessid.clone())
-        {
-            self.sessions.remove(&oldest);
-        }
+        make_room(
+            &mut self.sessions,
+            MAX_SESSIONS,
+            |s| s.valid_at(now),
+            |s| s.expires.map(|_| (s.created, s.sessid.clone())),
+        );
         self.issued += 1;
         let n = self.issued.to_string();
         let mut g = rng::rng_for(self.seed, &["ubki", "sessid", &self.tenant, &n]);
