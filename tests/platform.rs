@@ -134,6 +134,29 @@ async fn clock_can_be_read_set_and_advanced() {
 }
 
 #[tokio::test]
+async fn moving_the_clock_out_of_range_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("9990-01-01T00:00:00Z").await;
+
+    let beyond = app
+        .post_json("/__sandbox/clock/advance", &json!({"days": 36_000}))
+        .await;
+    let huge = app
+        .post_json("/__sandbox/clock/advance", &json!({"days": 3_000_000}))
+        .await;
+    let early = app
+        .put_json("/__sandbox/clock", &json!({"now": "1969-12-31T00:00:00Z"}))
+        .await;
+
+    for res in [beyond, huge, early] {
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(res.headers()["x-sandbox-error"], "bad-request");
+    }
+    let clock = body(app.get("/__sandbox/clock").await).await;
+    assert_eq!(clock["now"], "9990-01-01T00:00:00.000000Z");
+}
+
+#[tokio::test]
 async fn reset_restores_state_journal_and_clock() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2024-01-01T00:00:00Z").await;

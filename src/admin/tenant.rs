@@ -49,10 +49,14 @@ pub async fn advance_clock(ctx: Ctx, by: web::Json<Advance>) -> HttpResponse {
     if !seconds.is_finite() || seconds.abs() > MAX_ADVANCE_SECONDS {
         return bad_request("advance by at most about 100 years");
     }
-    ctx.tenant
+    match ctx
+        .tenant
         .clock
-        .advance(Duration::microseconds((seconds * 1e6) as i64));
-    ok(clock_body(&ctx))
+        .advance(Duration::microseconds((seconds * 1e6) as i64))
+    {
+        Ok(()) => ok(clock_body(&ctx)),
+        Err(e) => bad_request(&e.to_string()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -65,8 +69,10 @@ pub struct SetClock {
 
 pub async fn set_clock(ctx: Ctx, to: web::Json<SetClock>) -> HttpResponse {
     let frozen = to.frozen.unwrap_or_else(|| ctx.tenant.clock.is_frozen());
-    ctx.tenant.clock.set(to.now, frozen);
-    ok(clock_body(&ctx))
+    match ctx.tenant.clock.set(to.now, frozen) {
+        Ok(()) => ok(clock_body(&ctx)),
+        Err(e) => bad_request(&e.to_string()),
+    }
 }
 
 pub async fn rules(ctx: Ctx) -> HttpResponse {

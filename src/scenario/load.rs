@@ -151,6 +151,7 @@ fn saphyr_problem(name: &str, e: &serde_saphyr::Error) -> Problem {
 #[serde(default)]
 struct Positions {
     rules: Vec<Spanned<IgnoredAny>>,
+    clock: Option<Spanned<IgnoredAny>>,
     carmachain: Option<Spanned<IgnoredAny>>,
     trustdecision: Option<Spanned<IgnoredAny>>,
     dcm: Option<Spanned<IgnoredAny>>,
@@ -166,6 +167,7 @@ impl Positions {
             "dcm" => self.dcm.as_ref(),
             "ubki" => self.ubki.as_ref(),
             "sbersafe" => self.sbersafe.as_ref(),
+            "clock" => self.clock.as_ref(),
             _ => None,
         }
     }
@@ -248,6 +250,16 @@ impl Locator {
 
 fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
     let mut problems = Vec::new();
+    if let Some(start) = scenario.clock.start
+        && crate::state::Clock::new(None, true)
+            .set(start, true)
+            .is_err()
+    {
+        problems.push(locator.section(
+            "clock",
+            format!("clock.start: {}", crate::state::OutOfRange),
+        ));
+    }
     let registry = providers::registry();
     for (i, rule) in scenario.rules.iter().enumerate() {
         for message in rule.problems() {

@@ -1,8 +1,34 @@
 //! A tenant's virtual clock: real time shifted by an offset, or frozen at an instant.
 //! Every expiry and timestamp reads it, never the system clock.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use parking_lot::Mutex;
+
+/// The clock stays within these years, so no date arithmetic of any provider can
+/// overflow, however far a test moves it.
+const MIN_YEAR: i32 = 1970;
+const MAX_YEAR: i32 = 9999;
+
+#[derive(Debug, thiserror::Error)]
+#[error("the clock must stay between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31")]
+pub struct OutOfRange;
+
+fn bounds() -> (DateTime<Utc>, DateTime<Utc>) {
+    let min = Utc
+        .with_ymd_and_hms(MIN_YEAR, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    let max = Utc
+        .with_ymd_and_hms(MAX_YEAR, 12, 31, 23, 59, 59)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    (min, max)
+}
+
+fn in_range(t: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, OutOfRange> {
+    let (min, max) = bounds();
+    t.filter(|t| (min..=max).contains(t)).ok_or(OutOfRange)
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Mode {
@@ -20,17 +46,16 @@ impl Clock {
         let clock = Self {
             mode: Mutex::new(Mode::Offset(Duration::zero())),
         };
-        if let Some(start) = start {
-            clock.set(start, frozen);
-        } else if frozen {
-            clock.set(Utc::now(), true);
-        }
+        // A start out of range (refused when the scenario loads) falls back to real time.
+        let _ = clock.set(start.unwrap_or_else(Utc::now), frozen);
         clock
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         match *self.mode.lock() {
-            Mode::Offset(offset) => Utc::now() + offset,
+            Mode::Offset(offset) => Utc::now()
+                .checked_add_signed(offset)
+                .unwrap_or_else(|| bounds().1),
             Mode::Frozen(at) => at,
         }
     }
@@ -40,20 +65,27 @@ impl Clock {
     }
 
     /// Moves the clock forward (or back, for a negative duration).
-    pub fn advance(&self, by: Duration) {
+    pub fn advance(&self, by: Duration) -> Result<(), OutOfRange> {
         let mut mode = self.mode.lock();
         *mode = match *mode {
-            Mode::Offset(offset) => Mode::Offset(offset + by),
-            Mode::Frozen(at) => Mode::Frozen(at + by),
+            Mode::Offset(offset) => {
+                let offset = offset.checked_add(&by).ok_or(OutOfRange)?;
+                in_range(Utc::now().checked_add_signed(offset))?;
+                Mode::Offset(offset)
+            }
+            Mode::Frozen(at) => Mode::Frozen(in_range(at.checked_add_signed(by))?),
         };
+        Ok(())
     }
 
-    pub fn set(&self, to: DateTime<Utc>, frozen: bool) {
+    pub fn set(&self, to: DateTime<Utc>, frozen: bool) -> Result<(), OutOfRange> {
+        let to = in_range(Some(to))?;
         *self.mode.lock() = if frozen {
             Mode::Frozen(to)
         } else {
             Mode::Offset(to - Utc::now())
         };
+        Ok(())
     }
 }
 
@@ -68,15 +100,25 @@ mod tests {
             .to_utc();
         let clock = Clock::new(Some(start), true);
         assert_eq!(clock.now(), start);
-        clock.advance(Duration::days(7));
+        clock.advance(Duration::days(7)).unwrap();
         assert_eq!(clock.now(), start + Duration::days(7));
     }
 
     #[test]
     fn running_clock_keeps_its_offset() {
         let clock = Clock::new(None, false);
-        clock.advance(Duration::hours(25));
+        clock.advance(Duration::hours(25)).unwrap();
         let ahead = clock.now() - Utc::now();
         assert!(ahead > Duration::hours(24) && ahead <= Duration::hours(25));
+    }
+
+    #[test]
+    fn the_clock_refuses_to_leave_its_range_and_keeps_its_time() {
+        let clock = Clock::new(None, true);
+        let before = clock.now();
+        assert!(clock.advance(Duration::days(365 * 8000)).is_err());
+        assert!(clock.advance(Duration::days(-365 * 100)).is_err());
+        assert!(clock.set(DateTime::<Utc>::MAX_UTC, true).is_err());
+        assert_eq!(clock.now(), before);
     }
 }

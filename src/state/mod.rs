@@ -5,7 +5,7 @@ pub mod bounded;
 mod clock;
 mod tenant;
 
-pub use clock::Clock;
+pub use clock::{Clock, OutOfRange};
 pub use tenant::{Tenant, TenantError};
 
 use std::collections::{BTreeMap, HashMap};
