@@ -1,5 +1,5 @@
 //! The request journal and code coverage of one tenant. Both are bounded: the journal
-//! keeps the newest `cap` entries with bodies cut to `body_cap` bytes.
+//! keeps the newest `cap` entries, bodies cut to `body_cap` bytes, `bytes_cap` in all.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -26,18 +26,54 @@ pub struct Entry {
     pub latency_ms: f64,
 }
 
+impl Entry {
+    /// Roughly the heap bytes the entry holds: its texts and bodies.
+    fn size(&self) -> usize {
+        let headers: usize = self
+            .request_headers
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 48)
+            .sum();
+        256 + self.path.len()
+            + self.query.len()
+            + headers
+            + value_size(&self.request_body)
+            + value_size(&self.response_body)
+    }
+}
+
+fn value_size(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.len() + 24,
+        Value::Array(items) => 24 + items.iter().map(value_size).sum::<usize>(),
+        Value::Object(map) => {
+            24 + map
+                .iter()
+                .map(|(k, v)| k.len() + 48 + value_size(v))
+                .sum::<usize>()
+        }
+        _ => 16,
+    }
+}
+
 #[derive(Debug)]
 pub struct Journal {
-    entries: VecDeque<Entry>,
+    /// Each entry with its size as counted against `bytes_cap`.
+    entries: VecDeque<(usize, Entry)>,
     cap: usize,
+    bytes_cap: usize,
+    bytes: usize,
     next_id: u64,
 }
 
 impl Journal {
-    pub fn new(cap: usize) -> Self {
+    pub fn new(cap: usize, bytes_cap: usize) -> Self {
         Self {
             entries: VecDeque::with_capacity(cap.min(64)),
             cap,
+            bytes_cap,
+            bytes: 0,
             next_id: 1,
         }
     }
@@ -48,10 +84,21 @@ impl Journal {
         }
         entry.id = self.next_id;
         self.next_id += 1;
-        while self.entries.len() >= self.cap {
-            self.entries.pop_front();
+        let size = entry.size();
+        while !self.entries.is_empty()
+            && (self.entries.len() >= self.cap || self.bytes + size > self.bytes_cap)
+        {
+            if let Some((dropped, _)) = self.entries.pop_front() {
+                self.bytes -= dropped;
+            }
         }
-        self.entries.push_back(entry);
+        self.bytes += size;
+        self.entries.push_back((size, entry));
+    }
+
+    /// Bytes the entries hold, as counted against `bytes_cap`.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// Newest first.
@@ -59,6 +106,7 @@ impl Journal {
         self.entries
             .iter()
             .rev()
+            .map(|(_, e)| e)
             .filter(|e| provider.is_none_or(|p| e.provider == p))
             .take(limit)
             .cloned()
@@ -75,6 +123,7 @@ impl Journal {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.bytes = 0;
     }
 }
 
@@ -152,12 +201,28 @@ mod tests {
 
     #[test]
     fn journal_keeps_the_newest_entries_up_to_its_cap() {
-        let mut journal = Journal::new(3);
+        let mut journal = Journal::new(3, usize::MAX);
         for i in 0..5 {
             journal.push(entry(&format!("/{i}")));
         }
         let paths: Vec<String> = journal.list(None, 10).into_iter().map(|e| e.path).collect();
         assert_eq!(paths, ["/4", "/3", "/2"]);
+    }
+
+    #[test]
+    fn journal_drops_the_oldest_entries_beyond_its_byte_budget() {
+        let mut big = entry("/big");
+        big.response_body = serde_json::Value::String("x".repeat(10_000));
+        let budget = big.size() * 2 + 10;
+        let mut journal = Journal::new(100, budget);
+        for _ in 0..5 {
+            journal.push(big.clone());
+        }
+        journal.push(entry("/small"));
+
+        assert_eq!(journal.len(), 2);
+        assert!(journal.bytes() <= budget);
+        assert_eq!(journal.list(None, 10)[0].path, "/small");
     }
 
     #[test]

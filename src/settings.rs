@@ -22,6 +22,8 @@ pub struct Settings {
     pub journal_cap: usize,
     /// Bytes of each request or response body kept in the journal.
     pub journal_body_cap: usize,
+    /// Bytes a tenant's journal may hold in all; the oldest entries go first.
+    pub journal_bytes_cap: usize,
     /// Tenants kept at once; the least recently used is dropped beyond it.
     pub tenant_cap: usize,
     /// Seconds of wall time after which an unused tenant is dropped.
@@ -43,6 +45,7 @@ impl Default for Settings {
             body_limit: 1024 * 1024,
             journal_cap: 1000,
             journal_body_cap: 16 * 1024,
+            journal_bytes_cap: 2 * 1024 * 1024,
             tenant_cap: 1000,
             tenant_idle_secs: 3600,
             admin_token: None,

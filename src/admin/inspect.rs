@@ -38,6 +38,8 @@ pub async fn requests(ctx: Ctx, q: web::Query<JournalQuery>) -> HttpResponse {
         "tenant": ctx.tenant.name,
         "total": journal.len(),
         "cap": ctx.sandbox.settings.journal_cap,
+        "bytes": journal.bytes(),
+        "bytes_cap": ctx.sandbox.settings.journal_bytes_cap,
         "requests": entries,
     }))
 }

@@ -53,7 +53,10 @@ impl Tenant {
         Self {
             name: name.to_string(),
             clock: Clock::new(spec.start, spec.frozen),
-            journal: Mutex::new(Journal::new(settings.journal_cap)),
+            journal: Mutex::new(Journal::new(
+                settings.journal_cap,
+                settings.journal_bytes_cap,
+            )),
             coverage: Mutex::new(Coverage::default()),
             rules: Mutex::new(RuleBook::new(&world.scenario.rules, world.seed, name)),
             states,
