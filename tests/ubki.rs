@@ -324,6 +324,27 @@ async fn discount_is_state_repeated_while_active_and_renewed_after_its_term() {
     let discounts = state["providers"]["ubki"]["discounts"].as_array().unwrap();
     assert_eq!(discounts.len(), 1);
     assert_eq!(discounts[0]["discount_start_date"], "2024-09-11 11:00:00");
+    assert_eq!(discounts[0]["subject"], "Лимаренко Олена Петрівна");
+}
+
+#[tokio::test]
+async fn any_other_inn_succeeds_with_a_person_generated_from_the_seed() {
+    let app = TestApp::spawn().await;
+    let other = app.as_tenant("other");
+
+    let answer = result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "1234567890")).await;
+    result_code(
+        &other,
+        DISCOUNT,
+        &discount(FOREVER_KEY, "ALB", "1234567890"),
+    )
+    .await;
+
+    assert_eq!(answer, "0");
+    let here = app.state().await["providers"]["ubki"]["discounts"][0]["subject"].clone();
+    let there = other.state().await["providers"]["ubki"]["discounts"][0]["subject"].clone();
+    assert_eq!(here, there, "the same person in every tenant");
+    assert_eq!(here.as_str().unwrap().split(' ').count(), 3, "{here}");
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use super::state::{Session, UbkiState, kyiv};
 use super::wire::{self, AuthOk, BonusAnswer, Client, Partner, Service, auth_doc};
 use crate::providers::pipeline::resource;
 use crate::providers::{Ctx, json};
+use crate::scenario::PersonRecord;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/b2_api_xml/ubki/auth").route(web::post().to(auth)))
@@ -315,11 +316,19 @@ fn do_discount(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
         .get(req.reptype)
         .copied()
         .unwrap_or(7);
+    let person = match ctx.world().people.by_inn(&req.inn) {
+        Some(p) => p.clone(),
+        None => PersonRecord::stranger(ctx.seed(), "inn", &req.inn),
+    };
+    let subject = format!(
+        "{} {} {}",
+        person.last_name, person.first_name, person.middle_name
+    );
     let discount = ctx.state(|s: &mut UbkiState| {
         if s.status_control(&req.inn, now).is_some() {
             return Err(UbkiError::StatusControlActive);
         }
-        s.discount(&req.inn, req.reptype, &req.email, term, now)
+        s.discount(&req.inn, req.reptype, &req.email, &subject, term, now)
             .map_err(|_| UbkiError::SystemError("discount store is full".into()))
     })?;
     let (code, message) = ok_message(ctx);

@@ -43,6 +43,9 @@ pub struct Discount {
     pub inn: String,
     pub reptype: String,
     pub email: String,
+    /// Who the INN belongs to (from `people`, or generated from the seed), for the
+    /// state view: QA sees whose discount it is.
+    pub subject: String,
     pub term_days: u32,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -181,6 +184,7 @@ impl UbkiState {
         inn: &str,
         reptype: &str,
         email: &str,
+        subject: &str,
         term_days: u32,
         now: DateTime<Utc>,
     ) -> Result<Discount, Full> {
@@ -200,6 +204,7 @@ impl UbkiState {
             inn: inn.to_string(),
             reptype: reptype.to_string(),
             email: email.to_string(),
+            subject: subject.to_string(),
             term_days,
             start: now,
             end: now + Duration::days(i64::from(term_days)),
@@ -276,6 +281,7 @@ impl crate::providers::ProviderState for UbkiState {
                 "inn": d.inn,
                 "reptype": d.reptype,
                 "email": d.email,
+                "subject": d.subject,
                 "discount_term": d.term_days,
                 "discount_start_date": kyiv(d.start),
                 "discount_end_date": kyiv(d.end),
@@ -320,13 +326,13 @@ mod tests {
     fn active_discount_is_returned_again_and_renewed_after_its_term() {
         let mut s = UbkiState::new(&UbkiScenario::default(), 1, "t");
         let t0 = at("2024-09-04T11:39:13Z");
-        let a = s.discount("3241500301", "ALB", "", 7, t0).unwrap();
+        let a = s.discount("3241500301", "ALB", "", "", 7, t0).unwrap();
         let b = s
-            .discount("3241500301", "ALB", "", 7, t0 + Duration::days(3))
+            .discount("3241500301", "ALB", "", "", 7, t0 + Duration::days(3))
             .unwrap();
         assert_eq!(a.start, b.start);
         let c = s
-            .discount("3241500301", "ALB", "", 7, t0 + Duration::days(7))
+            .discount("3241500301", "ALB", "", "", 7, t0 + Duration::days(7))
             .unwrap();
         assert_eq!(c.start, t0 + Duration::days(7));
     }
