@@ -123,8 +123,13 @@ impl RuleBook {
         before - self.rules.len()
     }
 
-    /// The first live rule matching `req`, consumed once.
-    pub fn fire(&mut self, req: &RequestView<'_>) -> Option<Fired> {
+    /// The first live rule matching `req` whose answer `applies` here (a code of another
+    /// endpoint's table does not), consumed once.
+    pub fn fire(
+        &mut self,
+        req: &RequestView<'_>,
+        applies: impl Fn(&Then) -> bool,
+    ) -> Option<Fired> {
         let needs_body = self
             .rules
             .iter()
@@ -135,7 +140,10 @@ impl RuleBook {
             None
         };
         for (index, live) in self.rules.iter_mut().enumerate() {
-            if live.remaining == Some(0) || !matches(&live.rule, req, &json) {
+            if live.remaining == Some(0)
+                || !matches(&live.rule, req, &json)
+                || !applies(&live.rule.then)
+            {
                 continue;
             }
             if let Some(p) = live.rule.probability
@@ -238,8 +246,8 @@ mod tests {
             headers: &headers,
             body,
         };
-        assert!(book.fire(&req).is_some());
-        assert!(book.fire(&req).is_none());
+        assert!(book.fire(&req, |_| true).is_some());
+        assert!(book.fire(&req, |_| true).is_none());
     }
 
     #[test]
@@ -254,6 +262,6 @@ mod tests {
             headers: &headers,
             body: br#"{"doc":{"auth":{"login":"other"}}}"#,
         };
-        assert!(book.fire(&req).is_none());
+        assert!(book.fire(&req, |_| true).is_none());
     }
 }

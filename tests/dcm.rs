@@ -1285,7 +1285,9 @@ async fn same_requests_generate_the_same_guids_and_ibans() {
 #[tokio::test]
 async fn every_code_can_be_forced() {
     let app = TestApp::spawn().await;
-    for code in app.catalog_codes("dcm").await {
+    let codes = app.forcible_codes("dcm").await;
+    assert_eq!(codes.len(), 3, "every code but the success");
+    for code in codes {
         let code = code["code"].as_str().unwrap().to_string();
         let res = req(&app, Method::GET, &customers())
             .header("X-Sandbox-Force", &code)

@@ -136,7 +136,7 @@ async fn clock_can_be_read_set_and_advanced() {
 #[tokio::test]
 async fn moving_the_clock_out_of_range_is_refused_and_changes_nothing() {
     let app = TestApp::spawn().await;
-    app.freeze_clock("9990-01-01T00:00:00Z").await;
+    app.freeze_clock("2280-01-01T00:00:00Z").await;
 
     let beyond = app
         .post_json("/__sandbox/clock/advance", &json!({"days": 36_000}))
@@ -153,7 +153,7 @@ async fn moving_the_clock_out_of_range_is_refused_and_changes_nothing() {
         assert_eq!(res.headers()["x-sandbox-error"], "bad-request");
     }
     let clock = body(app.get("/__sandbox/clock").await).await;
-    assert_eq!(clock["now"], "9990-01-01T00:00:00.000000Z");
+    assert_eq!(clock["now"], "2280-01-01T00:00:00.000000Z");
 }
 
 #[tokio::test]
@@ -307,7 +307,63 @@ async fn unknown_force_code_is_refused_with_the_valid_codes() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(res.headers()["x-sandbox-error"], "unknown-force-code");
     let answer = body(res).await;
-    assert_eq!(answer["valid_codes"], json!(["0", "1", "2", "3", "4", "5"]));
+    assert_eq!(answer["valid_codes"], json!(["1", "2", "3", "4", "5"]));
+}
+
+#[tokio::test]
+async fn a_success_code_cannot_be_forced_since_it_would_lack_the_real_data() {
+    let app = TestApp::spawn().await;
+    let rule = json!({"when": {"provider": "ubki"}, "then": {"code": "0"}});
+
+    let forced = app.post_forced(AUTH, &login(), "0").await;
+    let as_rule = app.post_json("/__sandbox/rules", &rule).await;
+
+    assert_eq!(forced.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(forced.headers()["x-sandbox-error"], "unknown-force-code");
+    assert_eq!(as_rule.status(), StatusCode::BAD_REQUEST);
+    let catalog = app.catalog_codes("ubki").await;
+    let ok = catalog.iter().find(|c| c["key"] == "auth_ok").unwrap();
+    assert_eq!(ok["forcible"], false);
+    assert_eq!(ok["triggers"]["header"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_rule_for_another_endpoints_code_lets_this_endpoint_answer() {
+    let app = TestApp::spawn().await;
+    // 13 is an auth code: the discount endpoint has no 13, so the rule passes it by.
+    let rule = json!({"when": {"provider": "ubki"}, "then": {"code": "13"}});
+    app.post_json("/__sandbox/rules", &rule).await;
+
+    let auth = body(app.post_json(AUTH, &login()).await).await;
+    let discount = app.post_json(DISCOUNT, &json!({})).await;
+
+    assert_eq!(auth["doc"]["auth"]["errcode"], "13");
+    assert_eq!(discount.status(), StatusCode::OK);
+    assert_eq!(body(discount).await["result_code"], "4");
+}
+
+#[tokio::test]
+async fn catalog_rules_name_the_endpoint_of_scoped_codes() {
+    let app = TestApp::spawn().await;
+
+    let catalog = app.catalog_codes("ubki").await;
+
+    let blocked = catalog
+        .iter()
+        .find(|c| c["key"] == "account_blocked")
+        .unwrap();
+    assert_eq!(
+        blocked["triggers"]["rule"]["when"]["endpoint"],
+        "/b2_api_xml/ubki/auth"
+    );
+    let absent = catalog
+        .iter()
+        .find(|c| c["key"] == "subject_absent")
+        .unwrap();
+    assert_eq!(
+        absent["triggers"]["rule"]["when"]["endpoint"],
+        "/bonusservice/*"
+    );
 }
 
 #[tokio::test]

@@ -213,6 +213,31 @@ async fn key_issued_before_22_kyiv_expires_after_23_59_59_that_day() {
 }
 
 #[tokio::test]
+async fn key_is_valid_through_the_whole_last_second() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T18:00:00Z").await;
+    let sessid = key(&app).await;
+
+    app.freeze_clock("2024-09-04T20:59:59.999Z").await;
+    let answer = result_code(&app, DISCOUNT, &discount(&sessid, "ALB", "3241500301")).await;
+
+    assert_eq!(answer, "0");
+}
+
+#[test]
+fn discount_terms_outside_one_day_to_ten_years_are_refused() {
+    for days in ["0", "4000000000"] {
+        let yaml = format!("ubki:\n  discount_term_days:\n    ALB: {days}\n");
+        let problems = sandbox::scenario::load_sources(&[("x.yaml".into(), yaml)]).unwrap_err();
+        assert!(
+            problems[0].message.contains("not within 1..=3650"),
+            "{}",
+            problems[0]
+        );
+    }
+}
+
+#[tokio::test]
 async fn key_issued_from_22_kyiv_lasts_through_the_next_day() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2024-09-04T19:00:00Z").await; // 22:00 in Kyiv

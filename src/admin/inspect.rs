@@ -67,14 +67,8 @@ pub async fn errors(ctx: Ctx) -> HttpResponse {
                         "http_status": e.http_status,
                         "message": e.message,
                         "scope": e.scope,
-                        "triggers": {
-                            "natural": e.trigger,
-                            "header": format!("X-Sandbox-Force: {}", e.code),
-                            "rule": {
-                                "when": { "provider": p.name() },
-                                "then": { "code": e.code },
-                            },
-                        },
+                        "forcible": !e.is_success(),
+                        "triggers": triggers(p.as_ref(), e),
                     })
                 })
                 .collect();
@@ -85,6 +79,26 @@ pub async fn errors(ctx: Ctx) -> HttpResponse {
         })
         .collect();
     ok(json!({ "providers": providers }))
+}
+
+/// How to reach a code: naturally, by header, by a rule limited to its endpoints. A
+/// success has no forced form: a normal request gives it with its real data.
+fn triggers(
+    provider: &dyn crate::providers::Provider,
+    e: &crate::providers::CodeEntry,
+) -> serde_json::Value {
+    if e.is_success() {
+        return json!({ "natural": e.trigger, "header": null, "rule": null });
+    }
+    let mut when = json!({ "provider": provider.name() });
+    if let Some(endpoint) = provider.scope_endpoint(&e.scope) {
+        when["endpoint"] = json!(endpoint);
+    }
+    json!({
+        "natural": e.trigger,
+        "header": format!("X-Sandbox-Force: {}", e.code),
+        "rule": { "when": when, "then": { "code": e.code } },
+    })
 }
 
 pub async fn coverage(ctx: Ctx) -> HttpResponse {

@@ -92,11 +92,15 @@ pub async fn add_rule(ctx: Ctx, body: web::Bytes) -> HttpResponse {
         Some(p) => {
             if let Some(code) = &rule.then.code {
                 let table = ctx.codes(p.name());
-                if !table.entries.iter().any(|e| &e.code == code) {
+                if !table
+                    .entries
+                    .iter()
+                    .any(|e| &e.code == code && !e.is_success())
+                {
                     problems.push(format!(
-                        "`{code}` is not a documented {} code (one of: {})",
+                        "`{code}` is not a documented {} error code (one of: {})",
                         p.name(),
-                        table.codes().join(", ")
+                        table.forcible_codes().join(", ")
                     ));
                 }
             }

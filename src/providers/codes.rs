@@ -44,6 +44,13 @@ pub struct CodeEntry {
     pub trigger: String,
 }
 
+impl CodeEntry {
+    /// Success entries are named `ok` (or `<endpoint>_ok`) in every provider's table.
+    pub fn is_success(&self) -> bool {
+        self.key == "ok" || self.key.ends_with("_ok")
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CodeTable {
     pub entries: Vec<CodeEntry>,
@@ -80,6 +87,37 @@ impl CodeTable {
         self.entries
             .iter()
             .find(|e| e.code == code && (e.scope.is_empty() || e.scope == scope))
+    }
+
+    /// The error `code` at an endpoint of `scope`, for `X-Sandbox-Force` and rules: a
+    /// success code is not forcible, since a forced success would lack the real data.
+    pub fn forcible(&self, scope: &str, code: &str) -> Option<&CodeEntry> {
+        self.find(scope, code).filter(|e| !e.is_success())
+    }
+
+    /// Error codes valid at an endpoint of `scope`.
+    pub fn forcible_in(&self, scope: &str) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|e| !e.is_success() && (e.scope.is_empty() || e.scope == scope))
+            .map(|e| e.code.clone())
+            .collect();
+        codes.dedup();
+        codes
+    }
+
+    /// Every error code of the table, for messages about rules.
+    pub fn forcible_codes(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|e| !e.is_success())
+            .map(|e| e.code.clone())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
     }
 
     /// Codes valid at an endpoint of `scope`.

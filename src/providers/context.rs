@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 
-use super::pipeline::{TENANT_HEADER, sandbox_error};
+use super::pipeline::{sandbox_error, tenant_of};
 use super::{CodeTable, ProviderState};
 use crate::state::{Sandbox, Tenant, World};
 
@@ -47,17 +47,14 @@ impl Ctx {
             .app_data::<web::Data<Sandbox>>()
             .map(|d| d.clone().into_inner())
             .ok_or_else(|| actix_web::error::ErrorInternalServerError("no sandbox"))?;
-        let name = req
-            .headers()
-            .get(TENANT_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("default");
-        let tenant = sandbox.tenant(name).map_err(|e| {
-            actix_web::error::InternalError::from_response(
-                e.to_string(),
-                sandbox_error(StatusCode::BAD_REQUEST, "bad-tenant", &e.to_string(), None),
-            )
-        })?;
+        let tenant = tenant_of(req)
+            .and_then(|name| sandbox.tenant(name))
+            .map_err(|e| {
+                actix_web::error::InternalError::from_response(
+                    e.to_string(),
+                    sandbox_error(StatusCode::BAD_REQUEST, "bad-tenant", &e.to_string(), None),
+                )
+            })?;
         Ok(Self { tenant, sandbox })
     }
 }

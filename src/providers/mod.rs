@@ -53,6 +53,11 @@ pub trait Provider: Send + Sync + 'static {
     }
     /// The code scope (`CodeSpec::scope`) of an endpoint, given its path below the prefix.
     fn scope(&self, path: &str) -> &'static str;
+    /// An endpoint glob (below the prefix) of a code scope, so a rule for a scoped code
+    /// can be limited to the endpoints that answer it.
+    fn scope_endpoint(&self, _scope: &str) -> Option<&'static str> {
+        None
+    }
     /// The provider's answer for `entry`, in its own body format and status; `ctx` gives
     /// the tenant's clock and state, so forced answers carry real ids and timestamps.
     fn render(&self, entry: &CodeEntry, detail: Option<&str>, ctx: &Ctx) -> HttpResponse;

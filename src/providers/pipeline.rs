@@ -20,7 +20,7 @@ use futures_util::StreamExt;
 use super::{BadInput, Ctx, Provider, ReturnedCode, mark};
 use crate::faults::{Fired, RequestView, url_pairs};
 use crate::journal::{Entry, body_value};
-use crate::state::Sandbox;
+use crate::state::{Sandbox, TenantError};
 
 pub const TENANT_HEADER: &str = "x-sandbox-tenant";
 pub const FORCE_HEADER: &str = "x-sandbox-force";
@@ -41,13 +41,7 @@ pub async fn handle(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let name = provider.name();
-    let tenant_name = req
-        .headers()
-        .get(TENANT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("default")
-        .to_string();
-    let tenant = match sandbox.tenant(&tenant_name) {
+    let tenant = match tenant_of(req.request()).and_then(|name| sandbox.tenant(name)) {
         Ok(t) => t,
         Err(e) => {
             let res = sandbox_error(StatusCode::BAD_REQUEST, "bad-tenant", &e.to_string(), None);
@@ -103,7 +97,12 @@ pub async fn handle(
                 headers: &headers,
                 body: bytes,
             };
-            let fired = tenant.rules.lock().fire(&view);
+            let forcible = |then: &crate::scenario::Then| {
+                then.code
+                    .as_ref()
+                    .is_none_or(|code| table.forcible(scope, code).is_some())
+            };
+            let fired = tenant.rules.lock().fire(&view, forcible);
             match fired {
                 Some(Fired {
                     name: rule,
@@ -117,13 +116,10 @@ pub async fn handle(
                     if then.drop {
                         drop_connection = true;
                         Some(HttpResponse::new(StatusCode::SERVICE_UNAVAILABLE))
-                    } else if let Some(code) = &then.code {
-                        match table.find(scope, code) {
-                            Some(entry) => {
-                                Some(mark(provider.render(entry, None, &ctx), &entry.code))
-                            }
-                            None => Some(unknown_code(table.codes_in(scope), code)),
-                        }
+                    } else if let Some(entry) =
+                        then.code.as_ref().and_then(|c| table.forcible(scope, c))
+                    {
+                        Some(mark(provider.render(entry, None, &ctx), &entry.code))
                     } else if let Some(status) = then.status {
                         Some(raw_fault(status, &then.body, &then.headers))
                     } else {
@@ -145,12 +141,12 @@ pub async fn handle(
             None => None,
             Some(Ok(code)) => {
                 forced_by = Some("force".into());
-                Some(match table.find(scope, code) {
+                Some(match table.forcible(scope, code) {
                     Some(entry) => mark(provider.render(entry, None, &ctx), &entry.code),
-                    None => unknown_code(table.codes_in(scope), code),
+                    None => unknown_code(table.forcible_in(scope), code),
                 })
             }
-            Some(Err(_)) => Some(unknown_code(table.codes_in(scope), "<not ASCII>")),
+            Some(Err(_)) => Some(unknown_code(table.forcible_in(scope), "<not ASCII>")),
         },
     };
 
@@ -300,7 +296,10 @@ fn unknown_code(valid: Vec<String>, code: &str) -> HttpResponse {
     sandbox_error(
         StatusCode::BAD_REQUEST,
         "unknown-force-code",
-        &format!("`{code}` is not a documented code of this endpoint"),
+        &format!(
+            "`{code}` is not a documented error code of this endpoint (a success is what a \
+             normal request answers)"
+        ),
         Some(valid),
     )
 }
@@ -312,13 +311,30 @@ fn raw_fault(
 ) -> HttpResponse {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut builder = HttpResponse::build(status);
+    // Names and values are checked when the rule is loaded; skip rather than fail here.
     for (k, v) in headers {
-        builder.insert_header((k.as_str(), v.as_str()));
+        if let (Ok(name), Ok(value)) = (
+            actix_web::http::header::HeaderName::try_from(k.as_str()),
+            actix_web::http::header::HeaderValue::try_from(v.as_str()),
+        ) {
+            builder.insert_header((name, value));
+        }
     }
     match body {
         None => builder.finish(),
         Some(serde_json::Value::String(text)) => builder.body(text.clone()),
         Some(value) => builder.json(value),
+    }
+}
+
+/// The tenant a request names: `default` without the header; a header that is not text,
+/// or given twice, is refused rather than read as another tenant.
+pub fn tenant_of(req: &actix_web::HttpRequest) -> Result<&str, TenantError> {
+    let mut values = req.headers().get_all(TENANT_HEADER);
+    match (values.next(), values.next()) {
+        (None, _) => Ok("default"),
+        (Some(value), None) => value.to_str().map_err(|_| TenantError::BadName),
+        (Some(_), Some(_)) => Err(TenantError::BadName),
     }
 }
 

@@ -277,13 +277,17 @@ fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
             Some(provider) => {
                 if let Some(code) = &rule.then.code {
                     let table = provider.codes(scenario);
-                    if !table.entries.iter().any(|e| &e.code == code) {
+                    if !table
+                        .entries
+                        .iter()
+                        .any(|e| &e.code == code && !e.is_success())
+                    {
                         problems.push(locator.rule(
                             i,
                             format!(
-                                "rules[{i}]: `{code}` is not a documented {} code (one of: {})",
+                                "rules[{i}]: `{code}` is not a documented {} error code (one of: {})",
                                 provider.name(),
-                                table.codes().join(", ")
+                                table.forcible_codes().join(", ")
                             ),
                         ));
                     }

@@ -90,6 +90,16 @@ impl Rule {
         {
             out.push(format!("status {s} is not an HTTP status"));
         }
+        for (name, value) in &then.headers {
+            if actix_web::http::header::HeaderName::try_from(name.as_str()).is_err() {
+                out.push(format!("then.headers: `{name}` is not a valid header name"));
+            }
+            if actix_web::http::header::HeaderValue::try_from(value.as_str()).is_err() {
+                out.push(format!(
+                    "then.headers: the value of `{name}` is not a valid header value"
+                ));
+            }
+        }
         if then.delay_ms.unwrap_or(0) > 120_000 || then.delay.is_some_and(|d| d.max_ms > 120_000) {
             out.push("delays are capped at 120000 ms".to_string());
         }

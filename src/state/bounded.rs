@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 /// Makes room for one more entry in `map` of at most `cap` entries: drops the entries
-/// that are no longer `live`, then, while still full, the oldest by `age` (entries whose
-/// `age` is `None`, such as scenario presets, are never evicted).
+/// that are no longer `live`, then, while still full, the oldest by `age`. Entries whose
+/// `age` is `None`, such as scenario presets, are never evicted, even when expired (an
+/// expired preset must keep answering "expired").
 pub fn make_room<K, V, A>(
     map: &mut HashMap<K, V>,
     cap: usize,
@@ -18,7 +19,7 @@ pub fn make_room<K, V, A>(
     if map.len() < cap {
         return;
     }
-    map.retain(|_, v| live(v));
+    map.retain(|_, v| live(v) || age(v).is_none());
     while map.len() >= cap {
         let oldest = map
             .iter()
@@ -43,7 +44,7 @@ mod tests {
             ("dead", (Some(5), false)),
             ("old", (Some(1), true)),
             ("new", (Some(9), true)),
-            ("preset", (None, true)),
+            ("preset", (None, false)),
         ]
         .into_iter()
         .collect();

@@ -164,6 +164,15 @@ impl TestApp {
             .expect("state is JSON")
     }
 
+    /// The provider's error codes, the ones `X-Sandbox-Force` and rules accept.
+    pub async fn forcible_codes(&self, provider: &str) -> Vec<Value> {
+        let codes = self.catalog_codes(provider).await;
+        codes
+            .into_iter()
+            .filter(|c| c["forcible"] == true)
+            .collect()
+    }
+
     /// The provider's codes as listed by the catalog.
     pub async fn catalog_codes(&self, provider: &str) -> Vec<Value> {
         let body: Value = self

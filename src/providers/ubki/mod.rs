@@ -24,6 +24,10 @@ use crate::state::World;
 
 pub struct Ubki;
 
+/// Scenario bounds, so no duration overflows the clock's arithmetic.
+const MAX_TERM_DAYS: u32 = 3650;
+const MAX_LOCK_MINUTES: u32 = 525_600;
+
 impl Provider for Ubki {
     fn name(&self) -> &'static str {
         "ubki"
@@ -42,6 +46,13 @@ impl Provider for Ubki {
             codes::AUTH
         } else {
             codes::BONUS
+        }
+    }
+    fn scope_endpoint(&self, scope: &str) -> Option<&'static str> {
+        match scope {
+            codes::AUTH => Some("/b2_api_xml/ubki/auth"),
+            codes::BONUS => Some("/bonusservice/*"),
+            _ => None,
         }
     }
     fn render(&self, entry: &CodeEntry, detail: Option<&str>, _ctx: &Ctx) -> HttpResponse {
@@ -91,10 +102,20 @@ impl Provider for Ubki {
                 ));
             }
         }
-        for reptype in ubki.discount_term_days.keys() {
+        for (reptype, days) in &ubki.discount_term_days {
             if wire::reptype(reptype).is_none() {
                 problems.push(format!("discount_term_days: unknown reptype `{reptype}`"));
             }
+            if !(1..=MAX_TERM_DAYS).contains(days) {
+                problems.push(format!(
+                    "discount_term_days.{reptype}: {days} is not within 1..={MAX_TERM_DAYS}"
+                ));
+            }
+        }
+        if ubki.brute_force.lock_minutes > MAX_LOCK_MINUTES {
+            problems.push(format!(
+                "brute_force.lock_minutes: at most {MAX_LOCK_MINUTES}"
+            ));
         }
         for (i, a) in ubki.accounts.iter().enumerate() {
             if a.login.is_empty() {

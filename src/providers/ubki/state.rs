@@ -28,7 +28,9 @@ pub struct Session {
 
 impl Session {
     pub fn valid_at(&self, now: DateTime<Utc>) -> bool {
-        self.expires.is_none_or(|e| now <= e)
+        // Valid through the whole last second, 23:59:59.999.
+        self.expires
+            .is_none_or(|e| now.timestamp() <= e.timestamp())
     }
 }
 
@@ -207,7 +209,9 @@ impl UbkiState {
             subject: subject.to_string(),
             term_days,
             start: now,
-            end: now + Duration::days(i64::from(term_days)),
+            end: now
+                .checked_add_signed(Duration::days(i64::from(term_days)))
+                .ok_or(Full)?,
         };
         self.discounts.insert(key, discount.clone());
         Ok(discount)
