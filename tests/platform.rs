@@ -692,6 +692,22 @@ fn validate_prints_file_line_column_for_a_broken_file() {
 }
 
 #[test]
+fn validate_points_at_the_value_a_provider_problem_names() {
+    let yaml = "seed: 1\nubki:\n  subjects:\n    - inn: \"0000000001\"\n      absent: true\n    - inn: \"12\"\n";
+    let path = temp_file("subject.yaml", yaml);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_sandbox"))
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .unwrap();
+
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected = format!("{}:6:12: ubki: subjects[1].inn", path.display());
+    assert!(stdout.starts_with(&expected), "{stdout}");
+}
+
+#[test]
 fn validate_accepts_the_default_scenario() {
     let out = Command::new(env!("CARGO_BIN_EXE_sandbox"))
         .args([

@@ -563,7 +563,7 @@ async fn a_scenario_renumbering_onto_a_taken_code_is_refused() {
         "{}",
         problems[0]
     );
-    assert_eq!(problems[0].line, 2, "points at the ubki section");
+    assert_eq!(problems[0].line, 3, "points at the codes it names");
 }
 
 // ---- free (partner-paid) service

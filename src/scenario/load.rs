@@ -9,6 +9,7 @@ use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 
 use super::Scenario;
+use super::spans::{Node, Step, path_of, resolve};
 use crate::providers;
 
 /// The scenario compiled into the binary.
@@ -177,6 +178,8 @@ impl Positions {
 /// that has one, a rule in the file (and position) it came from.
 struct Locator {
     files: Vec<(String, Positions)>,
+    /// Every file's nodes with their positions, for problems that name a path.
+    trees: Vec<Option<Spanned<Node>>>,
     /// For each merged rule: (file index, index within that file).
     rules: Vec<(usize, usize)>,
 }
@@ -184,8 +187,10 @@ struct Locator {
 impl Locator {
     fn new(parsed: &[(&String, &String, Scenario)]) -> Self {
         let mut files = Vec::new();
+        let mut trees = Vec::new();
         let mut rules: Vec<(usize, usize, Option<String>)> = Vec::new();
         for (k, (name, text, scenario)) in parsed.iter().enumerate() {
+            trees.push(serde_saphyr::from_str(text).ok());
             files.push((
                 (*name).clone(),
                 serde_saphyr::from_str(text).unwrap_or_default(),
@@ -203,6 +208,7 @@ impl Locator {
         }
         Self {
             files,
+            trees,
             rules: rules.into_iter().map(|(k, j, _)| (k, j)).collect(),
         }
     }
@@ -234,6 +240,41 @@ impl Locator {
         self.problem(k, at, message)
     }
 
+    /// A problem at the value its message names (`subjects[1].inn ...` under `section`),
+    /// in the last file that has that value; else at the section.
+    fn at_path(&self, section: &str, message: &str, full: String) -> Problem {
+        let mut steps = vec![Step::Key(section.to_string())];
+        steps.extend(path_of(message));
+        let mut best: Option<(usize, usize, &Spanned<Node>)> = None;
+        for (k, tree) in self.trees.iter().enumerate().rev() {
+            let Some(tree) = tree else { continue };
+            let (node, taken) = resolve(tree, &steps);
+            if taken > best.map_or(0, |(_, t, _)| t) {
+                best = Some((k, taken, node));
+            }
+            if taken == steps.len() {
+                break;
+            }
+        }
+        match best {
+            Some((k, _, node)) => {
+                let name = self
+                    .files
+                    .get(k)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
+                let (line, column) = (node.referenced.line(), node.referenced.column());
+                Problem {
+                    file: name,
+                    line,
+                    column,
+                    message: full,
+                }
+            }
+            None => self.section(section, full),
+        }
+    }
+
     fn section(&self, provider: &str, message: String) -> Problem {
         let found = self
             .files
@@ -255,8 +296,9 @@ fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
             .set(start, true)
             .is_err()
     {
-        problems.push(locator.section(
+        problems.push(locator.at_path(
             "clock",
+            "start",
             format!("clock.start: {}", crate::state::OutOfRange),
         ));
     }
@@ -297,8 +339,11 @@ fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
     }
     for provider in &registry {
         for message in provider.validate(scenario) {
-            problems
-                .push(locator.section(provider.name(), format!("{}: {message}", provider.name())));
+            problems.push(locator.at_path(
+                provider.name(),
+                &message,
+                format!("{}: {message}", provider.name()),
+            ));
         }
     }
     problems

@@ -4,6 +4,7 @@
 mod load;
 mod people;
 mod rules;
+mod spans;
 
 pub use load::{DEFAULT_SCENARIO, Problem, load_path, load_sources, validate_files};
 pub use people::{People, Person, PersonRecord};
