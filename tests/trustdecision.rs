@@ -201,6 +201,12 @@ async fn account_codes_are_reached_by_the_default_partners() {
         ("empty", mx(), 303, "Not enough balance"),
         ("expired", mx(), 304, "Service expired"),
         (
+            "us_based",
+            mx(),
+            9055,
+            "The country partner located has no service",
+        ),
+        (
             "mx_only",
             request("IN", "multiplatform_multi"),
             9055,
@@ -740,6 +746,7 @@ async fn scenario_mistakes_are_refused_at_load() {
         "trustdecision:\n  subjects:\n    - { id_number: \"1\", result: nonsense }\n",
         "trustdecision:\n  packages:\n    - name: p\n      indicators: [{ name: s, type: string }]\n",
         "trustdecision:\n  codes:\n    no_such_code: { message: x }\n",
+        "trustdecision:\n  partners:\n    - { code: x, key: y, country: usa }\n",
     ];
     for yaml in bad {
         let sources = vec![
@@ -774,4 +781,32 @@ async fn a_shared_person_is_found_by_inn_or_document() {
             ])
         );
     }
+}
+
+#[tokio::test]
+async fn a_partner_located_in_an_unserved_country_answers_9055_on_every_call() {
+    // Arrange: `us_based` is located in US, which the sandbox does not serve.
+    let app = TestApp::spawn().await;
+    let before = partner(&app, "us_based").await;
+    // Act: a request that would succeed for `sandbox`, another country, a broken body.
+    let answers = [
+        call(&app, &url("us_based"), &mx()).await,
+        call(&app, &url("us_based"), &request("NG", "multiplatform_multi_V1_1")).await,
+        body(app.post_raw(&url("us_based"), "{not json").await).await,
+    ];
+    // Assert
+    for b in answers {
+        assert_code(&b, 9055, "The country partner located has no service");
+    }
+    assert_eq!(partner(&app, "us_based").await, before, "nothing spent");
+}
+
+#[tokio::test]
+async fn a_partner_located_in_a_served_country_is_served_everywhere_it_may_ask() {
+    let yaml = "trustdecision:\n  partners:\n    - { code: mexican, key: k, country: MX }\n";
+    let app = TestApp::spawn_with(yaml).await;
+    let path = "/trustdecision?partner_code=mexican&partner_key=k";
+    assert_code(&call(&app, path, &mx()).await, 200, "Success");
+    let b = call(&app, path, &request("NG", "multiplatform_multi_V1_1")).await;
+    assert_code(&b, 200, "Success");
 }

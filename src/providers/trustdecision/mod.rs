@@ -85,6 +85,13 @@ impl Provider for TrustDecision {
             if !codes.insert(p.code.as_str()) {
                 problems.push(format!("partners[{i}]: code `{}` appears twice", p.code));
             }
+            if let Some(home) = &p.country
+                && (home.len() != 2 || !home.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                problems.push(format!(
+                    "partners[{i}].country `{home}` is not two upper-case letters"
+                ));
+            }
             for name in p.packages.iter().flatten() {
                 if !packages.contains(name.as_str()) {
                     problems.push(format!("partners[{i}].packages: unknown package `{name}`"));
