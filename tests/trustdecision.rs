@@ -810,3 +810,39 @@ async fn a_partner_located_in_a_served_country_is_served_everywhere_it_may_ask()
     let b = call(&app, path, &request("NG", "multiplatform_multi_V1_1")).await;
     assert_code(&b, 200, "Success");
 }
+
+#[tokio::test]
+async fn answers_made_before_the_handler_are_recorded_with_their_sequence_id() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let rule = json!({"when": {"provider": "trustdecision", "endpoint": "/ruled"}, "then": {"code": "9500"}});
+    assert!(
+        app.post_json("/__sandbox/rules", &rule)
+            .await
+            .status()
+            .is_success()
+    );
+    // Act: a forced code, a rule, a wrong method, an over-size body, then a normal call.
+    let forced = body(app.post_forced(&sandbox(), &mx(), "302").await).await;
+    let ruled = call(
+        &app,
+        "/trustdecision/ruled?partner_code=sandbox&partner_key=sandbox",
+        &mx(),
+    )
+    .await;
+    let method = body(app.get(&sandbox()).await).await;
+    let large = body(app.post_raw(&sandbox(), "x".repeat(1_100_000)).await).await;
+    let normal = call(&app, &sandbox(), &mx()).await;
+    // Assert: one record per answer, each with the answer it gave, and `calls` agrees.
+    let answers = [forced, ruled, method, large, normal];
+    let recs = records(&app).await;
+    assert_eq!(recs.len(), answers.len());
+    let state = app.state().await;
+    assert_eq!(state["providers"]["trustdecision"]["calls"], answers.len());
+    for (rec, answer) in recs.iter().zip(&answers) {
+        assert_eq!(rec["sequence_id"], answer["sequence_id"]);
+        assert_eq!(&rec["response"], answer);
+    }
+    assert!(recs[0].get("request").is_none(), "not read before the handler");
+    assert_eq!(recs[4]["request"]["body"], mx());
+}

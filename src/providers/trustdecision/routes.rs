@@ -269,7 +269,7 @@ async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
             sequence_id,
             time: now,
             partner_code: partner_code.clone(),
-            request,
+            request: Some(request),
             response: serde_json::to_value(&answer).unwrap_or(Value::Null),
         });
         (answer, status, code)

@@ -66,19 +66,24 @@ pub struct AccountPatch {
     pub never_expires: bool,
 }
 
+/// One answer that took a `sequence_id`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
     pub sequence_id: String,
     pub time: DateTime<Utc>,
     pub partner_code: Option<String>,
-    pub request: Value,
+    /// Absent for answers made before the handler (force header, rule, wrong method,
+    /// over-size body): the sandbox answered without reading the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Value>,
     pub response: Value,
 }
 
 pub struct TrustDecisionState {
     tenant: String,
     seed: u64,
-    /// Calls answered by the handler, for `sequence_id`s.
+    /// Answers given (by the handler or before it), for `sequence_id`s; each left a
+    /// record.
     pub calls: u64,
     pub accounts: BTreeMap<String, Account>,
     pub records: VecDeque<Record>,
@@ -419,7 +424,7 @@ mod tests {
                 sequence_id: i.to_string(),
                 time: DateTime::<Utc>::MIN_UTC,
                 partner_code: None,
-                request: Value::Null,
+                request: None,
                 response: Value::Null,
             });
         }
