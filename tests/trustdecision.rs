@@ -846,3 +846,32 @@ async fn answers_made_before_the_handler_are_recorded_with_their_sequence_id() {
     assert!(recs[0].get("request").is_none(), "not read before the handler");
     assert_eq!(recs[4]["request"]["body"], mx());
 }
+
+#[tokio::test]
+async fn extreme_expiry_dates_never_make_a_call_fail() {
+    // Arrange: expiries at the edges of what a date can say, far outside the clock's range.
+    let yaml = "trustdecision:\n  partners:\n    - { code: far, key: sandbox, expires_at: \"9999-12-31T23:59:59Z\" }\n    - { code: ancient, key: sandbox, expires_at: \"0001-01-01T00:00:00Z\" }\n";
+    let app = TestApp::spawn_with(yaml).await;
+    app.freeze_clock("2285-12-31T23:59:59Z").await;
+    // Act / Assert: compared on the clock, never added to.
+    assert_code(&call(&app, &url("far"), &mx()).await, 200, "Success");
+    assert_code(
+        &call(&app, &url("ancient"), &mx()).await,
+        304,
+        "Service expired",
+    );
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/sandbox",
+        )
+        .json(&json!({"expires_at": "+262142-12-31T23:59:59Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_code(&call(&app, &sandbox(), &mx()).await, 200, "Success");
+    assert_eq!(partner(&app, "sandbox").await["state"], "active");
+    assert_eq!(partner(&app, "far").await["state"], "active");
+    assert_eq!(partner(&app, "ancient").await["state"], "expired");
+}

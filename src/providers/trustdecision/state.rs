@@ -35,6 +35,7 @@ pub struct Account {
 
 impl Account {
     /// The state the partner is in at `now`: an expiry passed on the clock is `expired`.
+    /// Only compared, never added to, so any date a scenario or PATCH gives is safe.
     pub fn state_at(&self, now: DateTime<Utc>) -> ServiceState {
         if self.expires_at.is_some_and(|e| now >= e) {
             ServiceState::Expired
