@@ -791,7 +791,12 @@ async fn a_partner_located_in_an_unserved_country_answers_9055_on_every_call() {
     // Act: a request that would succeed for `sandbox`, another country, a broken body.
     let answers = [
         call(&app, &url("us_based"), &mx()).await,
-        call(&app, &url("us_based"), &request("NG", "multiplatform_multi_V1_1")).await,
+        call(
+            &app,
+            &url("us_based"),
+            &request("NG", "multiplatform_multi_V1_1"),
+        )
+        .await,
         body(app.post_raw(&url("us_based"), "{not json").await).await,
     ];
     // Assert
@@ -843,7 +848,10 @@ async fn answers_made_before_the_handler_are_recorded_with_their_sequence_id() {
         assert_eq!(rec["sequence_id"], answer["sequence_id"]);
         assert_eq!(&rec["response"], answer);
     }
-    assert!(recs[0].get("request").is_none(), "not read before the handler");
+    assert!(
+        recs[0].get("request").is_none(),
+        "not read before the handler"
+    );
     assert_eq!(recs[4]["request"]["body"], mx());
 }
 
