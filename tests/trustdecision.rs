@@ -201,6 +201,12 @@ async fn account_codes_are_reached_by_the_default_partners() {
         ("empty", mx(), 303, "Not enough balance"),
         ("expired", mx(), 304, "Service expired"),
         (
+            "us_based",
+            mx(),
+            9055,
+            "The country partner located has no service",
+        ),
+        (
             "mx_only",
             request("IN", "multiplatform_multi"),
             9055,
@@ -740,6 +746,7 @@ async fn scenario_mistakes_are_refused_at_load() {
         "trustdecision:\n  subjects:\n    - { id_number: \"1\", result: nonsense }\n",
         "trustdecision:\n  packages:\n    - name: p\n      indicators: [{ name: s, type: string }]\n",
         "trustdecision:\n  codes:\n    no_such_code: { message: x }\n",
+        "trustdecision:\n  partners:\n    - { code: x, key: y, country: usa }\n",
     ];
     for yaml in bad {
         let sources = vec![
@@ -774,4 +781,105 @@ async fn a_shared_person_is_found_by_inn_or_document() {
             ])
         );
     }
+}
+
+#[tokio::test]
+async fn a_partner_located_in_an_unserved_country_answers_9055_on_every_call() {
+    // Arrange: `us_based` is located in US, which the sandbox does not serve.
+    let app = TestApp::spawn().await;
+    let before = partner(&app, "us_based").await;
+    // Act: a request that would succeed for `sandbox`, another country, a broken body.
+    let answers = [
+        call(&app, &url("us_based"), &mx()).await,
+        call(
+            &app,
+            &url("us_based"),
+            &request("NG", "multiplatform_multi_V1_1"),
+        )
+        .await,
+        body(app.post_raw(&url("us_based"), "{not json").await).await,
+    ];
+    // Assert
+    for b in answers {
+        assert_code(&b, 9055, "The country partner located has no service");
+    }
+    assert_eq!(partner(&app, "us_based").await, before, "nothing spent");
+}
+
+#[tokio::test]
+async fn a_partner_located_in_a_served_country_is_served_everywhere_it_may_ask() {
+    let yaml = "trustdecision:\n  partners:\n    - { code: mexican, key: k, country: MX }\n";
+    let app = TestApp::spawn_with(yaml).await;
+    let path = "/trustdecision?partner_code=mexican&partner_key=k";
+    assert_code(&call(&app, path, &mx()).await, 200, "Success");
+    let b = call(&app, path, &request("NG", "multiplatform_multi_V1_1")).await;
+    assert_code(&b, 200, "Success");
+}
+
+#[tokio::test]
+async fn answers_made_before_the_handler_are_recorded_with_their_sequence_id() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let rule = json!({"when": {"provider": "trustdecision", "endpoint": "/ruled"}, "then": {"code": "9500"}});
+    assert!(
+        app.post_json("/__sandbox/rules", &rule)
+            .await
+            .status()
+            .is_success()
+    );
+    // Act: a forced code, a rule, a wrong method, an over-size body, then a normal call.
+    let forced = body(app.post_forced(&sandbox(), &mx(), "302").await).await;
+    let ruled = call(
+        &app,
+        "/trustdecision/ruled?partner_code=sandbox&partner_key=sandbox",
+        &mx(),
+    )
+    .await;
+    let method = body(app.get(&sandbox()).await).await;
+    let large = body(app.post_raw(&sandbox(), "x".repeat(1_100_000)).await).await;
+    let normal = call(&app, &sandbox(), &mx()).await;
+    // Assert: one record per answer, each with the answer it gave, and `calls` agrees.
+    let answers = [forced, ruled, method, large, normal];
+    let recs = records(&app).await;
+    assert_eq!(recs.len(), answers.len());
+    let state = app.state().await;
+    assert_eq!(state["providers"]["trustdecision"]["calls"], answers.len());
+    for (rec, answer) in recs.iter().zip(&answers) {
+        assert_eq!(rec["sequence_id"], answer["sequence_id"]);
+        assert_eq!(&rec["response"], answer);
+    }
+    assert!(
+        recs[0].get("request").is_none(),
+        "not read before the handler"
+    );
+    assert_eq!(recs[4]["request"]["body"], mx());
+}
+
+#[tokio::test]
+async fn extreme_expiry_dates_never_make_a_call_fail() {
+    // Arrange: expiries at the edges of what a date can say, far outside the clock's range.
+    let yaml = "trustdecision:\n  partners:\n    - { code: far, key: sandbox, expires_at: \"9999-12-31T23:59:59Z\" }\n    - { code: ancient, key: sandbox, expires_at: \"0001-01-01T00:00:00Z\" }\n";
+    let app = TestApp::spawn_with(yaml).await;
+    app.freeze_clock("2285-12-31T23:59:59Z").await;
+    // Act / Assert: compared on the clock, never added to.
+    assert_code(&call(&app, &url("far"), &mx()).await, 200, "Success");
+    assert_code(
+        &call(&app, &url("ancient"), &mx()).await,
+        304,
+        "Service expired",
+    );
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            "/__sandbox/trustdecision/partners/sandbox",
+        )
+        .json(&json!({"expires_at": "+262142-12-31T23:59:59Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_code(&call(&app, &sandbox(), &mx()).await, 200, "Success");
+    assert_eq!(partner(&app, "sandbox").await["state"], "active");
+    assert_eq!(partner(&app, "far").await["state"], "active");
+    assert_eq!(partner(&app, "ancient").await["state"], "expired");
 }

@@ -83,7 +83,7 @@ pub const SPECS: &[CodeSpec] = &[
         status: 200,
         message: "The country partner located has no service",
         scope: "",
-        trigger: "partner `mx_only`/`sandbox` asking for any country but MX",
+        trigger: "partner `us_based`/`sandbox` (located in US, not served) on any call; `mx_only`/`sandbox` asking for any country but MX",
     },
     CodeSpec {
         key: "phone_mismatch",

@@ -85,20 +85,8 @@ pub fn failure(entry: &CodeEntry, parameter: Option<&str>, sequence_id: String) 
     }
 }
 
-/// The pipeline's renderer: forced codes and bad input.
-pub fn render(entry: &CodeEntry, detail: Option<&str>, sequence_id: String) -> HttpResponse {
-    if entry.key == "ok" {
-        let body = Answer {
-            code: code_value(&entry.code),
-            message: entry.message.clone(),
-            sequence_id,
-            data: Some(Vec::new()),
-        };
-        return json(entry.http_status, &body, &entry.code);
-    }
-    json(
-        entry.http_status,
-        &failure(entry, detail, sequence_id),
-        &entry.code,
-    )
+/// The pipeline's renderer (forced codes, rules, bad input): always a failure, since a
+/// success is not forcible.
+pub fn render(entry: &CodeEntry, answer: &Answer) -> HttpResponse {
+    json(entry.http_status, answer, &entry.code)
 }

@@ -23,6 +23,7 @@ use super::{BadInput, CodeEntry, CodeOverride, CodeSpec, CodeTable, Provider, Pr
 use crate::scenario::Scenario;
 use crate::state::World;
 use scenario::IndicatorType;
+use state::Record;
 
 pub struct TrustDecision;
 
@@ -42,11 +43,23 @@ impl Provider for TrustDecision {
     fn scope(&self, _path: &str) -> &'static str {
         ""
     }
-    /// Forced answers take the next `sequence_id` of the tenant, like a handler's.
+    /// Forced answers take the next `sequence_id` of the tenant, like a handler's, and
+    /// leave a record of it, so `calls` and `records` always agree. The request is not
+    /// seen here, so that record has none.
     fn render(&self, entry: &CodeEntry, detail: Option<&str>, ctx: &Ctx) -> HttpResponse {
         let now = ctx.now();
-        let sequence_id = ctx.state(|s: &mut TrustDecisionState| s.next_sequence_id(now));
-        errors::render(entry, detail, sequence_id)
+        let answer = ctx.state(|s: &mut TrustDecisionState| {
+            let answer = errors::failure(entry, detail, s.next_sequence_id(now));
+            s.record(Record {
+                sequence_id: answer.sequence_id.clone(),
+                time: now,
+                partner_code: None,
+                request: None,
+                response: serde_json::to_value(&answer).unwrap_or(serde_json::Value::Null),
+            });
+            answer
+        });
+        errors::render(entry, &answer)
     }
     /// Bad input is `{parameter} error` naming what was wrong: the body or the method.
     fn bad_input(&self, _path: &str, problem: &BadInput) -> (&'static str, String) {
@@ -84,6 +97,13 @@ impl Provider for TrustDecision {
             }
             if !codes.insert(p.code.as_str()) {
                 problems.push(format!("partners[{i}]: code `{}` appears twice", p.code));
+            }
+            if let Some(home) = &p.country
+                && (home.len() != 2 || !home.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                problems.push(format!(
+                    "partners[{i}].country `{home}` is not two upper-case letters"
+                ));
             }
             for name in p.packages.iter().flatten() {
                 if !packages.contains(name.as_str()) {

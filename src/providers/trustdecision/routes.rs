@@ -56,6 +56,14 @@ fn authenticate<'a>(td: &'a TrustDecisionScenario, query: &str) -> Result<&'a Pa
     Ok(partner)
 }
 
+/// A partner located in a country the sandbox does not serve: 9055 on every call.
+fn located_unserved(td: &TrustDecisionScenario, partner: &Partner) -> bool {
+    partner
+        .country
+        .as_ref()
+        .is_some_and(|home| !td.countries.iter().any(|c| &c.code == home))
+}
+
 /// A field's text: absent, `null` or blank is `{field} empty` when required; another
 /// type or an over-long text is `{field} error`.
 fn text(obj: &Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, TdError> {
@@ -199,12 +207,12 @@ async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let now = ctx.now();
     let td = &ctx.world().scenario.trustdecision;
     let partner = authenticate(td, req.query_string());
-    // A partner without any package is "not purchased" before anything else is read.
-    let nothing_bought = partner
-        .as_ref()
-        .is_ok_and(|p| p.packages.as_ref().is_some_and(Vec::is_empty));
+    let unserved = partner.as_ref().is_ok_and(|p| located_unserved(td, p));
     let prepared = partner.as_ref().map_err(Clone::clone).and_then(|p| {
-        if nothing_bought {
+        if unserved {
+            Err(TdError::CountryNoService)
+        } else if p.packages.as_ref().is_some_and(Vec::is_empty) {
+            // A partner without any package is "not purchased" before the body is read.
             Err(TdError::NotEffective)
         } else {
             prepare(&ctx, p, &body)
@@ -215,6 +223,8 @@ async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let table = ctx.codes(NAME);
     let (answer, status, code) = ctx.state(|s: &mut TrustDecisionState| {
         let outcome = match (&partner_code, &partner) {
+            // The partner's location answers before its account: it never has service.
+            (Some(_), Ok(_)) if unserved => Err(TdError::CountryNoService),
             (Some(code), Ok(_)) => s
                 .usable(code, now)
                 .and_then(|()| prepared.clone())
@@ -259,7 +269,7 @@ async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
             sequence_id,
             time: now,
             partner_code: partner_code.clone(),
-            request,
+            request: Some(request),
             response: serde_json::to_value(&answer).unwrap_or(Value::Null),
         });
         (answer, status, code)

@@ -44,8 +44,11 @@ pub enum ServiceState {
 pub struct Partner {
     pub code: String,
     pub key: String,
+    /// Where the partner is located. When set and not a served country (`countries`
+    /// of the section), every call of the partner answers 9055.
+    pub country: Option<String>,
     /// Countries the partner may ask about; empty means every served country. Any
-    /// other country answers 9055.
+    /// other country answers 9055 too (no service there for this partner).
     pub countries: Vec<String>,
     /// Packages bought; absent means all. An empty list answers 300.
     pub packages: Option<Vec<String>>,
@@ -61,6 +64,7 @@ impl Default for Partner {
         Self {
             code: String::new(),
             key: String::new(),
+            country: None,
             countries: Vec::new(),
             packages: None,
             state: ServiceState::Active,

@@ -35,6 +35,7 @@ pub struct Account {
 
 impl Account {
     /// The state the partner is in at `now`: an expiry passed on the clock is `expired`.
+    /// Only compared, never added to, so any date a scenario or PATCH gives is safe.
     pub fn state_at(&self, now: DateTime<Utc>) -> ServiceState {
         if self.expires_at.is_some_and(|e| now >= e) {
             ServiceState::Expired
@@ -66,19 +67,24 @@ pub struct AccountPatch {
     pub never_expires: bool,
 }
 
+/// One answer that took a `sequence_id`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
     pub sequence_id: String,
     pub time: DateTime<Utc>,
     pub partner_code: Option<String>,
-    pub request: Value,
+    /// Absent for answers made before the handler (force header, rule, wrong method,
+    /// over-size body): the sandbox answered without reading the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Value>,
     pub response: Value,
 }
 
 pub struct TrustDecisionState {
     tenant: String,
     seed: u64,
-    /// Calls answered by the handler, for `sequence_id`s.
+    /// Answers given (by the handler or before it), for `sequence_id`s; each left a
+    /// record.
     pub calls: u64,
     pub accounts: BTreeMap<String, Account>,
     pub records: VecDeque<Record>,
@@ -419,7 +425,7 @@ mod tests {
                 sequence_id: i.to_string(),
                 time: DateTime::<Utc>::MIN_UTC,
                 partner_code: None,
-                request: Value::Null,
+                request: None,
                 response: Value::Null,
             });
         }
