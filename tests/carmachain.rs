@@ -393,6 +393,38 @@ async fn respond_filters_rows_to_the_categories_asked() {
 }
 
 #[tokio::test]
+async fn unknown_category_next_to_all_categories_is_refused_in_both_endpoints() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
+    let before = app.state().await;
+
+    let created = call(
+        &app,
+        CREATE,
+        Some(&key),
+        &json!({ "type_request": ["All categories", "Bogus"], "value": [alice()] }),
+    )
+    .await;
+    let answered = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": ["All categories", "Bogus"], "idRequest": ids }),
+    )
+    .await;
+
+    let b = assert_code(created, 400, 2003).await;
+    assert!(b["response"]["detail"].as_str().unwrap().contains("Bogus"));
+    assert_code(answered, 400, 2003).await;
+    assert_eq!(
+        app.state().await["providers"]["carmachain"]["requests"],
+        before["providers"]["carmachain"]["requests"],
+        "the refused batch stored nothing"
+    );
+}
+
+#[tokio::test]
 async fn respond_by_period_returns_requests_of_the_last_n_minutes() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2024-09-04T10:00:00Z").await;

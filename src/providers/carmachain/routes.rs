@@ -224,6 +224,8 @@ fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, CarmaErro
 }
 
 /// `type_request` as a string or an array of strings; `All categories` expands to all.
+/// Every item is checked before expanding, so a bad name next to `All categories` is
+/// still refused.
 fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError> {
     let names: Vec<&Value> = match obj.get("type_request") {
         None | Some(Value::Null) => {
@@ -243,6 +245,7 @@ fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError>
         }
     };
     let mut out: Vec<&'static str> = Vec::new();
+    let mut all = false;
     for (i, name) in names.iter().enumerate() {
         let Value::String(name) = name else {
             return Err(CarmaError::InvalidField(format!(
@@ -256,13 +259,12 @@ fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError>
             ))
         })?;
         if category == ALL_CATEGORIES {
-            return Ok(CATEGORIES.to_vec());
-        }
-        if !out.contains(&category) {
+            all = true;
+        } else if !out.contains(&category) {
             out.push(category);
         }
     }
-    Ok(out)
+    Ok(if all { CATEGORIES.to_vec() } else { out })
 }
 
 /// `+380XXXXXXXXX`, `380XXXXXXXXX` or `0XXXXXXXXX`, as `+380XXXXXXXXX`.
