@@ -424,6 +424,53 @@ async fn unknown_category_next_to_all_categories_is_refused_in_both_endpoints() 
     );
 }
 
+/// alice is known to peer-bank-01 (scenario default, 5 s) and peer-telecom-02 (10 s):
+/// she waits for the slowest; bob, known to the bank only, waits 5 s.
+#[tokio::test]
+async fn request_waits_for_the_slowest_peer_that_knows_the_person() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let bob = json!({ "IdDocument": "004512397", "PhoneNumber": "+380671112233" });
+    let ids = create(&app, &key, json!("Name"), vec![alice(), bob]).await;
+
+    app.advance_clock(4).await;
+    let at4 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(1).await;
+    let at5 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(4).await;
+    let at9 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(1).await;
+    let at10 = respond_ids(&app, &key, json!("Name"), &ids).await;
+
+    let status = |b: &Value, i: usize| b["parametrRequest"][i]["status"].clone();
+    assert_eq!(status(&at4, 1), json!("Panding"), "bob before his peer's 5 s");
+    assert_eq!(status(&at5, 1), json!("Done"), "bob at 5 s");
+    assert_eq!(status(&at5, 0), json!("Panding"), "alice at 5 s");
+    assert_eq!(status(&at9, 0), json!("Panding"), "alice at 9 s");
+    assert_eq!(status(&at10, 0), json!("Done"), "alice at 10 s");
+}
+
+#[tokio::test]
+async fn person_rule_pending_seconds_overrides_the_peers() {
+    let app = TestApp::spawn_with(
+        "carmachain:\n  persons:\n    - person: alice\n      pending_seconds: 30\n",
+    )
+    .await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
+
+    app.advance_clock(29).await;
+    let at29 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(1).await;
+    let at30 = respond_ids(&app, &key, json!("Name"), &ids).await;
+
+    assert_eq!(at29["parametrRequest"][0]["status"], json!("Panding"));
+    assert_eq!(at30["parametrRequest"][0]["status"], json!("Done"));
+    assert_eq!(groups(&at30["parametrRequest"][0]).len(), 1);
+}
+
 #[tokio::test]
 async fn respond_by_period_returns_requests_of_the_last_n_minutes() {
     let app = TestApp::spawn().await;
