@@ -444,7 +444,11 @@ async fn request_waits_for_the_slowest_peer_that_knows_the_person() {
     let at10 = respond_ids(&app, &key, json!("Name"), &ids).await;
 
     let status = |b: &Value, i: usize| b["parametrRequest"][i]["status"].clone();
-    assert_eq!(status(&at4, 1), json!("Panding"), "bob before his peer's 5 s");
+    assert_eq!(
+        status(&at4, 1),
+        json!("Panding"),
+        "bob before his peer's 5 s"
+    );
     assert_eq!(status(&at5, 1), json!("Done"), "bob at 5 s");
     assert_eq!(status(&at5, 0), json!("Panding"), "alice at 5 s");
     assert_eq!(status(&at9, 0), json!("Panding"), "alice at 9 s");
@@ -513,6 +517,76 @@ async fn respond_by_period_returns_requests_of_the_last_n_minutes() {
     assert_eq!(ids(&last15), [old[0].clone(), new[0].clone()]);
     assert_eq!(last15["parametrRequest"][0]["status"], json!("Done"));
     assert_eq!(last15["parametrRequest"][1]["status"], json!("Panding"));
+}
+
+#[tokio::test]
+async fn respond_by_period_answers_at_most_the_1000_newest_requests() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let mut ids = Vec::new();
+    for _ in 0..11 {
+        ids.extend(create(&app, &key, json!("Name"), vec![alice(); 100]).await);
+    }
+
+    let res = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": "Name", "period": 60 }),
+    )
+    .await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    let got: Vec<&str> = b["parametrRequest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["idRequest"].as_str().unwrap())
+        .collect();
+    assert_eq!(got.len(), 1_000);
+    assert_eq!(got, ids[100..], "the newest 1000, oldest first");
+    assert_eq!(b["response"]["code"], json!(0));
+    assert!(
+        b["response"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("1000 newest of 1100"),
+        "{}",
+        b["response"]
+    );
+}
+
+#[tokio::test]
+async fn respond_by_id_answers_each_id_once_and_refuses_over_1000_ids() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("Name"), vec![alice(); 2]).await;
+    let mut repeated = vec![ids[1].clone(); 1_000];
+    repeated[500] = ids[0].clone();
+
+    let once = respond_ids(&app, &key, json!("Name"), &repeated).await;
+    let mut too_many = repeated.clone();
+    too_many.push(ids[0].clone());
+    let refused = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": "Name", "idRequest": too_many }),
+    )
+    .await;
+
+    let got: Vec<&Value> = once["parametrRequest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["idRequest"])
+        .collect();
+    assert_eq!(got, [&json!(ids[1]), &json!(ids[0])], "first-asked order");
+    assert!(once["response"].get("detail").is_none());
+    let b = assert_code(refused, 400, 2002).await;
+    assert!(b["response"]["detail"].as_str().unwrap().contains("1000"));
 }
 
 #[tokio::test]
