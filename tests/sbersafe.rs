@@ -447,6 +447,40 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
 }
 
 #[tokio::test]
+async fn short_emails_never_come_back_whole() {
+    let app = TestApp::spawn().await;
+    let created = body(
+        app.post_json(
+            CREATE,
+            &json!({
+                "transactionNumber": "T-SHORT",
+                "merchantLogin": "sandbox",
+                "contacts": [
+                    { "type": "EMAIL", "value": "ab@x.ru" },
+                    { "type": "EMAIL", "value": "a@y.ru" }
+                ]
+            }),
+        )
+        .await,
+    )
+    .await;
+    let uuid = created["client"]["uuid"]
+        .as_str()
+        .expect("created")
+        .to_string();
+    let code = access_code(&app, &uuid).await;
+    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let b = body(clients(&app, &token, &json!({ "responseType": "contacts" })).await).await;
+
+    assert_eq!(b["contacts"][0]["value"], "b@x.ru");
+    assert_eq!(b["contacts"][1]["value"], "@y.ru");
+}
+
+#[tokio::test]
 async fn create_with_a_contact_of_another_client_is_refused() {
     let app = TestApp::spawn().await;
 
