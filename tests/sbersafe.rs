@@ -546,6 +546,32 @@ async fn missing_merchant_login_is_reported_with_the_gateway_message() {
 }
 
 #[tokio::test]
+async fn empty_otp_and_create_bodies_report_the_merchant_before_their_own_fields() {
+    let app = TestApp::spawn().await;
+
+    let otp = app.post_json(OTP, &json!({})).await;
+    let create = app.post_json(CREATE, &json!({})).await;
+    let otp_no_uuid = app
+        .post_json(OTP, &json!({ "merchantLogin": "sandbox" }))
+        .await;
+    let create_no_number = app
+        .post_json(
+            CREATE,
+            &json!({ "merchantLogin": "sandbox",
+                     "contacts": [{ "type": "MPHONE", "value": "9260000001" }] }),
+        )
+        .await;
+
+    let b = error(otp, 400, "MERCHANT_LOGIN_EMPTY").await;
+    assert_eq!(b["errorMessage"], "[merchantLogin] is empty.");
+    error(create, 400, "MERCHANT_LOGIN_EMPTY").await;
+    let b = error(otp_no_uuid, 400, "INVALID_REQUEST").await;
+    assert!(b.to_string().contains("uuid: required"), "{b}");
+    let b = error(create_no_number, 400, "INVALID_REQUEST").await;
+    assert!(b.to_string().contains("transactionNumber: required"), "{b}");
+}
+
+#[tokio::test]
 async fn unknown_merchant_login_is_access_denied() {
     let app = TestApp::spawn().await;
 
