@@ -393,6 +393,89 @@ async fn respond_filters_rows_to_the_categories_asked() {
 }
 
 #[tokio::test]
+async fn unknown_category_next_to_all_categories_is_refused_in_both_endpoints() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
+    let before = app.state().await;
+
+    let created = call(
+        &app,
+        CREATE,
+        Some(&key),
+        &json!({ "type_request": ["All categories", "Bogus"], "value": [alice()] }),
+    )
+    .await;
+    let answered = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": ["All categories", "Bogus"], "idRequest": ids }),
+    )
+    .await;
+
+    let b = assert_code(created, 400, 2003).await;
+    assert!(b["response"]["detail"].as_str().unwrap().contains("Bogus"));
+    assert_code(answered, 400, 2003).await;
+    assert_eq!(
+        app.state().await["providers"]["carmachain"]["requests"],
+        before["providers"]["carmachain"]["requests"],
+        "the refused batch stored nothing"
+    );
+}
+
+/// alice is known to peer-bank-01 (scenario default, 5 s) and peer-telecom-02 (10 s):
+/// she waits for the slowest; bob, known to the bank only, waits 5 s.
+#[tokio::test]
+async fn request_waits_for_the_slowest_peer_that_knows_the_person() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let bob = json!({ "IdDocument": "004512397", "PhoneNumber": "+380671112233" });
+    let ids = create(&app, &key, json!("Name"), vec![alice(), bob]).await;
+
+    app.advance_clock(4).await;
+    let at4 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(1).await;
+    let at5 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(4).await;
+    let at9 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(1).await;
+    let at10 = respond_ids(&app, &key, json!("Name"), &ids).await;
+
+    let status = |b: &Value, i: usize| b["parametrRequest"][i]["status"].clone();
+    assert_eq!(
+        status(&at4, 1),
+        json!("Panding"),
+        "bob before his peer's 5 s"
+    );
+    assert_eq!(status(&at5, 1), json!("Done"), "bob at 5 s");
+    assert_eq!(status(&at5, 0), json!("Panding"), "alice at 5 s");
+    assert_eq!(status(&at9, 0), json!("Panding"), "alice at 9 s");
+    assert_eq!(status(&at10, 0), json!("Done"), "alice at 10 s");
+}
+
+#[tokio::test]
+async fn person_rule_pending_seconds_overrides_the_peers() {
+    let app = TestApp::spawn_with(
+        "carmachain:\n  persons:\n    - person: alice\n      pending_seconds: 30\n",
+    )
+    .await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
+
+    app.advance_clock(29).await;
+    let at29 = respond_ids(&app, &key, json!("Name"), &ids).await;
+    app.advance_clock(1).await;
+    let at30 = respond_ids(&app, &key, json!("Name"), &ids).await;
+
+    assert_eq!(at29["parametrRequest"][0]["status"], json!("Panding"));
+    assert_eq!(at30["parametrRequest"][0]["status"], json!("Done"));
+    assert_eq!(groups(&at30["parametrRequest"][0]).len(), 1);
+}
+
+#[tokio::test]
 async fn respond_by_period_returns_requests_of_the_last_n_minutes() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2024-09-04T10:00:00Z").await;
@@ -434,6 +517,76 @@ async fn respond_by_period_returns_requests_of_the_last_n_minutes() {
     assert_eq!(ids(&last15), [old[0].clone(), new[0].clone()]);
     assert_eq!(last15["parametrRequest"][0]["status"], json!("Done"));
     assert_eq!(last15["parametrRequest"][1]["status"], json!("Panding"));
+}
+
+#[tokio::test]
+async fn respond_by_period_answers_at_most_the_1000_newest_requests() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T10:00:00Z").await;
+    let key = key(&app).await;
+    let mut ids = Vec::new();
+    for _ in 0..11 {
+        ids.extend(create(&app, &key, json!("Name"), vec![alice(); 100]).await);
+    }
+
+    let res = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": "Name", "period": 60 }),
+    )
+    .await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    let got: Vec<&str> = b["parametrRequest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["idRequest"].as_str().unwrap())
+        .collect();
+    assert_eq!(got.len(), 1_000);
+    assert_eq!(got, ids[100..], "the newest 1000, oldest first");
+    assert_eq!(b["response"]["code"], json!(0));
+    assert!(
+        b["response"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("1000 newest of 1100"),
+        "{}",
+        b["response"]
+    );
+}
+
+#[tokio::test]
+async fn respond_by_id_answers_each_id_once_and_refuses_over_1000_ids() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let ids = create(&app, &key, json!("Name"), vec![alice(); 2]).await;
+    let mut repeated = vec![ids[1].clone(); 1_000];
+    repeated[500] = ids[0].clone();
+
+    let once = respond_ids(&app, &key, json!("Name"), &repeated).await;
+    let mut too_many = repeated.clone();
+    too_many.push(ids[0].clone());
+    let refused = call(
+        &app,
+        RESPOND,
+        Some(&key),
+        &json!({ "type_request": "Name", "idRequest": too_many }),
+    )
+    .await;
+
+    let got: Vec<&Value> = once["parametrRequest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["idRequest"])
+        .collect();
+    assert_eq!(got, [&json!(ids[1]), &json!(ids[0])], "first-asked order");
+    assert!(once["response"].get("detail").is_none());
+    let b = assert_code(refused, 400, 2002).await;
+    assert!(b["response"]["detail"].as_str().unwrap().contains("1000"));
 }
 
 #[tokio::test]

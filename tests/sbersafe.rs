@@ -447,6 +447,40 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
 }
 
 #[tokio::test]
+async fn short_emails_never_come_back_whole() {
+    let app = TestApp::spawn().await;
+    let created = body(
+        app.post_json(
+            CREATE,
+            &json!({
+                "transactionNumber": "T-SHORT",
+                "merchantLogin": "sandbox",
+                "contacts": [
+                    { "type": "EMAIL", "value": "ab@x.ru" },
+                    { "type": "EMAIL", "value": "a@y.ru" }
+                ]
+            }),
+        )
+        .await,
+    )
+    .await;
+    let uuid = created["client"]["uuid"]
+        .as_str()
+        .expect("created")
+        .to_string();
+    let code = access_code(&app, &uuid).await;
+    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let b = body(clients(&app, &token, &json!({ "responseType": "contacts" })).await).await;
+
+    assert_eq!(b["contacts"][0]["value"], "b@x.ru");
+    assert_eq!(b["contacts"][1]["value"], "@y.ru");
+}
+
+#[tokio::test]
 async fn create_with_a_contact_of_another_client_is_refused() {
     let app = TestApp::spawn().await;
 
@@ -509,6 +543,32 @@ async fn missing_merchant_login_is_reported_with_the_gateway_message() {
     let b = error(find, 400, "MERCHANT_LOGIN_EMPTY").await;
     assert_eq!(b["errorMessage"], "[merchantLogin] is empty.");
     error(otp, 400, "MERCHANT_LOGIN_EMPTY").await;
+}
+
+#[tokio::test]
+async fn empty_otp_and_create_bodies_report_the_merchant_before_their_own_fields() {
+    let app = TestApp::spawn().await;
+
+    let otp = app.post_json(OTP, &json!({})).await;
+    let create = app.post_json(CREATE, &json!({})).await;
+    let otp_no_uuid = app
+        .post_json(OTP, &json!({ "merchantLogin": "sandbox" }))
+        .await;
+    let create_no_number = app
+        .post_json(
+            CREATE,
+            &json!({ "merchantLogin": "sandbox",
+                     "contacts": [{ "type": "MPHONE", "value": "9260000001" }] }),
+        )
+        .await;
+
+    let b = error(otp, 400, "MERCHANT_LOGIN_EMPTY").await;
+    assert_eq!(b["errorMessage"], "[merchantLogin] is empty.");
+    error(create, 400, "MERCHANT_LOGIN_EMPTY").await;
+    let b = error(otp_no_uuid, 400, "INVALID_REQUEST").await;
+    assert!(b.to_string().contains("uuid: required"), "{b}");
+    let b = error(create_no_number, 400, "INVALID_REQUEST").await;
+    assert!(b.to_string().contains("transactionNumber: required"), "{b}");
 }
 
 #[tokio::test]

@@ -17,9 +17,13 @@ use crate::providers::pipeline::{resource, sandbox_error};
 use crate::providers::{Ctx, json};
 use crate::scenario::PersonRecord;
 
-/// Items in one `value` batch, and ids in one `idRequest` list.
+/// Items in one `value` batch.
 pub const MAX_BATCH: usize = 100;
-pub const MAX_IDS: usize = 1_000;
+/// Items in one `respond` answer, so one answer stays a few megabytes whatever the
+/// store holds: a `period` answer keeps the newest this many, an `idRequest` list
+/// (duplicates dropped) of more is refused.
+pub const MAX_RESPOND_ITEMS: usize = 1_000;
+pub const MAX_IDS: usize = MAX_RESPOND_ITEMS;
 const MAX_DOCUMENT: usize = 64;
 /// `period` above ten years is read as ten years.
 const MAX_PERIOD_MINUTES: f64 = 10.0 * 366.0 * 24.0 * 60.0;
@@ -224,6 +228,8 @@ fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, CarmaErro
 }
 
 /// `type_request` as a string or an array of strings; `All categories` expands to all.
+/// Every item is checked before expanding, so a bad name next to `All categories` is
+/// still refused.
 fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError> {
     let names: Vec<&Value> = match obj.get("type_request") {
         None | Some(Value::Null) => {
@@ -243,6 +249,7 @@ fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError>
         }
     };
     let mut out: Vec<&'static str> = Vec::new();
+    let mut all = false;
     for (i, name) in names.iter().enumerate() {
         let Value::String(name) = name else {
             return Err(CarmaError::InvalidField(format!(
@@ -256,13 +263,12 @@ fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError>
             ))
         })?;
         if category == ALL_CATEGORIES {
-            return Ok(CATEGORIES.to_vec());
-        }
-        if !out.contains(&category) {
+            all = true;
+        } else if !out.contains(&category) {
             out.push(category);
         }
     }
-    Ok(out)
+    Ok(if all { CATEGORIES.to_vec() } else { out })
 }
 
 /// `+380XXXXXXXXX`, `380XXXXXXXXX` or `0XXXXXXXXX`, as `+380XXXXXXXXX`.
@@ -488,16 +494,20 @@ fn selector(obj: &Map<String, Value>) -> Result<Selector, CarmaError> {
                     "idRequest: at most {MAX_IDS} ids"
                 )));
             }
-            list.iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    Value::String(s) => Ok(s.clone()),
-                    _ => Err(CarmaError::InvalidField(format!(
+            // Each id once, in the order first asked: repeats would only repeat rows.
+            let mut seen = std::collections::HashSet::new();
+            let mut ids = Vec::new();
+            for (i, v) in list.iter().enumerate() {
+                let Value::String(id) = v else {
+                    return Err(CarmaError::InvalidField(format!(
                         "idRequest[{i}]: must be a string"
-                    ))),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Selector::Ids)
+                    )));
+                };
+                if seen.insert(id.as_str()) {
+                    ids.push(id.clone());
+                }
+            }
+            Ok(Selector::Ids(ids))
         }
         (Some(_), None) => Err(CarmaError::InvalidField(
             "idRequest: must be an array of strings".into(),
@@ -548,28 +558,32 @@ fn do_respond(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse,
     let asked = categories(&obj)?;
     let selector = selector(&obj)?;
     let now = ctx.now();
-    let found: Vec<Request> = ctx.state(|s: &mut CarmaState| match &selector {
-        Selector::Ids(ids) => {
-            let unknown: Vec<&str> = ids
-                .iter()
-                .filter(|id| s.request(id).is_none())
-                .map(String::as_str)
-                .collect();
-            if !unknown.is_empty() {
-                return Err(CarmaError::UnknownRequest(format!(
-                    "unknown: {}",
-                    unknown.join(", ")
-                )));
+    let (found, total): (Vec<Request>, usize) =
+        ctx.state(|s: &mut CarmaState| match &selector {
+            Selector::Ids(ids) => {
+                let unknown: Vec<&str> = ids
+                    .iter()
+                    .filter(|id| s.request(id).is_none())
+                    .map(String::as_str)
+                    .collect();
+                if !unknown.is_empty() {
+                    return Err(CarmaError::UnknownRequest(format!(
+                        "unknown: {}",
+                        unknown.join(", ")
+                    )));
+                }
+                let found: Vec<Request> =
+                    ids.iter().filter_map(|id| s.request(id).cloned()).collect();
+                let total = found.len();
+                Ok((found, total))
             }
-            Ok(ids.iter().filter_map(|id| s.request(id).cloned()).collect())
-        }
-        Selector::Minutes(m) => {
-            let from = now
-                .checked_sub_signed(Duration::milliseconds((m * 60_000.0) as i64))
-                .unwrap_or(DateTime::<Utc>::MIN_UTC);
-            Ok(s.since(from, now))
-        }
-    })?;
+            Selector::Minutes(m) => {
+                let from = now
+                    .checked_sub_signed(Duration::milliseconds((m * 60_000.0) as i64))
+                    .unwrap_or(DateTime::<Utc>::MIN_UTC);
+                Ok(s.since(from, now, MAX_RESPOND_ITEMS))
+            }
+        })?;
     let items = found
         .iter()
         .map(|r| {
@@ -587,7 +601,13 @@ fn do_respond(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse,
             }
         })
         .collect();
-    let (response, code) = ok_status(ctx);
+    let (mut response, code) = ok_status(ctx);
+    if total > found.len() {
+        response.detail = Some(format!(
+            "only the {} newest of {total} requests of the period; shorten `period` or ask by `idRequest`",
+            found.len()
+        ));
+    }
     Ok(json(
         200,
         &RespondAnswer {

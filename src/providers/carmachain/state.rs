@@ -196,13 +196,29 @@ impl CarmaState {
         self.index.get(id).and_then(|seq| self.requests.get(seq))
     }
 
-    /// Requests created in `[from, now]`, oldest first.
-    pub fn since(&self, from: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Request> {
-        self.requests
+    /// The newest `limit` requests created in `[from, now]`, oldest first, and how many
+    /// there were in all.
+    pub fn since(
+        &self,
+        from: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> (Vec<Request>, usize) {
+        let mut total = 0;
+        let mut newest = Vec::new();
+        for r in self
+            .requests
             .values()
+            .rev()
             .filter(|r| r.created >= from && r.created <= now)
-            .cloned()
-            .collect()
+        {
+            total += 1;
+            if newest.len() < limit {
+                newest.push(r.clone());
+            }
+        }
+        newest.reverse();
+        (newest, total)
     }
 
     /// Completes a request now; whether it existed.
@@ -337,6 +353,17 @@ mod tests {
         s.create(vec![new(None)], t0()).unwrap();
         assert!(s.request(&first[0].id).is_none());
         assert_eq!(s.requests.len(), MAX_REQUESTS);
+    }
+
+    #[test]
+    fn since_keeps_the_newest_up_to_the_limit_oldest_first() {
+        let mut s = CarmaState::new(1, "t");
+        let made = s.create((0..5).map(|_| new(None)).collect(), t0()).unwrap();
+        let (found, total) = s.since(t0(), t0(), 3);
+        assert_eq!(total, 5);
+        let ids: Vec<&str> = found.iter().map(|r| r.id.as_str()).collect();
+        let want: Vec<&str> = made[2..].iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, want);
     }
 
     #[test]

@@ -205,14 +205,18 @@ fn otp(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
     let (obj, mut problems) = object(body, &["merchantLogin", "uuid"])?;
     let login = text(&obj, "merchantLogin", &mut problems);
     let uuid = text(&obj, "uuid", &mut problems);
-    match &uuid {
-        None => problems.push("uuid: required".into()),
-        Some(u) if !is_uuid(u) => problems.push("uuid: must be 32 hexadecimal characters".into()),
-        Some(_) => {}
+    if let Some(u) = &uuid
+        && !is_uuid(u)
+    {
+        problems.push("uuid: must be 32 hexadecimal characters".into());
     }
     check(problems)?;
+    // The gateway checks the merchant before the method's own fields, so `{}` answers
+    // "[merchantLogin] is empty.", not a missing uuid.
     let merchant = merchant(ctx, login)?;
-    let uuid = uuid.unwrap_or_default().to_ascii_uppercase();
+    let uuid = uuid
+        .ok_or_else(|| SberError::InvalidRequest(vec!["uuid: required".into()]))?
+        .to_ascii_uppercase();
     let policy = &ctx.world().scenario.sbersafe.otp;
     let ttl = Duration::minutes(i64::from(policy.ttl_minutes));
     let now = ctx.now();
@@ -539,21 +543,23 @@ fn create(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => text(&obj, "transactionNumber", &mut problems),
     };
-    if transaction.is_none() && problems.is_empty() {
-        problems.push("transactionNumber: required".into());
-    }
     let login = text(&obj, "merchantLogin", &mut problems);
     let contacts = contact_list(&obj, "contacts", &wire::CONTACT_TYPES, &mut problems);
     let extra = contact_list(&obj, "contactsExtra", &wire::EXTRA_TYPES, &mut problems);
     check(problems)?;
+    // Merchant first, as in `otp`: `{}` answers "[merchantLogin] is empty.".
     let merchant = merchant(ctx, login)?;
+    let Some(transaction) = transaction else {
+        return Err(SberError::InvalidRequest(vec![
+            "transactionNumber: required".into(),
+        ]));
+    };
     if contacts.is_empty() {
         return Err(SberError::ContactMissing);
     }
     let values: Vec<&str> = contacts.iter().map(|c| c.value.as_str()).collect();
     system_error_value(ctx, &values)?;
     let now = ctx.now();
-    let transaction = transaction.unwrap_or_default();
     let (client, request_id) = ctx.state(|s: &mut SberSafeState| {
         let client = s.create(&merchant, &transaction, contacts, extra, now)?;
         Ok::<_, SberError>((client_ref(&client), s.request_id()))

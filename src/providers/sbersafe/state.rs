@@ -15,7 +15,7 @@ use crate::state::bounded::make_room;
 
 /// Access codes kept per tenant; expired and spent ones go first, then the oldest.
 pub const MAX_ACCESS_CODES: usize = 10_000;
-/// Tokens kept per tenant; expired ones go first, then the oldest issued.
+/// Tokens kept per tenant, presets aside; expired ones go first, then the oldest issued.
 pub const MAX_TOKENS: usize = 10_000;
 /// Clients created through `/api/clients/create`; beyond it create answers SYSTEM_ERROR.
 pub const MAX_CREATED_CLIENTS: usize = 10_000;
@@ -72,6 +72,8 @@ pub struct Token {
     pub issued: DateTime<Utc>,
     /// `None`: a scenario token that never expires.
     pub expires: Option<DateTime<Utc>>,
+    /// From the scenario: never evicted, so an expired preset keeps answering expired.
+    pub preset: bool,
 }
 
 impl Token {
@@ -173,6 +175,7 @@ impl SberSafeState {
                     merchant: t.merchant.clone(),
                     issued: DateTime::<Utc>::MIN_UTC,
                     expires: t.expires,
+                    preset: true,
                 };
                 Some((t.token.clone(), token))
             })
@@ -297,7 +300,7 @@ impl SberSafeState {
             &mut self.tokens,
             MAX_TOKENS,
             |t| t.valid_at(now),
-            |t| t.expires.map(|_| (t.issued, t.token.clone())),
+            |t| (!t.preset).then(|| (t.issued, t.token.clone())),
         );
         let n = self.next();
         let mut g = rng::rng_for(self.seed, &["sbersafe", "token", &self.tenant, &n]);
@@ -307,6 +310,7 @@ impl SberSafeState {
             merchant: merchant.to_string(),
             issued: now,
             expires: Some(now + ttl),
+            preset: false,
         };
         self.tokens.insert(token.token.clone(), token.clone());
         token
@@ -412,6 +416,7 @@ impl crate::providers::ProviderState for SberSafeState {
 
 #[cfg(test)]
 mod tests {
+    use super::super::scenario::PresetToken;
     use super::*;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -494,6 +499,39 @@ mod tests {
         assert!(s.token(&tok.token, t0 + Duration::minutes(59)).is_ok());
         assert_eq!(
             s.token(&tok.token, t0 + Duration::minutes(60))
+                .map(|t| t.token.clone()),
+            Err(SberError::TokenExpired)
+        );
+    }
+
+    #[test]
+    fn expired_preset_token_survives_a_full_token_store() {
+        let t0 = at("2024-01-01T00:00:00Z");
+        let mut scenario = SberSafeScenario::default();
+        scenario.clients.push(ClientSpec {
+            id: "c".into(),
+            ..Default::default()
+        });
+        scenario.tokens.push(PresetToken {
+            token: "100000000000000.expired".into(),
+            client: "c".into(),
+            merchant: "m".into(),
+            expires: Some(t0 - Duration::minutes(1)),
+        });
+        let mut s = SberSafeState::new(&scenario, 1, "t");
+
+        // Full of live tokens (the oldest make room), then full again after they expired
+        // (the dead make room): neither way may take the preset.
+        let later = t0 + Duration::hours(2);
+        for now in [t0, later] {
+            for _ in 0..MAX_TOKENS {
+                s.issue_token("U", "m", Duration::minutes(60), now);
+            }
+        }
+
+        assert_eq!(s.tokens.len(), MAX_TOKENS);
+        assert_eq!(
+            s.token("100000000000000.expired", later)
                 .map(|t| t.token.clone()),
             Err(SberError::TokenExpired)
         );

@@ -112,15 +112,17 @@ pub fn mask_phone(digits: &str) -> String {
 }
 
 /// `en@test.ru` for `stephen@test.ru`: the last two characters of the local part and
-/// the domain, as the document's example shows.
+/// the domain, as the document's example shows. A short local part still loses at least
+/// its first character (`b@x.ru` for `ab@x.ru`), so no address ever comes back whole.
 pub fn mask_email(email: &str) -> String {
+    fn tail(local: &str) -> String {
+        let len = local.chars().count();
+        let keep = len.saturating_sub(1).min(2);
+        local.chars().skip(len - keep).collect()
+    }
     match email.rsplit_once('@') {
-        Some((local, domain)) => {
-            let len = local.chars().count();
-            let keep: String = local.chars().skip(len.saturating_sub(2)).collect();
-            format!("{keep}@{domain}")
-        }
-        None => email.to_string(),
+        Some((local, domain)) => format!("{}@{domain}", tail(local)),
+        None => tail(email),
     }
 }
 
@@ -147,7 +149,10 @@ mod tests {
     fn masks_follow_the_document() {
         assert_eq!(mask_phone("9161234567"), "+7 *** ***-45-67");
         assert_eq!(mask_email("stephen@test.ru"), "en@test.ru");
-        assert_eq!(mask_email("a@test.ru"), "a@test.ru");
+        assert_eq!(mask_email("abc@test.ru"), "bc@test.ru");
+        assert_eq!(mask_email("ab@test.ru"), "b@test.ru");
+        assert_eq!(mask_email("a@test.ru"), "@test.ru");
+        assert_eq!(mask_email("ab"), "b");
         assert_eq!(mask_pan("5111111111111199"), "5111111199");
     }
 }
