@@ -1355,3 +1355,63 @@ async fn every_catalog_code_is_in_the_readme() {
         );
     }
 }
+
+// ---------------------------------------------------------------- review fixes
+
+/// The default scenario with one `dcm` line replaced, loaded through the admin API.
+async fn put_default_with(app: &TestApp, from: &str, to: &str) -> (StatusCode, Value) {
+    let yaml = sandbox::scenario::DEFAULT_SCENARIO.replace(from, to);
+    assert_ne!(yaml, sandbox::scenario::DEFAULT_SCENARIO, "`{from}` is in the default");
+    let res = app
+        .request(Method::PUT, "/__sandbox/scenario")
+        .body(yaml)
+        .send()
+        .await
+        .expect("sent");
+    (res.status(), body(res).await)
+}
+
+#[tokio::test]
+async fn huge_lifetimes_and_skew_are_refused_and_login_keeps_working() {
+    let app = TestApp::spawn().await;
+    for (from, to, key) in [
+        (
+            "session_lifetime_hours: 24",
+            "session_lifetime_hours: 4294967295",
+            "session_lifetime_hours",
+        ),
+        (
+            "flow_lifetime_minutes: 60",
+            "flow_lifetime_minutes: 4294967295",
+            "flow_lifetime_minutes",
+        ),
+        (
+            "jwt_clock_skew_seconds: 60",
+            "jwt_clock_skew_seconds: 4294967295",
+            "jwt_clock_skew_seconds",
+        ),
+    ] {
+        let (status, b) = put_default_with(&app, from, to).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{key}: {b}");
+        assert!(b["problems"].to_string().contains(key), "{b}");
+    }
+    // Ten years is still allowed, and a login then answers.
+    let (status, b) = put_default_with(
+        &app,
+        "session_lifetime_hours: 24",
+        "session_lifetime_hours: 87600",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .expect("flow id")
+        .to_string();
+    let res = app
+        .post_json(
+            &format!("/dcm/kratos/self-service/login?flow={id}"),
+            &json!({"identifier": "employee@sandbox.test", "password": "sandbox"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}

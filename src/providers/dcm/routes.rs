@@ -59,11 +59,17 @@ fn ok(body: &impl serde::Serialize) -> HttpResponse {
 // ---------------------------------------------------------------- login
 
 async fn create_flow(ctx: Ctx, req: HttpRequest) -> HttpResponse {
+    let r = do_create_flow(&ctx, &req);
+    answer(&ctx, r)
+}
+
+fn do_create_flow(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, DcmError> {
     let now = ctx.now();
-    let lifetime = Duration::minutes(ctx.world().scenario.dcm.flow_minutes());
-    let flow = ctx.state(|s: &mut DcmState| s.new_flow(now, lifetime));
+    let lifetime = Duration::try_minutes(ctx.world().scenario.dcm.flow_minutes())
+        .ok_or_else(|| bad("flow_lifetime_minutes is out of range"))?;
+    let flow = ctx.state(|s: &mut DcmState| s.new_flow(now, lifetime))?;
     let action = format!("{}?flow={}", req.path().trim_end_matches("/api"), flow.id);
-    ok(&json!({
+    Ok(ok(&json!({
         "id": flow.id,
         "type": "api",
         "expires_at": fmt_time(flow.expires_at),
@@ -79,7 +85,7 @@ async fn create_flow(ctx: Ctx, req: HttpRequest) -> HttpResponse {
                 {"type": "input", "group": "password", "attributes": {"name": "method", "type": "submit", "value": "password"}}
             ]
         }
-    }))
+    })))
 }
 
 async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -148,7 +154,8 @@ fn do_login(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, D
         .iter()
         .find(|e| e.identifier.eq_ignore_ascii_case(&identifier) && e.password == password)
         .cloned();
-    let lifetime = Duration::hours(dcm.session_hours());
+    let lifetime = Duration::try_hours(dcm.session_hours())
+        .ok_or_else(|| bad("session_lifetime_hours is out of range"))?;
     let session = ctx.state(|s: &mut DcmState| {
         match s.take_flow(&flow_id, now) {
             Ok(_) => {}
@@ -161,8 +168,9 @@ fn do_login(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, D
         }
         let emp = employee.ok_or(DcmError::Unauthorized)?;
         let cg = parse_uuid(&emp.counterparty_guid).unwrap_or_default();
+        let session = s.issue_session(&emp.identifier, &cg, now, lifetime)?;
         s.finish_flow(&flow_id);
-        Ok(s.issue_session(&emp.identifier, &cg, now, lifetime))
+        Ok(session)
     })?;
     Ok(ok(&json!({
         "session_token": session.token,
@@ -260,7 +268,7 @@ fn authenticate(ctx: &Ctx, req: &HttpRequest, cg: &str) -> Result<(), DcmError> 
         };
         let c = data.claims;
         // Expiry and issue time against the tenant's virtual clock, not the system's.
-        let fresh = c.exp > t && c.iat <= t + skew && c.iat < c.exp;
+        let fresh = c.exp > t && c.iat <= t.saturating_add(skew) && c.iat < c.exp;
         if fresh && FLOWS.contains(&c.flow.as_str()) && !c.sub.is_empty() {
             return Ok(());
         }

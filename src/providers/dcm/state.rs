@@ -960,6 +960,13 @@ pub struct DcmState {
     pub preset: HashMap<String, Session>,
 }
 
+/// `now + d`, or the provider's 400 when it falls outside chrono's range (the scenario's
+/// bounds keep it inside; this keeps a request from ever panicking on it).
+pub fn later(now: DateTime<Utc>, d: Duration, what: &str) -> Result<DateTime<Utc>, DcmError> {
+    now.checked_add_signed(d)
+        .ok_or_else(|| bad(format!("the {what} would expire past the end of the calendar")))
+}
+
 /// When scenario customers were created, unless they say.
 pub fn scenario_epoch() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0)
@@ -1141,7 +1148,9 @@ impl DcmState {
         self.counterparties.get_mut(guid)
     }
 
-    pub fn new_flow(&mut self, now: DateTime<Utc>, lifetime: Duration) -> Flow {
+    /// `Err` when `now + lifetime` leaves chrono's range (nothing changes then).
+    pub fn new_flow(&mut self, now: DateTime<Utc>, lifetime: Duration) -> Result<Flow, DcmError> {
+        let expires_at = later(now, lifetime, "login flow")?;
         make_room(
             &mut self.flows,
             MAX_FLOWS,
@@ -1157,10 +1166,10 @@ impl DcmState {
         let flow = Flow {
             id: id.clone(),
             issued_at: now,
-            expires_at: now + lifetime,
+            expires_at,
         };
         self.flows.insert(id, flow.clone());
-        flow
+        Ok(flow)
     }
 
     /// Consumes the flow: `Err(true)` expired, `Err(false)` unknown.
@@ -1183,7 +1192,8 @@ impl DcmState {
         counterparty_guid: &str,
         now: DateTime<Utc>,
         lifetime: Duration,
-    ) -> Session {
+    ) -> Result<Session, DcmError> {
+        let expires_at = later(now, lifetime, "session")?;
         make_room(
             &mut self.sessions,
             MAX_SESSIONS,
@@ -1201,10 +1211,10 @@ impl DcmState {
             identifier: identifier.to_string(),
             counterparty_guid: counterparty_guid.to_string(),
             issued_at: now,
-            expires_at: Some(now + lifetime),
+            expires_at: Some(expires_at),
         };
         self.sessions.insert(token, session.clone());
-        session
+        Ok(session)
     }
 
     pub fn session(&self, token: &str, now: DateTime<Utc>) -> Option<&Session> {
