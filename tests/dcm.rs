@@ -563,6 +563,7 @@ dcm:
   customers:
     - {counterparty_guid: 66666666-6666-4666-8666-666666666666, guid: nope, accounts: [{iban: UA000}]}
   max_customers: 300000
+  max_accounts: 500000
 "#;
     let sources = vec![
         (
@@ -582,6 +583,7 @@ dcm:
         "guid: invalid UUID",
         "iban `UA000`",
         "max_customers",
+        "max_accounts",
     ] {
         assert!(text.contains(needle), "missing `{needle}` in:\n{text}");
     }
@@ -1414,4 +1416,26 @@ async fn huge_lifetimes_and_skew_are_refused_and_login_keeps_working() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_counterparty_full_of_accounts_refuses_more_with_400_and_changes_nothing() {
+    // The default bank starts with 4 accounts (Alice 2, Bob 1, Taras 1).
+    let app = TestApp::spawn_with("dcm:\n  max_accounts: 6\n").await;
+    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("a6@x.test")).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let before = app.state().await;
+
+    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("maximum of 6 accounts"), "{b}");
+    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("a7@x.test")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("maximum of 6 accounts"), "{b}");
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
 }

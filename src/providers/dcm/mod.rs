@@ -17,7 +17,7 @@ pub use scenario::{
     MAX_LIFETIME_HOURS, MAX_LIFETIME_MINUTES, MAX_SKEW_SECONDS,
 };
 pub use state::{
-    Counterparty, Customer, DcmState, ListQuery, MAX_CUSTOMERS, NewCustomer, Ordering, fmt_time,
+    Counterparty, Customer, DcmState, ListQuery, MAX_ACCOUNTS, MAX_CUSTOMERS, NewCustomer, Ordering, fmt_time,
     iban_valid, make_iban, parse_uuid,
 };
 
@@ -218,6 +218,9 @@ impl Provider for Dcm {
         }
         if dcm.max_customers.is_some_and(|m| m > MAX_CUSTOMERS) {
             problems.push(format!("max_customers is at most {MAX_CUSTOMERS}"));
+        }
+        if dcm.max_accounts.is_some_and(|m| m > MAX_ACCOUNTS) {
+            problems.push(format!("max_accounts is at most {MAX_ACCOUNTS}"));
         }
         if dcm
             .flow_lifetime_minutes

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::errors::{DcmError, bad};
 use super::state::{
-    CustomerUpdate, DcmState, ListQuery, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk, fmt_time,
+    CustomerUpdate, DcmState, ListQuery, MAX_JWK_BYTES, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk, fmt_time,
     normalize_iban, parse_uuid,
 };
 use super::wire::{
@@ -365,6 +365,11 @@ fn do_register_jwk(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResp
     };
     if !raw.is_object() {
         return Err(bad("jwk: must be a JSON object"));
+    }
+    if raw.to_string().len() > MAX_JWK_BYTES {
+        return Err(bad(format!(
+            "jwk: larger than {MAX_JWK_BYTES} bytes; send the public key only"
+        )));
     }
     if raw.get("d").is_some() {
         return Err(bad(

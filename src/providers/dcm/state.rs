@@ -20,8 +20,14 @@ use crate::state::bounded::make_room;
 pub const MAX_CUSTOMERS: usize = 200_000;
 /// Accounts per customer; beyond it 400.
 pub const MAX_ACCOUNTS_PER_CUSTOMER: usize = 100;
+/// Accounts per counterparty, all customers together (a scenario may set less); beyond
+/// it 400. Without it the two caps above multiply to 20 million accounts.
+pub const MAX_ACCOUNTS: usize = 400_000;
 /// Registered keys per counterparty; beyond it 400.
 pub const MAX_JWKS: usize = 100;
+/// Bytes of one registered JWK as sent (an RSA-4096 public key is under 1 KB); beyond it
+/// 400, so 100 keys cannot hold 100 MiB of padding.
+pub const MAX_JWK_BYTES: usize = 16 * 1024;
 /// Open login flows per tenant; expired ones go first, then the oldest.
 pub const MAX_FLOWS: usize = 10_000;
 /// Sessions from logins per tenant; expired ones go first, then the oldest.
@@ -352,6 +358,8 @@ pub struct Counterparty {
     pub bank_code: String,
     /// Customers this counterparty may hold (≤ `MAX_CUSTOMERS`).
     pub max_customers: usize,
+    /// Accounts this counterparty may hold (≤ `MAX_ACCOUNTS`).
+    pub max_accounts: usize,
     pub branches: BTreeMap<String, String>,
     customers: Vec<Customer>,
     /// Parallel to `customers`.
@@ -363,7 +371,7 @@ pub struct Counterparty {
     created_sorted: bool,
     by_guid: HashMap<String, usize>,
     by_login: HashMap<String, usize>,
-    /// IBAN → customer index.
+    /// IBAN → customer index; one entry per account, so its length counts them.
     ibans: HashMap<String, usize>,
     pub jwks: Vec<RegisteredJwk>,
     /// Entities generated so far: the key of the next generated GUID or IBAN.
@@ -435,6 +443,17 @@ impl Counterparty {
         }
     }
 
+    /// 400 when the counterparty holds its maximum of accounts.
+    fn room_for_account(&self) -> Result<(), DcmError> {
+        let max = self.max_accounts.min(MAX_ACCOUNTS);
+        if self.ibans.len() >= max {
+            return Err(bad(format!(
+                "failed to create account: counterparty holds the sandbox maximum of {max} accounts"
+            )));
+        }
+        Ok(())
+    }
+
     /// Checks everything, then inserts the customer and its first account, or nothing.
     pub fn create_customer(
         &mut self,
@@ -477,6 +496,13 @@ impl Counterparty {
                 self.max_customers.min(MAX_CUSTOMERS)
             )));
         }
+        self.room_for_account()?;
+        let a = self
+            .assets
+            .get(asset)
+            .cloned()
+            .ok_or_else(|| bad("asset vanished"))?;
+        // Every check is above: generating bumps `issued`, which a refusal must not.
         let guid = match new.guid {
             Some(g) => g,
             None => self.new_guid(seed, tenant, "customer"),
@@ -486,11 +512,6 @@ impl Counterparty {
             None => self.new_iban(seed, tenant),
         };
         let account_guid = self.new_guid(seed, tenant, "account");
-        let a = self
-            .assets
-            .get(asset)
-            .cloned()
-            .ok_or_else(|| bad("asset vanished"))?;
         let account = Account {
             guid: account_guid,
             iban: iban.clone(),
@@ -580,6 +601,7 @@ impl Counterparty {
                 "failed to create account: IBAN {i} is already in use"
             )));
         }
+        self.room_for_account()?;
         let iban = match iban {
             Some(i) => i,
             None => self.new_iban(seed, tenant),
@@ -1024,6 +1046,10 @@ impl DcmState {
                     .max_customers
                     .unwrap_or(MAX_CUSTOMERS)
                     .min(MAX_CUSTOMERS),
+                max_accounts: scenario
+                    .max_accounts
+                    .unwrap_or(MAX_ACCOUNTS)
+                    .min(MAX_ACCOUNTS),
             };
             counterparties.insert(guid, cp);
         }
@@ -1341,6 +1367,7 @@ mod tests {
             jwks: Vec::new(),
             issued: 0,
             max_customers: MAX_CUSTOMERS,
+            max_accounts: MAX_ACCOUNTS,
         }
     }
 
