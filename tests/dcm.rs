@@ -1439,3 +1439,37 @@ async fn a_counterparty_full_of_accounts_refuses_more_with_400_and_changes_nothi
         before["providers"]["dcm"]
     );
 }
+
+#[tokio::test]
+async fn repeated_filter_values_count_once_and_over_1000_values_return_400() {
+    let app = seeded().await;
+    let many = vec!["1"; 1000].join(",");
+    let (got, total) = logins(&app, &format!("kyc_levels={many}&ordering=login")).await;
+    assert_eq!(total, 2);
+    assert_eq!(got, ["boris", "dmytro"]);
+    let names = vec!["names=Anna"; 1000].join("&");
+    assert_eq!(logins(&app, &names).await.1, 1);
+
+    let too_many = vec!["1"; 1001].join(",");
+    let (status, b) = get2(&app, &format!("{}?kyc_levels={too_many}", customers2())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        b["error"],
+        "kyc_levels: at most 1000 values per filter, 1001 sent"
+    );
+    let (status, b) = get2(
+        &app,
+        &format!("{}?{}&surnames=x", customers2(), vec!["surnames=Koval"; 1001].join("&")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().starts_with("surnames: at most 1000"), "{b}");
+}
+
+#[tokio::test]
+async fn search_string_with_the_internal_separator_matches_nobody() {
+    let app = seeded().await;
+    assert_eq!(logins(&app, "search_string=%01").await.1, 0);
+    assert_eq!(logins(&app, "search_string=anna%01anna").await.1, 0);
+    assert_eq!(logins(&app, "search_string=anna").await.1, 2);
+}

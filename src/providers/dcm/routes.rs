@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::errors::{DcmError, bad};
 use super::state::{
-    CustomerUpdate, DcmState, ListQuery, MAX_JWK_BYTES, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk, fmt_time,
+    CustomerUpdate, DcmState, ListQuery, MAX_FILTER_VALUES, MAX_JWK_BYTES, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk, fmt_time,
     normalize_iban, parse_uuid,
 };
 use super::wire::{
@@ -687,7 +687,33 @@ pub fn parse_list_query(
             other => return Err(bad(format!("unknown query parameter `{other}`"))),
         }
     }
+    distinct("wallet_user_guids", &mut q.wallet_user_guids)?;
+    distinct("logins", &mut q.logins)?;
+    distinct("kyc_levels", &mut q.kyc_levels)?;
+    distinct("balance_asset_codes", &mut q.balance_asset_codes)?;
+    distinct("balance_asset_issuers", &mut q.balance_asset_issuers)?;
+    distinct("branch_guids", &mut q.branch_guids)?;
+    distinct("names", &mut q.names)?;
+    distinct("paternal_names", &mut q.paternal_names)?;
+    distinct("phone_numbers", &mut q.phone_numbers)?;
+    distinct("segments", &mut q.segments)?;
+    distinct("statuses", &mut q.statuses)?;
+    distinct("surnames", &mut q.surnames)?;
     Ok(q)
+}
+
+/// At most `MAX_FILTER_VALUES` values sent for one filter, repeats dropped (first kept):
+/// the scan holds the tenant's lock, so its work per customer must not grow with the query.
+fn distinct<T: Eq + std::hash::Hash + Clone>(name: &str, v: &mut Vec<T>) -> Result<(), DcmError> {
+    if v.len() > MAX_FILTER_VALUES {
+        return Err(bad(format!(
+            "{name}: at most {MAX_FILTER_VALUES} values per filter, {} sent",
+            v.len()
+        )));
+    }
+    let mut seen = HashSet::with_capacity(v.len());
+    v.retain(|x| seen.insert(x.clone()));
+    Ok(())
 }
 
 // ---------------------------------------------------------------- accounts

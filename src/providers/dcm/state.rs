@@ -32,6 +32,9 @@ pub const MAX_JWK_BYTES: usize = 16 * 1024;
 pub const MAX_FLOWS: usize = 10_000;
 /// Sessions from logins per tenant; expired ones go first, then the oldest.
 pub const MAX_SESSIONS: usize = 10_000;
+/// Values one list filter may carry (`names=a&names=b...`); more is a 400. Repeats are
+/// dropped before the scan.
+pub const MAX_FILTER_VALUES: usize = 1000;
 /// Longest text field accepted.
 pub const MAX_TEXT: usize = 255;
 
@@ -142,9 +145,17 @@ pub struct Customer {
     pub accounts: Vec<Account>,
 }
 
-/// Lower-case name and login, for `search_string` (one string, so a search cannot span both).
+/// Between name and login in a search key: a needle without it cannot match across both.
+const SEP: char = '\u{1}';
+
+/// Lower-case name and login, for `search_string`.
 fn search_key(c: &Customer) -> String {
-    format!("{}\u{1}{}", c.name.to_lowercase(), c.login.to_lowercase())
+    format!("{}{SEP}{}", c.name.to_lowercase(), c.login.to_lowercase())
+}
+
+/// `search_string`'s definition: a substring of the lower-case name or login.
+fn search_hit(c: &Customer, needle: &str) -> bool {
+    c.name.to_lowercase().contains(needle) || c.login.to_lowercase().contains(needle)
 }
 
 /// Text values of the filterable fields as small numbers, so the list compares numbers.
@@ -676,9 +687,18 @@ impl Counterparty {
     pub fn list(&self, q: &ListQuery) -> (Vec<&Customer>, usize) {
         let f = Compiled::new(q, &self.symbols);
         let needle = q.search_string.as_deref().filter(|s| !s.is_empty());
+        // A needle holding the separator would match across name and login (`\u{1}`
+        // alone matched everyone): that rare needle reads the customer itself.
+        let spans = needle.is_some_and(|n| n.contains(SEP));
         let pass = |i: usize| -> bool {
             (!f.active || self.hot.get(i).is_some_and(|h| f.hot_ok(h)))
-                && needle.is_none_or(|n| self.search.get(i).contains(n))
+                && needle.is_none_or(|n| {
+                    if spans {
+                        self.customers.get(i).is_some_and(|c| search_hit(c, n))
+                    } else {
+                        self.search.get(i).contains(n)
+                    }
+                })
         };
         // The GUID and login filters name customers directly: use the indexes.
         let mut hits: Vec<usize> = if !q.wallet_user_guids.is_empty() || !q.logins.is_empty() {
@@ -759,11 +779,65 @@ impl Counterparty {
     }
 }
 
+/// Symbols a text filter allows, as a bitset indexed by symbol id: one bit test per
+/// customer however many values were sent.
+struct SymSet(Vec<u64>);
+
+impl SymSet {
+    fn new(ids: impl Iterator<Item = u32>) -> Self {
+        let mut bits = Vec::new();
+        for id in ids {
+            let (word, bit) = ((id / 64) as usize, id % 64);
+            if bits.len() <= word {
+                bits.resize(word + 1, 0u64);
+            }
+            if let Some(w) = bits.get_mut(word) {
+                *w |= 1 << bit;
+            }
+        }
+        Self(bits)
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        self.0
+            .get((id / 64) as usize)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+}
+
+/// `kyc_levels` without repeats: a short list is scanned (faster than hashing), a long one
+/// hashed, so a check stays O(1) per customer.
+enum LevelSet {
+    Few(Vec<i64>),
+    Many(std::collections::HashSet<i64>),
+}
+
+impl LevelSet {
+    const FEW: usize = 8;
+
+    fn new(levels: &[i64]) -> Self {
+        let set: std::collections::HashSet<i64> = levels.iter().copied().collect();
+        if set.len() <= Self::FEW {
+            Self::Few(set.into_iter().collect())
+        } else {
+            Self::Many(set)
+        }
+    }
+
+    fn contains(&self, l: i64) -> bool {
+        match self {
+            Self::Few(v) => v.contains(&l),
+            Self::Many(s) => s.contains(&l),
+        }
+    }
+}
+
 /// A query's filters as `Hot` checks: text filters become the symbols they name.
 struct Compiled {
     /// `None`: no filter on that field; `Some`: the symbols allowed (a value no customer
-    /// holds has none, so an empty list matches nobody).
-    syms: [Option<Vec<u32>>; STR_FIELDS],
+    /// holds has none, so an empty set matches nobody).
+    syms: [Option<SymSet>; STR_FIELDS],
+    kyc: Option<LevelSet>,
     /// Some filter reads `Hot` at all (else the scan skips it).
     active: bool,
     q: ListQuery,
@@ -772,11 +846,7 @@ struct Compiled {
 impl Compiled {
     fn new(q: &ListQuery, symbols: &Symbols) -> Self {
         let f = |v: &[String]| {
-            (!v.is_empty()).then(|| {
-                v.iter()
-                    .filter_map(|s| symbols.get(s))
-                    .collect::<Vec<u32>>()
-            })
+            (!v.is_empty()).then(|| SymSet::new(v.iter().filter_map(|s| symbols.get(s))))
         };
         let syms = [
             f(&q.logins),
@@ -790,17 +860,19 @@ impl Compiled {
             f(&q.statuses),
             f(&q.surnames),
         ];
+        let kyc = (!q.kyc_levels.is_empty()).then(|| LevelSet::new(&q.kyc_levels));
         let active = syms.iter().any(Option::is_some)
+            || kyc.is_some()
             || q.is_disabled.is_some()
             || q.min_balance_allowed.is_some()
             || q.max_balance_allowed.is_some()
             || q.min_created_at.is_some()
             || q.max_created_at.is_some()
             || q.min_updated_at.is_some()
-            || q.max_updated_at.is_some()
-            || !q.kyc_levels.is_empty();
+            || q.max_updated_at.is_some();
         Self {
             syms,
+            kyc,
             active,
             q: q.clone(),
         }
@@ -815,12 +887,12 @@ impl Compiled {
             && q.max_created_at.is_none_or(|m| h.created <= m)
             && q.min_updated_at.is_none_or(|m| h.updated >= m)
             && q.max_updated_at.is_none_or(|m| h.updated <= m)
-            && (q.kyc_levels.is_empty() || q.kyc_levels.contains(&h.kyc))
+            && self.kyc.as_ref().is_none_or(|k| k.contains(h.kyc))
             && self
                 .syms
                 .iter()
                 .zip(h.syms.iter())
-                .all(|(want, got)| want.as_ref().is_none_or(|w| w.contains(got)))
+                .all(|(want, got)| want.as_ref().is_none_or(|w| w.contains(*got)))
     }
 }
 
@@ -1512,6 +1584,12 @@ mod tests {
             "segments=nobody",
             "ordering=created_at&limit=1000",
             "ordering=-updated_at&limit=1000",
+            // Repeats, and more levels than the short-list path holds.
+            "kyc_levels=1,1,1&names=N3,N3,N4&segments=PL,PL",
+            "kyc_levels=0,2,5,6,7,8,9,10,11,12,13,3,2&ordering=name",
+            // The search key's separator matches only what name or login holds.
+            "search_string=%01",
+            "search_string=n3%01user",
         ];
         for query in queries {
             let q = crate::providers::dcm::parse_list_query(query, 50, 1000).unwrap();
