@@ -1473,3 +1473,14 @@ async fn search_string_with_the_internal_separator_matches_nobody() {
     assert_eq!(logins(&app, "search_string=anna%01anna").await.1, 0);
     assert_eq!(logins(&app, "search_string=anna").await.1, 2);
 }
+
+#[tokio::test]
+async fn a_customer_guid_of_another_counterparty_is_refused() {
+    let app = TestApp::spawn_with(SEEDED_BANK).await;
+    let mut c = new_customer("elsewhere@x.test");
+    c["guid"] = json!(ALICE);
+    let (status, b) = send2(&app, &customers2(), &c).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("409"), "{b}");
+    assert_eq!(get2(&app, &customers2()).await.1["total"], 0);
+}

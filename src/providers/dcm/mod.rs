@@ -165,7 +165,8 @@ impl Provider for Dcm {
             if !c.guid.is_empty() {
                 match parse_uuid(&c.guid) {
                     Ok(g) => {
-                        if !seen_guids.insert((cg.clone(), g)) {
+                        // Unique in the tenant, across counterparties (a wallet user's).
+                        if !seen_guids.insert(g) {
                             problems.push(format!("customers[{i}].guid is listed twice"));
                         }
                     }

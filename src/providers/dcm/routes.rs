@@ -457,15 +457,15 @@ fn do_create_customer(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpR
     let now = ctx.now();
     // Check and insert under one lock: concurrent creates of one login make one customer.
     let out = ctx.state(|s: &mut DcmState| {
-        let (seed, tenant) = (s.seed(), s.tenant().to_string());
-        let cp = s
-            .counterparty_mut(&cg)
-            .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?;
-        let created = cp.create_customer(new, now, seed, &tenant)?;
+        let created = s.create_customer(&cg, new, now)?;
+        let kind = s
+            .counterparty(&cg)
+            .map(|cp| cp.account_type.clone())
+            .unwrap_or_default();
         Ok::<_, DcmError>(CreatedCustomer {
             customer_guid: created.customer_guid,
             platform: String::new(),
-            kind: cp.account_type.clone(),
+            kind,
             guid: created.account.guid.clone(),
             wallet_account_guid: created.account.guid,
             name: ACCOUNT_NAME.into(),

@@ -490,9 +490,7 @@ impl Counterparty {
         if let Some(g) = &new.guid
             && self.by_guid.contains_key(g)
         {
-            return Err(bad(format!(
-                "failed to create wallet user: wallet service answered 409 Conflict: wallet user {g} already exists"
-            )));
+            return Err(guid_conflict(g));
         }
         if let Some(iban) = &new.iban
             && self.ibans.contains_key(iban)
@@ -1054,6 +1052,12 @@ pub struct DcmState {
     pub preset: HashMap<String, Session>,
 }
 
+fn guid_conflict(g: &str) -> DcmError {
+    bad(format!(
+        "failed to create wallet user: wallet service answered 409 Conflict: wallet user {g} already exists"
+    ))
+}
+
 /// `now + d`, or the provider's 400 when it falls outside chrono's range (the scenario's
 /// bounds keep it inside; this keeps a request from ever panicking on it).
 pub fn later(now: DateTime<Utc>, d: Duration, what: &str) -> Result<DateTime<Utc>, DcmError> {
@@ -1167,6 +1171,11 @@ impl DcmState {
         seed: u64,
     ) -> Result<(), DcmError> {
         let cg = parse_uuid(&spec.counterparty_guid).map_err(bad)?;
+        if let Ok(g) = parse_uuid(&spec.guid)
+            && self.guid_taken(&g)
+        {
+            return Err(guid_conflict(&g));
+        }
         let cp = self
             .counterparties
             .get_mut(&cg)
@@ -1237,6 +1246,33 @@ impl DcmState {
     }
     pub fn tenant(&self) -> &str {
         &self.tenant
+    }
+
+    /// A customer GUID is the wallet user's, unique in the whole tenant, not only in
+    /// its counterparty.
+    fn guid_taken(&self, guid: &str) -> bool {
+        self.counterparties
+            .values()
+            .any(|c| c.by_guid.contains_key(guid))
+    }
+
+    /// A create in `cg`, refused (409 in a 400) when a sent GUID is any counterparty's.
+    pub fn create_customer(
+        &mut self,
+        cg: &str,
+        new: NewCustomer,
+        now: DateTime<Utc>,
+    ) -> Result<Created, DcmError> {
+        if let Some(g) = &new.guid
+            && self.guid_taken(g)
+        {
+            return Err(guid_conflict(g));
+        }
+        let (seed, tenant) = (self.seed, self.tenant.clone());
+        self.counterparties
+            .get_mut(cg)
+            .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?
+            .create_customer(new, now, seed, &tenant)
     }
 
     pub fn counterparty(&self, guid: &str) -> Option<&Counterparty> {
