@@ -1484,3 +1484,49 @@ async fn a_customer_guid_of_another_counterparty_is_refused() {
     assert!(b["error"].as_str().unwrap().contains("409"), "{b}");
     assert_eq!(get2(&app, &customers2()).await.1["total"], 0);
 }
+
+/// Registers the bank key `n` times, then tries once more when `refused_extra`; answers the
+/// id of the login flow created after.
+async fn flow_after_keys(app: &TestApp, n: usize, refused_extra: bool) -> String {
+    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let jwk: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
+    for _ in 0..n {
+        assert_eq!(send(app, Method::POST, &path, &jwk).await.0, StatusCode::OK);
+    }
+    if refused_extra {
+        let (status, b) = send(app, Method::POST, &path, &jwk).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(b["error"].as_str().unwrap().contains("at most 100 keys"), "{b}");
+    }
+    body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .expect("flow id")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_refused_jwk_changes_nothing_not_even_later_ids() {
+    let full = TestApp::spawn().await;
+    let plain = TestApp::spawn().await;
+    assert_eq!(
+        flow_after_keys(&full, 100, true).await,
+        flow_after_keys(&plain, 100, false).await
+    );
+
+    let mut big: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
+    big["x5u"] = json!("x".repeat(20_000));
+    let before = plain.state().await;
+    let (status, b) = send(
+        &plain,
+        Method::POST,
+        &format!("/dcm/api/v1/counterparty/{CG}/jwk"),
+        &big,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("larger than 16384"), "{b}");
+    assert_eq!(
+        plain.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}

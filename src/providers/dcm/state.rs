@@ -1369,6 +1369,19 @@ impl DcmState {
         raw: Value,
         now: DateTime<Utc>,
     ) -> Result<String, DcmError> {
+        let full = self
+            .counterparties
+            .get(cg)
+            .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?
+            .jwks
+            .len()
+            >= MAX_JWKS;
+        if full {
+            return Err(bad(format!(
+                "a counterparty holds at most {MAX_JWKS} keys in the sandbox"
+            )));
+        }
+        // Only after the checks: a refused key must not shift the ids issued after it.
         self.issued += 1;
         let n = self.issued.to_string();
         let guid = rng::uuid(&mut rng::rng_for(
@@ -1381,11 +1394,6 @@ impl DcmState {
             .counterparties
             .get_mut(cg)
             .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?;
-        if cp.jwks.len() >= MAX_JWKS {
-            return Err(bad(format!(
-                "a counterparty holds at most {MAX_JWKS} keys in the sandbox"
-            )));
-        }
         cp.jwks.push(RegisteredJwk {
             guid: guid.clone(),
             jwk,
