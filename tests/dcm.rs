@@ -1530,3 +1530,54 @@ async fn a_refused_jwk_changes_nothing_not_even_later_ids() {
         before["providers"]["dcm"]
     );
 }
+
+#[tokio::test]
+async fn empty_guid_path_segments_return_400_invalid_uuid_length_0() {
+    let app = TestApp::spawn().await;
+    for (method, path, field) in [
+        (Method::GET, accounts(""), "customer_guid"),
+        (Method::POST, accounts(""), "customer_guid"),
+        (Method::PUT, format!("{}/", customers()), "customer_guid"),
+        (
+            Method::GET,
+            "/dcm/api/v1/counterparty//customers".to_string(),
+            "counterparty_guid",
+        ),
+        (
+            Method::POST,
+            "/dcm/api/v1/counterparty//jwk".to_string(),
+            "counterparty_guid",
+        ),
+    ] {
+        let res = req(&app, method.clone(), &path)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{method} {path}");
+        assert_eq!(
+            body(res).await["error"],
+            format!("{field}: invalid UUID length: 0"),
+            "{method} {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn json_login_ignores_fields_it_does_not_use_whatever_their_type() {
+    let app = TestApp::spawn().await;
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .expect("flow id")
+        .to_string();
+    let path = format!("/dcm/kratos/self-service/login?flow={id}");
+    let res = app
+        .post_json(
+            &path,
+            &json!({"identifier": "employee@sandbox.test", "password": "sandbox",
+                "method": "password", "csrf_token": null, "transient_payload": {"a": 1}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body(res).await["session_token"].is_string());
+}

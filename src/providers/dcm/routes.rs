@@ -24,25 +24,30 @@ use crate::faults::url_pairs;
 use crate::providers::pipeline::resource;
 use crate::providers::{Ctx, json};
 
+/// Path segments that may be empty (`/customers//accounts`), so an empty GUID is answered
+/// `invalid UUID length: 0` like any malformed one instead of 404.
+const CG: &str = "/api/v1/counterparty/{cg:[^/]*}";
+const CU: &str = "{cu:[^/]*}";
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/kratos/self-service/login/api").route(web::get().to(create_flow)))
         .service(resource("/kratos/self-service/login").route(web::post().to(login)))
         .service(
-            resource("/api/v1/counterparty/{cg}/jwk")
+            resource(&format!("{CG}/jwk"))
                 .route(web::post().to(register_jwk))
                 .route(web::get().to(list_jwks)),
         )
         .service(
-            resource("/api/v1/counterparty/{cg}/customers")
+            resource(&format!("{CG}/customers"))
                 .route(web::post().to(create_customer))
                 .route(web::get().to(list_customers)),
         )
         .service(
-            resource("/api/v1/counterparty/{cg}/customers/{cu}")
+            resource(&format!("{CG}/customers/{CU}"))
                 .route(web::put().to(update_customer)),
         )
         .service(
-            resource("/api/v1/counterparty/{cg}/customers/{cu}/accounts")
+            resource(&format!("{CG}/customers/{CU}/accounts"))
                 .route(web::post().to(create_account))
                 .route(web::get().to(list_accounts)),
         );
@@ -93,6 +98,15 @@ async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     answer(&ctx, r)
 }
 
+/// The fields a login reads; others are ignored.
+const LOGIN_FIELDS: &[&str] = &[
+    "identifier",
+    "password_identifier",
+    "email",
+    "password",
+    "method",
+];
+
 /// Login fields from a JSON object or a urlencoded form: name → text.
 fn login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
     let trimmed = body
@@ -106,12 +120,20 @@ fn login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
             let obj = v
                 .as_object()
                 .ok_or_else(|| bad("body must be a JSON object"))?;
-            obj.iter()
-                .map(|(k, v)| match v {
-                    Value::String(s) => Ok((k.clone(), s.clone())),
-                    _ => Err(bad(format!("{k}: must be a string"))),
-                })
-                .collect()
+            // Fields the login does not read (`csrf_token`, `transient_payload`, ...) may
+            // hold anything; a read one is text, and `null` counts as absent.
+            let mut out = Vec::new();
+            for (k, v) in obj {
+                if !LOGIN_FIELDS.contains(&k.as_str()) {
+                    continue;
+                }
+                match v {
+                    Value::String(s) => out.push((k.clone(), s.clone())),
+                    Value::Null => {}
+                    _ => return Err(bad(format!("{k}: must be a string"))),
+                }
+            }
+            Ok(out)
         }
         Some(rest) if rest.starts_with(b"[") || rest.starts_with(b"\"") => {
             Err(bad("body must be a JSON object or a form"))
