@@ -1363,7 +1363,11 @@ async fn every_catalog_code_is_in_the_readme() {
 /// The default scenario with one `dcm` line replaced, loaded through the admin API.
 async fn put_default_with(app: &TestApp, from: &str, to: &str) -> (StatusCode, Value) {
     let yaml = sandbox::scenario::DEFAULT_SCENARIO.replace(from, to);
-    assert_ne!(yaml, sandbox::scenario::DEFAULT_SCENARIO, "`{from}` is in the default");
+    assert_ne!(
+        yaml,
+        sandbox::scenario::DEFAULT_SCENARIO,
+        "`{from}` is in the default"
+    );
     let res = app
         .request(Method::PUT, "/__sandbox/scenario")
         .body(yaml)
@@ -1430,10 +1434,22 @@ async fn a_counterparty_full_of_accounts_refuses_more_with_400_and_changes_nothi
 
     let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("maximum of 6 accounts"), "{b}");
+    assert!(
+        b["error"]
+            .as_str()
+            .unwrap()
+            .contains("maximum of 6 accounts"),
+        "{b}"
+    );
     let (status, b) = send(&app, Method::POST, &customers(), &new_customer("a7@x.test")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("maximum of 6 accounts"), "{b}");
+    assert!(
+        b["error"]
+            .as_str()
+            .unwrap()
+            .contains("maximum of 6 accounts"),
+        "{b}"
+    );
     assert_eq!(
         app.state().await["providers"]["dcm"],
         before["providers"]["dcm"]
@@ -1459,11 +1475,21 @@ async fn repeated_filter_values_count_once_and_over_1000_values_return_400() {
     );
     let (status, b) = get2(
         &app,
-        &format!("{}?{}&surnames=x", customers2(), vec!["surnames=Koval"; 1001].join("&")),
+        &format!(
+            "{}?{}&surnames=x",
+            customers2(),
+            vec!["surnames=Koval"; 1001].join("&")
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().starts_with("surnames: at most 1000"), "{b}");
+    assert!(
+        b["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("surnames: at most 1000"),
+        "{b}"
+    );
 }
 
 #[tokio::test]
@@ -1496,7 +1522,10 @@ async fn flow_after_keys(app: &TestApp, n: usize, refused_extra: bool) -> String
     if refused_extra {
         let (status, b) = send(app, Method::POST, &path, &jwk).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert!(b["error"].as_str().unwrap().contains("at most 100 keys"), "{b}");
+        assert!(
+            b["error"].as_str().unwrap().contains("at most 100 keys"),
+            "{b}"
+        );
     }
     body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
         .as_str()
@@ -1524,7 +1553,10 @@ async fn a_refused_jwk_changes_nothing_not_even_later_ids() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("larger than 16384"), "{b}");
+    assert!(
+        b["error"].as_str().unwrap().contains("larger than 16384"),
+        "{b}"
+    );
     assert_eq!(
         plain.state().await["providers"]["dcm"],
         before["providers"]["dcm"]

@@ -17,8 +17,8 @@ pub use scenario::{
     MAX_LIFETIME_HOURS, MAX_LIFETIME_MINUTES, MAX_SKEW_SECONDS,
 };
 pub use state::{
-    Counterparty, Customer, DcmState, ListQuery, MAX_ACCOUNTS, MAX_CUSTOMERS, NewCustomer, Ordering, fmt_time,
-    iban_valid, make_iban, parse_uuid,
+    Counterparty, Customer, DcmState, ListQuery, MAX_ACCOUNTS, MAX_CUSTOMERS, NewCustomer,
+    Ordering, fmt_time, iban_valid, make_iban, parse_uuid,
 };
 
 use std::collections::{BTreeMap, HashSet};
@@ -239,7 +239,10 @@ impl Provider for Dcm {
                 "session_lifetime_hours is at most {MAX_LIFETIME_HOURS} (ten years)"
             ));
         }
-        if dcm.jwt_clock_skew_seconds.is_some_and(|s| s > MAX_SKEW_SECONDS) {
+        if dcm
+            .jwt_clock_skew_seconds
+            .is_some_and(|s| s > MAX_SKEW_SECONDS)
+        {
             problems.push(format!(
                 "jwt_clock_skew_seconds is at most {MAX_SKEW_SECONDS} (one day)"
             ));

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use super::errors::{DcmError, bad};
 use super::state::{
-    CustomerUpdate, DcmState, ListQuery, MAX_FILTER_VALUES, MAX_JWK_BYTES, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk, fmt_time,
-    normalize_iban, parse_uuid,
+    CustomerUpdate, DcmState, ListQuery, MAX_FILTER_VALUES, MAX_JWK_BYTES, MAX_TEXT, NewCustomer,
+    Ordering, RegisteredJwk, fmt_time, normalize_iban, parse_uuid,
 };
 use super::wire::{
     ACCOUNT_NAME, AccountOut, Accounts, AssetOut, CreateAccount, CreateCustomer, CreatedAccount,
@@ -42,10 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(create_customer))
                 .route(web::get().to(list_customers)),
         )
-        .service(
-            resource(&format!("{CG}/customers/{CU}"))
-                .route(web::put().to(update_customer)),
-        )
+        .service(resource(&format!("{CG}/customers/{CU}")).route(web::put().to(update_customer)))
         .service(
             resource(&format!("{CG}/customers/{CU}/accounts"))
                 .route(web::post().to(create_account))

@@ -1061,8 +1061,11 @@ fn guid_conflict(g: &str) -> DcmError {
 /// `now + d`, or the provider's 400 when it falls outside chrono's range (the scenario's
 /// bounds keep it inside; this keeps a request from ever panicking on it).
 pub fn later(now: DateTime<Utc>, d: Duration, what: &str) -> Result<DateTime<Utc>, DcmError> {
-    now.checked_add_signed(d)
-        .ok_or_else(|| bad(format!("the {what} would expire past the end of the calendar")))
+    now.checked_add_signed(d).ok_or_else(|| {
+        bad(format!(
+            "the {what} would expire past the end of the calendar"
+        ))
+    })
 }
 
 /// When scenario customers were created, unless they say.
