@@ -563,6 +563,7 @@ dcm:
   customers:
     - {counterparty_guid: 66666666-6666-4666-8666-666666666666, guid: nope, accounts: [{iban: UA000}]}
   max_customers: 300000
+  max_accounts: 500000
 "#;
     let sources = vec![
         (
@@ -582,6 +583,7 @@ dcm:
         "guid: invalid UUID",
         "iban `UA000`",
         "max_customers",
+        "max_accounts",
     ] {
         assert!(text.contains(needle), "missing `{needle}` in:\n{text}");
     }
@@ -1354,4 +1356,260 @@ async fn every_catalog_code_is_in_the_readme() {
             "README lacks message of {code}"
         );
     }
+}
+
+// ---------------------------------------------------------------- review fixes
+
+/// The default scenario with one `dcm` line replaced, loaded through the admin API.
+async fn put_default_with(app: &TestApp, from: &str, to: &str) -> (StatusCode, Value) {
+    let yaml = sandbox::scenario::DEFAULT_SCENARIO.replace(from, to);
+    assert_ne!(
+        yaml,
+        sandbox::scenario::DEFAULT_SCENARIO,
+        "`{from}` is in the default"
+    );
+    let res = app
+        .request(Method::PUT, "/__sandbox/scenario")
+        .body(yaml)
+        .send()
+        .await
+        .expect("sent");
+    (res.status(), body(res).await)
+}
+
+#[tokio::test]
+async fn huge_lifetimes_and_skew_are_refused_and_login_keeps_working() {
+    let app = TestApp::spawn().await;
+    for (from, to, key) in [
+        (
+            "session_lifetime_hours: 24",
+            "session_lifetime_hours: 4294967295",
+            "session_lifetime_hours",
+        ),
+        (
+            "flow_lifetime_minutes: 60",
+            "flow_lifetime_minutes: 4294967295",
+            "flow_lifetime_minutes",
+        ),
+        (
+            "jwt_clock_skew_seconds: 60",
+            "jwt_clock_skew_seconds: 4294967295",
+            "jwt_clock_skew_seconds",
+        ),
+    ] {
+        let (status, b) = put_default_with(&app, from, to).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{key}: {b}");
+        assert!(b["problems"].to_string().contains(key), "{b}");
+    }
+    // Ten years is still allowed, and a login then answers.
+    let (status, b) = put_default_with(
+        &app,
+        "session_lifetime_hours: 24",
+        "session_lifetime_hours: 87600",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .expect("flow id")
+        .to_string();
+    let res = app
+        .post_json(
+            &format!("/dcm/kratos/self-service/login?flow={id}"),
+            &json!({"identifier": "employee@sandbox.test", "password": "sandbox"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_counterparty_full_of_accounts_refuses_more_with_400_and_changes_nothing() {
+    // The default bank starts with 4 accounts (Alice 2, Bob 1, Taras 1).
+    let app = TestApp::spawn_with("dcm:\n  max_accounts: 6\n").await;
+    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("a6@x.test")).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let before = app.state().await;
+
+    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        b["error"]
+            .as_str()
+            .unwrap()
+            .contains("maximum of 6 accounts"),
+        "{b}"
+    );
+    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("a7@x.test")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        b["error"]
+            .as_str()
+            .unwrap()
+            .contains("maximum of 6 accounts"),
+        "{b}"
+    );
+    assert_eq!(
+        app.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}
+
+#[tokio::test]
+async fn repeated_filter_values_count_once_and_over_1000_values_return_400() {
+    let app = seeded().await;
+    let many = vec!["1"; 1000].join(",");
+    let (got, total) = logins(&app, &format!("kyc_levels={many}&ordering=login")).await;
+    assert_eq!(total, 2);
+    assert_eq!(got, ["boris", "dmytro"]);
+    let names = vec!["names=Anna"; 1000].join("&");
+    assert_eq!(logins(&app, &names).await.1, 1);
+
+    let too_many = vec!["1"; 1001].join(",");
+    let (status, b) = get2(&app, &format!("{}?kyc_levels={too_many}", customers2())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        b["error"],
+        "kyc_levels: at most 1000 values per filter, 1001 sent"
+    );
+    let (status, b) = get2(
+        &app,
+        &format!(
+            "{}?{}&surnames=x",
+            customers2(),
+            vec!["surnames=Koval"; 1001].join("&")
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        b["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("surnames: at most 1000"),
+        "{b}"
+    );
+}
+
+#[tokio::test]
+async fn search_string_with_the_internal_separator_matches_nobody() {
+    let app = seeded().await;
+    assert_eq!(logins(&app, "search_string=%01").await.1, 0);
+    assert_eq!(logins(&app, "search_string=anna%01anna").await.1, 0);
+    assert_eq!(logins(&app, "search_string=anna").await.1, 2);
+}
+
+#[tokio::test]
+async fn a_customer_guid_of_another_counterparty_is_refused() {
+    let app = TestApp::spawn_with(SEEDED_BANK).await;
+    let mut c = new_customer("elsewhere@x.test");
+    c["guid"] = json!(ALICE);
+    let (status, b) = send2(&app, &customers2(), &c).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(b["error"].as_str().unwrap().contains("409"), "{b}");
+    assert_eq!(get2(&app, &customers2()).await.1["total"], 0);
+}
+
+/// Registers the bank key `n` times, then tries once more when `refused_extra`; answers the
+/// id of the login flow created after.
+async fn flow_after_keys(app: &TestApp, n: usize, refused_extra: bool) -> String {
+    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let jwk: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
+    for _ in 0..n {
+        assert_eq!(send(app, Method::POST, &path, &jwk).await.0, StatusCode::OK);
+    }
+    if refused_extra {
+        let (status, b) = send(app, Method::POST, &path, &jwk).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            b["error"].as_str().unwrap().contains("at most 100 keys"),
+            "{b}"
+        );
+    }
+    body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .expect("flow id")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_refused_jwk_changes_nothing_not_even_later_ids() {
+    let full = TestApp::spawn().await;
+    let plain = TestApp::spawn().await;
+    assert_eq!(
+        flow_after_keys(&full, 100, true).await,
+        flow_after_keys(&plain, 100, false).await
+    );
+
+    let mut big: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
+    big["x5u"] = json!("x".repeat(20_000));
+    let before = plain.state().await;
+    let (status, b) = send(
+        &plain,
+        Method::POST,
+        &format!("/dcm/api/v1/counterparty/{CG}/jwk"),
+        &big,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        b["error"].as_str().unwrap().contains("larger than 16384"),
+        "{b}"
+    );
+    assert_eq!(
+        plain.state().await["providers"]["dcm"],
+        before["providers"]["dcm"]
+    );
+}
+
+#[tokio::test]
+async fn empty_guid_path_segments_return_400_invalid_uuid_length_0() {
+    let app = TestApp::spawn().await;
+    for (method, path, field) in [
+        (Method::GET, accounts(""), "customer_guid"),
+        (Method::POST, accounts(""), "customer_guid"),
+        (Method::PUT, format!("{}/", customers()), "customer_guid"),
+        (
+            Method::GET,
+            "/dcm/api/v1/counterparty//customers".to_string(),
+            "counterparty_guid",
+        ),
+        (
+            Method::POST,
+            "/dcm/api/v1/counterparty//jwk".to_string(),
+            "counterparty_guid",
+        ),
+    ] {
+        let res = req(&app, method.clone(), &path)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{method} {path}");
+        assert_eq!(
+            body(res).await["error"],
+            format!("{field}: invalid UUID length: 0"),
+            "{method} {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn json_login_ignores_fields_it_does_not_use_whatever_their_type() {
+    let app = TestApp::spawn().await;
+    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
+        .as_str()
+        .expect("flow id")
+        .to_string();
+    let path = format!("/dcm/kratos/self-service/login?flow={id}");
+    let res = app
+        .post_json(
+            &path,
+            &json!({"identifier": "employee@sandbox.test", "password": "sandbox",
+                "method": "password", "csrf_token": null, "transient_payload": {"a": 1}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body(res).await["session_token"].is_string());
 }

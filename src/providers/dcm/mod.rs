@@ -12,10 +12,13 @@ mod wire;
 pub use codes::SPECS;
 pub use errors::DcmError;
 pub use routes::parse_list_query;
-pub use scenario::{AccountSpec, AssetSpec, CounterpartySpec, CustomerSpec, DcmScenario, Employee};
+pub use scenario::{
+    AccountSpec, AssetSpec, CounterpartySpec, CustomerSpec, DcmScenario, Employee,
+    MAX_LIFETIME_HOURS, MAX_LIFETIME_MINUTES, MAX_SKEW_SECONDS,
+};
 pub use state::{
-    Counterparty, Customer, DcmState, ListQuery, MAX_CUSTOMERS, NewCustomer, Ordering, fmt_time,
-    iban_valid, make_iban, parse_uuid,
+    Counterparty, Customer, DcmState, ListQuery, MAX_ACCOUNTS, MAX_CUSTOMERS, NewCustomer,
+    Ordering, fmt_time, iban_valid, make_iban, parse_uuid,
 };
 
 use std::collections::{BTreeMap, HashSet};
@@ -162,7 +165,8 @@ impl Provider for Dcm {
             if !c.guid.is_empty() {
                 match parse_uuid(&c.guid) {
                     Ok(g) => {
-                        if !seen_guids.insert((cg.clone(), g)) {
+                        // Unique in the tenant, across counterparties (a wallet user's).
+                        if !seen_guids.insert(g) {
                             problems.push(format!("customers[{i}].guid is listed twice"));
                         }
                     }
@@ -215,6 +219,33 @@ impl Provider for Dcm {
         }
         if dcm.max_customers.is_some_and(|m| m > MAX_CUSTOMERS) {
             problems.push(format!("max_customers is at most {MAX_CUSTOMERS}"));
+        }
+        if dcm.max_accounts.is_some_and(|m| m > MAX_ACCOUNTS) {
+            problems.push(format!("max_accounts is at most {MAX_ACCOUNTS}"));
+        }
+        if dcm
+            .flow_lifetime_minutes
+            .is_some_and(|m| m > MAX_LIFETIME_MINUTES)
+        {
+            problems.push(format!(
+                "flow_lifetime_minutes is at most {MAX_LIFETIME_MINUTES} (ten years)"
+            ));
+        }
+        if dcm
+            .session_lifetime_hours
+            .is_some_and(|h| h > MAX_LIFETIME_HOURS)
+        {
+            problems.push(format!(
+                "session_lifetime_hours is at most {MAX_LIFETIME_HOURS} (ten years)"
+            ));
+        }
+        if dcm
+            .jwt_clock_skew_seconds
+            .is_some_and(|s| s > MAX_SKEW_SECONDS)
+        {
+            problems.push(format!(
+                "jwt_clock_skew_seconds is at most {MAX_SKEW_SECONDS} (one day)"
+            ));
         }
         if dcm.max_limit() == 0 || dcm.default_limit() == 0 || dcm.default_limit() > dcm.max_limit()
         {

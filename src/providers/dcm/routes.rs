@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use super::errors::{DcmError, bad};
 use super::state::{
-    CustomerUpdate, DcmState, ListQuery, MAX_TEXT, NewCustomer, Ordering, RegisteredJwk, fmt_time,
-    normalize_iban, parse_uuid,
+    CustomerUpdate, DcmState, ListQuery, MAX_FILTER_VALUES, MAX_JWK_BYTES, MAX_TEXT, NewCustomer,
+    Ordering, RegisteredJwk, fmt_time, normalize_iban, parse_uuid,
 };
 use super::wire::{
     ACCOUNT_NAME, AccountOut, Accounts, AssetOut, CreateAccount, CreateCustomer, CreatedAccount,
@@ -24,25 +24,27 @@ use crate::faults::url_pairs;
 use crate::providers::pipeline::resource;
 use crate::providers::{Ctx, json};
 
+/// Path segments that may be empty (`/customers//accounts`), so an empty GUID is answered
+/// `invalid UUID length: 0` like any malformed one instead of 404.
+const CG: &str = "/api/v1/counterparty/{cg:[^/]*}";
+const CU: &str = "{cu:[^/]*}";
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/kratos/self-service/login/api").route(web::get().to(create_flow)))
         .service(resource("/kratos/self-service/login").route(web::post().to(login)))
         .service(
-            resource("/api/v1/counterparty/{cg}/jwk")
+            resource(&format!("{CG}/jwk"))
                 .route(web::post().to(register_jwk))
                 .route(web::get().to(list_jwks)),
         )
         .service(
-            resource("/api/v1/counterparty/{cg}/customers")
+            resource(&format!("{CG}/customers"))
                 .route(web::post().to(create_customer))
                 .route(web::get().to(list_customers)),
         )
+        .service(resource(&format!("{CG}/customers/{CU}")).route(web::put().to(update_customer)))
         .service(
-            resource("/api/v1/counterparty/{cg}/customers/{cu}")
-                .route(web::put().to(update_customer)),
-        )
-        .service(
-            resource("/api/v1/counterparty/{cg}/customers/{cu}/accounts")
+            resource(&format!("{CG}/customers/{CU}/accounts"))
                 .route(web::post().to(create_account))
                 .route(web::get().to(list_accounts)),
         );
@@ -59,11 +61,17 @@ fn ok(body: &impl serde::Serialize) -> HttpResponse {
 // ---------------------------------------------------------------- login
 
 async fn create_flow(ctx: Ctx, req: HttpRequest) -> HttpResponse {
+    let r = do_create_flow(&ctx, &req);
+    answer(&ctx, r)
+}
+
+fn do_create_flow(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, DcmError> {
     let now = ctx.now();
-    let lifetime = Duration::minutes(ctx.world().scenario.dcm.flow_minutes());
-    let flow = ctx.state(|s: &mut DcmState| s.new_flow(now, lifetime));
+    let lifetime = Duration::try_minutes(ctx.world().scenario.dcm.flow_minutes())
+        .ok_or_else(|| bad("flow_lifetime_minutes is out of range"))?;
+    let flow = ctx.state(|s: &mut DcmState| s.new_flow(now, lifetime))?;
     let action = format!("{}?flow={}", req.path().trim_end_matches("/api"), flow.id);
-    ok(&json!({
+    Ok(ok(&json!({
         "id": flow.id,
         "type": "api",
         "expires_at": fmt_time(flow.expires_at),
@@ -79,13 +87,22 @@ async fn create_flow(ctx: Ctx, req: HttpRequest) -> HttpResponse {
                 {"type": "input", "group": "password", "attributes": {"name": "method", "type": "submit", "value": "password"}}
             ]
         }
-    }))
+    })))
 }
 
 async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let r = do_login(&ctx, &req, &body);
     answer(&ctx, r)
 }
+
+/// The fields a login reads; others are ignored.
+const LOGIN_FIELDS: &[&str] = &[
+    "identifier",
+    "password_identifier",
+    "email",
+    "password",
+    "method",
+];
 
 /// Login fields from a JSON object or a urlencoded form: name → text.
 fn login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
@@ -100,12 +117,20 @@ fn login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
             let obj = v
                 .as_object()
                 .ok_or_else(|| bad("body must be a JSON object"))?;
-            obj.iter()
-                .map(|(k, v)| match v {
-                    Value::String(s) => Ok((k.clone(), s.clone())),
-                    _ => Err(bad(format!("{k}: must be a string"))),
-                })
-                .collect()
+            // Fields the login does not read (`csrf_token`, `transient_payload`, ...) may
+            // hold anything; a read one is text, and `null` counts as absent.
+            let mut out = Vec::new();
+            for (k, v) in obj {
+                if !LOGIN_FIELDS.contains(&k.as_str()) {
+                    continue;
+                }
+                match v {
+                    Value::String(s) => out.push((k.clone(), s.clone())),
+                    Value::Null => {}
+                    _ => return Err(bad(format!("{k}: must be a string"))),
+                }
+            }
+            Ok(out)
         }
         Some(rest) if rest.starts_with(b"[") || rest.starts_with(b"\"") => {
             Err(bad("body must be a JSON object or a form"))
@@ -148,7 +173,8 @@ fn do_login(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, D
         .iter()
         .find(|e| e.identifier.eq_ignore_ascii_case(&identifier) && e.password == password)
         .cloned();
-    let lifetime = Duration::hours(dcm.session_hours());
+    let lifetime = Duration::try_hours(dcm.session_hours())
+        .ok_or_else(|| bad("session_lifetime_hours is out of range"))?;
     let session = ctx.state(|s: &mut DcmState| {
         match s.take_flow(&flow_id, now) {
             Ok(_) => {}
@@ -161,8 +187,9 @@ fn do_login(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, D
         }
         let emp = employee.ok_or(DcmError::Unauthorized)?;
         let cg = parse_uuid(&emp.counterparty_guid).unwrap_or_default();
+        let session = s.issue_session(&emp.identifier, &cg, now, lifetime)?;
         s.finish_flow(&flow_id);
-        Ok(s.issue_session(&emp.identifier, &cg, now, lifetime))
+        Ok(session)
     })?;
     Ok(ok(&json!({
         "session_token": session.token,
@@ -260,7 +287,7 @@ fn authenticate(ctx: &Ctx, req: &HttpRequest, cg: &str) -> Result<(), DcmError> 
         };
         let c = data.claims;
         // Expiry and issue time against the tenant's virtual clock, not the system's.
-        let fresh = c.exp > t && c.iat <= t + skew && c.iat < c.exp;
+        let fresh = c.exp > t && c.iat <= t.saturating_add(skew) && c.iat < c.exp;
         if fresh && FLOWS.contains(&c.flow.as_str()) && !c.sub.is_empty() {
             return Ok(());
         }
@@ -358,6 +385,11 @@ fn do_register_jwk(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResp
     if !raw.is_object() {
         return Err(bad("jwk: must be a JSON object"));
     }
+    if raw.to_string().len() > MAX_JWK_BYTES {
+        return Err(bad(format!(
+            "jwk: larger than {MAX_JWK_BYTES} bytes; send the public key only"
+        )));
+    }
     if raw.get("d").is_some() {
         return Err(bad(
             "jwk: a private key was sent; register the public key only",
@@ -444,15 +476,15 @@ fn do_create_customer(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpR
     let now = ctx.now();
     // Check and insert under one lock: concurrent creates of one login make one customer.
     let out = ctx.state(|s: &mut DcmState| {
-        let (seed, tenant) = (s.seed(), s.tenant().to_string());
-        let cp = s
-            .counterparty_mut(&cg)
-            .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?;
-        let created = cp.create_customer(new, now, seed, &tenant)?;
+        let created = s.create_customer(&cg, new, now)?;
+        let kind = s
+            .counterparty(&cg)
+            .map(|cp| cp.account_type.clone())
+            .unwrap_or_default();
         Ok::<_, DcmError>(CreatedCustomer {
             customer_guid: created.customer_guid,
             platform: String::new(),
-            kind: cp.account_type.clone(),
+            kind,
             guid: created.account.guid.clone(),
             wallet_account_guid: created.account.guid,
             name: ACCOUNT_NAME.into(),
@@ -674,7 +706,33 @@ pub fn parse_list_query(
             other => return Err(bad(format!("unknown query parameter `{other}`"))),
         }
     }
+    distinct("wallet_user_guids", &mut q.wallet_user_guids)?;
+    distinct("logins", &mut q.logins)?;
+    distinct("kyc_levels", &mut q.kyc_levels)?;
+    distinct("balance_asset_codes", &mut q.balance_asset_codes)?;
+    distinct("balance_asset_issuers", &mut q.balance_asset_issuers)?;
+    distinct("branch_guids", &mut q.branch_guids)?;
+    distinct("names", &mut q.names)?;
+    distinct("paternal_names", &mut q.paternal_names)?;
+    distinct("phone_numbers", &mut q.phone_numbers)?;
+    distinct("segments", &mut q.segments)?;
+    distinct("statuses", &mut q.statuses)?;
+    distinct("surnames", &mut q.surnames)?;
     Ok(q)
+}
+
+/// At most `MAX_FILTER_VALUES` values sent for one filter, repeats dropped (first kept):
+/// the scan holds the tenant's lock, so its work per customer must not grow with the query.
+fn distinct<T: Eq + std::hash::Hash + Clone>(name: &str, v: &mut Vec<T>) -> Result<(), DcmError> {
+    if v.len() > MAX_FILTER_VALUES {
+        return Err(bad(format!(
+            "{name}: at most {MAX_FILTER_VALUES} values per filter, {} sent",
+            v.len()
+        )));
+    }
+    let mut seen = HashSet::with_capacity(v.len());
+    v.retain(|x| seen.insert(x.clone()));
+    Ok(())
 }
 
 // ---------------------------------------------------------------- accounts

@@ -32,9 +32,19 @@ pub struct DcmScenario {
     pub one_account_per_asset: bool,
     /// Customers per counterparty (default and at most 200,000); a create beyond answers 400.
     pub max_customers: Option<usize>,
+    /// Accounts per counterparty, all customers together (default and at most 400,000);
+    /// a create beyond answers 400.
+    pub max_accounts: Option<usize>,
     /// Changes to the code table by code name (see `/__sandbox/errors`).
     pub codes: BTreeMap<String, CodeOverride>,
 }
+
+/// Longest flow or session lifetime a scenario may set (ten years): far enough for any
+/// test, near enough that `now + lifetime` stays inside the virtual clock's range.
+pub const MAX_LIFETIME_MINUTES: u32 = 10 * 365 * 24 * 60;
+pub const MAX_LIFETIME_HOURS: u32 = 10 * 365 * 24;
+/// Largest JWT `iat` skew a scenario may set (one day).
+pub const MAX_SKEW_SECONDS: u32 = 24 * 60 * 60;
 
 impl DcmScenario {
     pub fn flow_minutes(&self) -> i64 {

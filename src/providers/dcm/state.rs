@@ -20,12 +20,21 @@ use crate::state::bounded::make_room;
 pub const MAX_CUSTOMERS: usize = 200_000;
 /// Accounts per customer; beyond it 400.
 pub const MAX_ACCOUNTS_PER_CUSTOMER: usize = 100;
+/// Accounts per counterparty, all customers together (a scenario may set less); beyond
+/// it 400. Without it the two caps above multiply to 20 million accounts.
+pub const MAX_ACCOUNTS: usize = 400_000;
 /// Registered keys per counterparty; beyond it 400.
 pub const MAX_JWKS: usize = 100;
+/// Bytes of one registered JWK as sent (an RSA-4096 public key is under 1 KB); beyond it
+/// 400, so 100 keys cannot hold 100 MiB of padding.
+pub const MAX_JWK_BYTES: usize = 16 * 1024;
 /// Open login flows per tenant; expired ones go first, then the oldest.
 pub const MAX_FLOWS: usize = 10_000;
 /// Sessions from logins per tenant; expired ones go first, then the oldest.
 pub const MAX_SESSIONS: usize = 10_000;
+/// Values one list filter may carry (`names=a&names=b...`); more is a 400. Repeats are
+/// dropped before the scan.
+pub const MAX_FILTER_VALUES: usize = 1000;
 /// Longest text field accepted.
 pub const MAX_TEXT: usize = 255;
 
@@ -136,9 +145,17 @@ pub struct Customer {
     pub accounts: Vec<Account>,
 }
 
-/// Lower-case name and login, for `search_string` (one string, so a search cannot span both).
+/// Between name and login in a search key: a needle without it cannot match across both.
+const SEP: char = '\u{1}';
+
+/// Lower-case name and login, for `search_string`.
 fn search_key(c: &Customer) -> String {
-    format!("{}\u{1}{}", c.name.to_lowercase(), c.login.to_lowercase())
+    format!("{}{SEP}{}", c.name.to_lowercase(), c.login.to_lowercase())
+}
+
+/// `search_string`'s definition: a substring of the lower-case name or login.
+fn search_hit(c: &Customer, needle: &str) -> bool {
+    c.name.to_lowercase().contains(needle) || c.login.to_lowercase().contains(needle)
 }
 
 /// Text values of the filterable fields as small numbers, so the list compares numbers.
@@ -352,6 +369,8 @@ pub struct Counterparty {
     pub bank_code: String,
     /// Customers this counterparty may hold (≤ `MAX_CUSTOMERS`).
     pub max_customers: usize,
+    /// Accounts this counterparty may hold (≤ `MAX_ACCOUNTS`).
+    pub max_accounts: usize,
     pub branches: BTreeMap<String, String>,
     customers: Vec<Customer>,
     /// Parallel to `customers`.
@@ -363,7 +382,7 @@ pub struct Counterparty {
     created_sorted: bool,
     by_guid: HashMap<String, usize>,
     by_login: HashMap<String, usize>,
-    /// IBAN → customer index.
+    /// IBAN → customer index; one entry per account, so its length counts them.
     ibans: HashMap<String, usize>,
     pub jwks: Vec<RegisteredJwk>,
     /// Entities generated so far: the key of the next generated GUID or IBAN.
@@ -435,6 +454,17 @@ impl Counterparty {
         }
     }
 
+    /// 400 when the counterparty holds its maximum of accounts.
+    fn room_for_account(&self) -> Result<(), DcmError> {
+        let max = self.max_accounts.min(MAX_ACCOUNTS);
+        if self.ibans.len() >= max {
+            return Err(bad(format!(
+                "failed to create account: counterparty holds the sandbox maximum of {max} accounts"
+            )));
+        }
+        Ok(())
+    }
+
     /// Checks everything, then inserts the customer and its first account, or nothing.
     pub fn create_customer(
         &mut self,
@@ -460,9 +490,7 @@ impl Counterparty {
         if let Some(g) = &new.guid
             && self.by_guid.contains_key(g)
         {
-            return Err(bad(format!(
-                "failed to create wallet user: wallet service answered 409 Conflict: wallet user {g} already exists"
-            )));
+            return Err(guid_conflict(g));
         }
         if let Some(iban) = &new.iban
             && self.ibans.contains_key(iban)
@@ -477,6 +505,13 @@ impl Counterparty {
                 self.max_customers.min(MAX_CUSTOMERS)
             )));
         }
+        self.room_for_account()?;
+        let a = self
+            .assets
+            .get(asset)
+            .cloned()
+            .ok_or_else(|| bad("asset vanished"))?;
+        // Every check is above: generating bumps `issued`, which a refusal must not.
         let guid = match new.guid {
             Some(g) => g,
             None => self.new_guid(seed, tenant, "customer"),
@@ -486,11 +521,6 @@ impl Counterparty {
             None => self.new_iban(seed, tenant),
         };
         let account_guid = self.new_guid(seed, tenant, "account");
-        let a = self
-            .assets
-            .get(asset)
-            .cloned()
-            .ok_or_else(|| bad("asset vanished"))?;
         let account = Account {
             guid: account_guid,
             iban: iban.clone(),
@@ -580,6 +610,7 @@ impl Counterparty {
                 "failed to create account: IBAN {i} is already in use"
             )));
         }
+        self.room_for_account()?;
         let iban = match iban {
             Some(i) => i,
             None => self.new_iban(seed, tenant),
@@ -654,9 +685,18 @@ impl Counterparty {
     pub fn list(&self, q: &ListQuery) -> (Vec<&Customer>, usize) {
         let f = Compiled::new(q, &self.symbols);
         let needle = q.search_string.as_deref().filter(|s| !s.is_empty());
+        // A needle holding the separator would match across name and login (`\u{1}`
+        // alone matched everyone): that rare needle reads the customer itself.
+        let spans = needle.is_some_and(|n| n.contains(SEP));
         let pass = |i: usize| -> bool {
             (!f.active || self.hot.get(i).is_some_and(|h| f.hot_ok(h)))
-                && needle.is_none_or(|n| self.search.get(i).contains(n))
+                && needle.is_none_or(|n| {
+                    if spans {
+                        self.customers.get(i).is_some_and(|c| search_hit(c, n))
+                    } else {
+                        self.search.get(i).contains(n)
+                    }
+                })
         };
         // The GUID and login filters name customers directly: use the indexes.
         let mut hits: Vec<usize> = if !q.wallet_user_guids.is_empty() || !q.logins.is_empty() {
@@ -737,11 +777,65 @@ impl Counterparty {
     }
 }
 
+/// Symbols a text filter allows, as a bitset indexed by symbol id: one bit test per
+/// customer however many values were sent.
+struct SymSet(Vec<u64>);
+
+impl SymSet {
+    fn new(ids: impl Iterator<Item = u32>) -> Self {
+        let mut bits = Vec::new();
+        for id in ids {
+            let (word, bit) = ((id / 64) as usize, id % 64);
+            if bits.len() <= word {
+                bits.resize(word + 1, 0u64);
+            }
+            if let Some(w) = bits.get_mut(word) {
+                *w |= 1 << bit;
+            }
+        }
+        Self(bits)
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        self.0
+            .get((id / 64) as usize)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+}
+
+/// `kyc_levels` without repeats: a short list is scanned (faster than hashing), a long one
+/// hashed, so a check stays O(1) per customer.
+enum LevelSet {
+    Few(Vec<i64>),
+    Many(std::collections::HashSet<i64>),
+}
+
+impl LevelSet {
+    const FEW: usize = 8;
+
+    fn new(levels: &[i64]) -> Self {
+        let set: std::collections::HashSet<i64> = levels.iter().copied().collect();
+        if set.len() <= Self::FEW {
+            Self::Few(set.into_iter().collect())
+        } else {
+            Self::Many(set)
+        }
+    }
+
+    fn contains(&self, l: i64) -> bool {
+        match self {
+            Self::Few(v) => v.contains(&l),
+            Self::Many(s) => s.contains(&l),
+        }
+    }
+}
+
 /// A query's filters as `Hot` checks: text filters become the symbols they name.
 struct Compiled {
     /// `None`: no filter on that field; `Some`: the symbols allowed (a value no customer
-    /// holds has none, so an empty list matches nobody).
-    syms: [Option<Vec<u32>>; STR_FIELDS],
+    /// holds has none, so an empty set matches nobody).
+    syms: [Option<SymSet>; STR_FIELDS],
+    kyc: Option<LevelSet>,
     /// Some filter reads `Hot` at all (else the scan skips it).
     active: bool,
     q: ListQuery,
@@ -750,11 +844,7 @@ struct Compiled {
 impl Compiled {
     fn new(q: &ListQuery, symbols: &Symbols) -> Self {
         let f = |v: &[String]| {
-            (!v.is_empty()).then(|| {
-                v.iter()
-                    .filter_map(|s| symbols.get(s))
-                    .collect::<Vec<u32>>()
-            })
+            (!v.is_empty()).then(|| SymSet::new(v.iter().filter_map(|s| symbols.get(s))))
         };
         let syms = [
             f(&q.logins),
@@ -768,17 +858,19 @@ impl Compiled {
             f(&q.statuses),
             f(&q.surnames),
         ];
+        let kyc = (!q.kyc_levels.is_empty()).then(|| LevelSet::new(&q.kyc_levels));
         let active = syms.iter().any(Option::is_some)
+            || kyc.is_some()
             || q.is_disabled.is_some()
             || q.min_balance_allowed.is_some()
             || q.max_balance_allowed.is_some()
             || q.min_created_at.is_some()
             || q.max_created_at.is_some()
             || q.min_updated_at.is_some()
-            || q.max_updated_at.is_some()
-            || !q.kyc_levels.is_empty();
+            || q.max_updated_at.is_some();
         Self {
             syms,
+            kyc,
             active,
             q: q.clone(),
         }
@@ -793,12 +885,12 @@ impl Compiled {
             && q.max_created_at.is_none_or(|m| h.created <= m)
             && q.min_updated_at.is_none_or(|m| h.updated >= m)
             && q.max_updated_at.is_none_or(|m| h.updated <= m)
-            && (q.kyc_levels.is_empty() || q.kyc_levels.contains(&h.kyc))
+            && self.kyc.as_ref().is_none_or(|k| k.contains(h.kyc))
             && self
                 .syms
                 .iter()
                 .zip(h.syms.iter())
-                .all(|(want, got)| want.as_ref().is_none_or(|w| w.contains(got)))
+                .all(|(want, got)| want.as_ref().is_none_or(|w| w.contains(*got)))
     }
 }
 
@@ -960,6 +1052,22 @@ pub struct DcmState {
     pub preset: HashMap<String, Session>,
 }
 
+fn guid_conflict(g: &str) -> DcmError {
+    bad(format!(
+        "failed to create wallet user: wallet service answered 409 Conflict: wallet user {g} already exists"
+    ))
+}
+
+/// `now + d`, or the provider's 400 when it falls outside chrono's range (the scenario's
+/// bounds keep it inside; this keeps a request from ever panicking on it).
+pub fn later(now: DateTime<Utc>, d: Duration, what: &str) -> Result<DateTime<Utc>, DcmError> {
+    now.checked_add_signed(d).ok_or_else(|| {
+        bad(format!(
+            "the {what} would expire past the end of the calendar"
+        ))
+    })
+}
+
 /// When scenario customers were created, unless they say.
 pub fn scenario_epoch() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0)
@@ -1017,6 +1125,10 @@ impl DcmState {
                     .max_customers
                     .unwrap_or(MAX_CUSTOMERS)
                     .min(MAX_CUSTOMERS),
+                max_accounts: scenario
+                    .max_accounts
+                    .unwrap_or(MAX_ACCOUNTS)
+                    .min(MAX_ACCOUNTS),
             };
             counterparties.insert(guid, cp);
         }
@@ -1062,6 +1174,11 @@ impl DcmState {
         seed: u64,
     ) -> Result<(), DcmError> {
         let cg = parse_uuid(&spec.counterparty_guid).map_err(bad)?;
+        if let Ok(g) = parse_uuid(&spec.guid)
+            && self.guid_taken(&g)
+        {
+            return Err(guid_conflict(&g));
+        }
         let cp = self
             .counterparties
             .get_mut(&cg)
@@ -1134,6 +1251,33 @@ impl DcmState {
         &self.tenant
     }
 
+    /// A customer GUID is the wallet user's, unique in the whole tenant, not only in
+    /// its counterparty.
+    fn guid_taken(&self, guid: &str) -> bool {
+        self.counterparties
+            .values()
+            .any(|c| c.by_guid.contains_key(guid))
+    }
+
+    /// A create in `cg`, refused (409 in a 400) when a sent GUID is any counterparty's.
+    pub fn create_customer(
+        &mut self,
+        cg: &str,
+        new: NewCustomer,
+        now: DateTime<Utc>,
+    ) -> Result<Created, DcmError> {
+        if let Some(g) = &new.guid
+            && self.guid_taken(g)
+        {
+            return Err(guid_conflict(g));
+        }
+        let (seed, tenant) = (self.seed, self.tenant.clone());
+        self.counterparties
+            .get_mut(cg)
+            .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?
+            .create_customer(new, now, seed, &tenant)
+    }
+
     pub fn counterparty(&self, guid: &str) -> Option<&Counterparty> {
         self.counterparties.get(guid)
     }
@@ -1141,7 +1285,9 @@ impl DcmState {
         self.counterparties.get_mut(guid)
     }
 
-    pub fn new_flow(&mut self, now: DateTime<Utc>, lifetime: Duration) -> Flow {
+    /// `Err` when `now + lifetime` leaves chrono's range (nothing changes then).
+    pub fn new_flow(&mut self, now: DateTime<Utc>, lifetime: Duration) -> Result<Flow, DcmError> {
+        let expires_at = later(now, lifetime, "login flow")?;
         make_room(
             &mut self.flows,
             MAX_FLOWS,
@@ -1157,10 +1303,10 @@ impl DcmState {
         let flow = Flow {
             id: id.clone(),
             issued_at: now,
-            expires_at: now + lifetime,
+            expires_at,
         };
         self.flows.insert(id, flow.clone());
-        flow
+        Ok(flow)
     }
 
     /// Consumes the flow: `Err(true)` expired, `Err(false)` unknown.
@@ -1183,7 +1329,8 @@ impl DcmState {
         counterparty_guid: &str,
         now: DateTime<Utc>,
         lifetime: Duration,
-    ) -> Session {
+    ) -> Result<Session, DcmError> {
+        let expires_at = later(now, lifetime, "session")?;
         make_room(
             &mut self.sessions,
             MAX_SESSIONS,
@@ -1201,10 +1348,10 @@ impl DcmState {
             identifier: identifier.to_string(),
             counterparty_guid: counterparty_guid.to_string(),
             issued_at: now,
-            expires_at: Some(now + lifetime),
+            expires_at: Some(expires_at),
         };
         self.sessions.insert(token, session.clone());
-        session
+        Ok(session)
     }
 
     pub fn session(&self, token: &str, now: DateTime<Utc>) -> Option<&Session> {
@@ -1225,6 +1372,19 @@ impl DcmState {
         raw: Value,
         now: DateTime<Utc>,
     ) -> Result<String, DcmError> {
+        let full = self
+            .counterparties
+            .get(cg)
+            .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?
+            .jwks
+            .len()
+            >= MAX_JWKS;
+        if full {
+            return Err(bad(format!(
+                "a counterparty holds at most {MAX_JWKS} keys in the sandbox"
+            )));
+        }
+        // Only after the checks: a refused key must not shift the ids issued after it.
         self.issued += 1;
         let n = self.issued.to_string();
         let guid = rng::uuid(&mut rng::rng_for(
@@ -1237,11 +1397,6 @@ impl DcmState {
             .counterparties
             .get_mut(cg)
             .ok_or_else(|| DcmError::NotFound(format!("counterparty {cg} not found")))?;
-        if cp.jwks.len() >= MAX_JWKS {
-            return Err(bad(format!(
-                "a counterparty holds at most {MAX_JWKS} keys in the sandbox"
-            )));
-        }
         cp.jwks.push(RegisteredJwk {
             guid: guid.clone(),
             jwk,
@@ -1331,6 +1486,7 @@ mod tests {
             jwks: Vec::new(),
             issued: 0,
             max_customers: MAX_CUSTOMERS,
+            max_accounts: MAX_ACCOUNTS,
         }
     }
 
@@ -1475,6 +1631,12 @@ mod tests {
             "segments=nobody",
             "ordering=created_at&limit=1000",
             "ordering=-updated_at&limit=1000",
+            // Repeats, and more levels than the short-list path holds.
+            "kyc_levels=1,1,1&names=N3,N3,N4&segments=PL,PL",
+            "kyc_levels=0,2,5,6,7,8,9,10,11,12,13,3,2&ordering=name",
+            // The search key's separator matches only what name or login holds.
+            "search_string=%01",
+            "search_string=n3%01user",
         ];
         for query in queries {
             let q = crate::providers::dcm::parse_list_query(query, 50, 1000).unwrap();
