@@ -104,6 +104,22 @@ mod tests {
     }
 
     #[test]
+    fn settings_files_may_be_toml_or_json_too() {
+        let dir = std::env::temp_dir().join(format!("sandbox-settings-fmt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let toml = dir.join("settings.toml");
+        let json = dir.join("settings.json");
+        std::fs::write(&toml, "port = 9091\nlog = \"debug\"\n").unwrap();
+        std::fs::write(&json, r#"{"port": 9092, "tenant_cap": 5}"#).unwrap();
+
+        let from_toml = Settings::load(Some(&toml)).unwrap();
+        let from_json = Settings::load(Some(&json)).unwrap();
+
+        assert_eq!((from_toml.port, from_toml.log.as_str()), (9091, "debug"));
+        assert_eq!((from_json.port, from_json.tenant_cap), (9092, 5));
+    }
+
+    #[test]
     fn a_missing_settings_file_is_an_error() {
         assert!(Settings::load(Some(Path::new("/nonexistent/settings.yaml"))).is_err());
     }

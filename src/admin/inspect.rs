@@ -15,6 +15,7 @@ pub async fn health(sandbox: web::Data<Sandbox>) -> HttpResponse {
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": world.names,
         "scenario_name": world.scenario.name,
+        "description": world.scenario.description,
         "seed": world.seed,
         "providers": sandbox.providers.iter().map(|p| p.name()).collect::<Vec<_>>(),
         "uptime_secs": sandbox.started.elapsed().as_secs(),
