@@ -445,6 +445,60 @@ async fn rule_can_answer_a_raw_status_with_a_body() {
 }
 
 #[tokio::test]
+async fn rules_that_would_break_http_framing_are_refused() {
+    let app = TestApp::spawn().await;
+    let no_content_with_body =
+        json!({"when": {"provider": "ubki"}, "then": {"status": 204, "body": {"a": 1}}});
+    let informational = json!({"when": {"provider": "ubki"}, "then": {"status": 101}});
+    let huge_glob = json!({"when": {"provider": "ubki", "endpoint": format!("*{}", "a".repeat(300))}, "then": {"code": "5"}});
+
+    for rule in [no_content_with_body, informational, huge_glob] {
+        let res = app.post_json("/__sandbox/rules", &rule).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{rule}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_scenario_upload_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+
+    let res = app
+        .request(reqwest::Method::PUT, "/__sandbox/scenario")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body(app.post_json(AUTH, &login()).await).await["doc"]["auth"]["errcode"],
+        "0"
+    );
+}
+
+#[tokio::test]
+async fn admin_errors_made_by_actix_are_answered_in_json() {
+    let app = TestApp::spawn().await;
+
+    let too_big = app
+        .request(reqwest::Method::POST, "/__sandbox/rules")
+        .body(vec![b' '; 17 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    let wrong_method = app
+        .request(reqwest::Method::DELETE, "/__sandbox/trustdecision/partners")
+        .send()
+        .await
+        .unwrap();
+
+    for res in [too_big, wrong_method] {
+        assert!(res.status().is_client_error());
+        assert!(res.headers().contains_key("x-sandbox-error"));
+        let _: Value = res.json().await.expect("a JSON body");
+    }
+}
+
+#[tokio::test]
 async fn rule_can_delay_and_still_let_the_provider_answer() {
     let app = TestApp::spawn().await;
     let rule = json!({"when": {"provider": "ubki"}, "then": {"delay_ms": 300}});

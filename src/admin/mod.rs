@@ -113,7 +113,7 @@ async fn guard(
     }
     let started = std::time::Instant::now();
     let (method, path) = (req.method().to_string(), req.path().to_string());
-    let res = next.call(req).await?;
+    let res = mend(next.call(req).await?);
     tracing::info!(
         method = %method,
         path = %path,
@@ -122,6 +122,37 @@ async fn guard(
         "admin"
     );
     Ok(res)
+}
+
+/// Admin answers are JSON: an error actix made itself (a body over the admin limit, a
+/// wrong method on a provider's admin route) is re-rendered as the sandbox's error.
+fn mend(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    let from_actix = res.response().error().is_some()
+        || (matches!(
+            status,
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        ) && !res
+            .headers()
+            .contains_key(actix_web::http::header::CONTENT_TYPE));
+    if !from_actix
+        || res
+            .headers()
+            .contains_key(crate::providers::pipeline::SANDBOX_ERROR_HEADER)
+    {
+        return res;
+    }
+    let message = res
+        .response()
+        .error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
+    let kind = match status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        _ => "bad-request",
+    };
+    res.into_response(sandbox_error(status, kind, &message, None))
 }
 
 /// Anything outside the provider prefixes and the admin API.

@@ -30,7 +30,13 @@ pub async fn get(req: HttpRequest, sandbox: web::Data<Sandbox>) -> HttpResponse 
 /// Validates and loads a YAML scenario; a bad one is refused with every problem and the
 /// previous scenario keeps serving.
 pub async fn put(sandbox: web::Data<Sandbox>, body: web::Bytes) -> HttpResponse {
-    let text = String::from_utf8_lossy(&body).into_owned();
+    // An empty body is valid YAML for an empty scenario, but far likelier a `curl -X PUT`
+    // without data: refuse it rather than wipe every tenant.
+    let text = match String::from_utf8(body.to_vec()) {
+        Ok(text) if !text.trim().is_empty() => text,
+        Ok(_) => return super::bad_request("the scenario is empty: send YAML in the body"),
+        Err(_) => return super::bad_request("the scenario is not UTF-8 text"),
+    };
     match sandbox.load(vec![("api".to_string(), text)]) {
         Ok(()) => {
             let world = sandbox.world();

@@ -320,7 +320,9 @@ fn raw_fault(
             builder.insert_header((name, value));
         }
     }
+    // 204 and 304 carry no body on the wire (refused at load; never sent here either).
     match body {
+        _ if matches!(status.as_u16(), 204 | 304) => builder.finish(),
         None => builder.finish(),
         Some(serde_json::Value::String(text)) => builder.body(text.clone()),
         Some(value) => builder.json(value),

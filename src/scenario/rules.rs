@@ -61,6 +61,9 @@ pub struct Delay {
     pub max_ms: u64,
 }
 
+/// Endpoint globs are matched against every request of the provider, so they are short.
+const MAX_PATTERN: usize = 256;
+
 impl Rule {
     /// Problems a rule has on its own; code checks need the provider's table.
     pub fn problems(&self) -> Vec<String> {
@@ -86,9 +89,19 @@ impl Rule {
             out.push("delay: min_ms is greater than max_ms".to_string());
         }
         if let Some(s) = then.status
-            && !(100..=599).contains(&s)
+            && !(200..=599).contains(&s)
         {
-            out.push(format!("status {s} is not an HTTP status"));
+            out.push(format!(
+                "status {s} is not a final HTTP status (200 to 599)"
+            ));
+        }
+        if matches!(then.status, Some(204 | 304)) && then.body.is_some() {
+            out.push("status 204 and 304 answers carry no body".to_string());
+        }
+        if let Some(endpoint) = &self.when.endpoint
+            && endpoint.len() > MAX_PATTERN
+        {
+            out.push(format!("when.endpoint: at most {MAX_PATTERN} characters"));
         }
         for (name, value) in &then.headers {
             if actix_web::http::header::HeaderName::try_from(name.as_str()).is_err() {
