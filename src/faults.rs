@@ -2,7 +2,6 @@
 //! seeded draws for `probability` and random delays. One `RuleBook` per tenant.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use fake::rand::RngExt;
 use serde::Serialize;
@@ -205,9 +204,6 @@ fn matches(rule: &Rule, req: &RequestView<'_>, json: &Option<serde_json::Value>)
         .all(|(k, v)| req.body_field(json, k).as_deref() == Some(v.as_str()));
     query_ok && headers_ok && body_ok
 }
-
-/// Shared so a tenant's book can be rebuilt from the same scenario rules cheaply.
-pub type Rules = Arc<Vec<Rule>>;
 
 #[cfg(test)]
 mod tests {

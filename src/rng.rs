@@ -36,10 +36,6 @@ pub fn hex_upper(rng: &mut ChaCha8Rng, len: usize) -> String {
         .collect()
 }
 
-pub fn hex_lower(rng: &mut ChaCha8Rng, len: usize) -> String {
-    hex_upper(rng, len).to_ascii_lowercase()
-}
-
 pub fn digits(rng: &mut ChaCha8Rng, len: usize) -> String {
     (0..len)
         .map(|_| char::from(b'0' + rng.random_range(0..10u8)))

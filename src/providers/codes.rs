@@ -120,25 +120,6 @@ impl CodeTable {
         codes
     }
 
-    /// Codes valid at an endpoint of `scope`.
-    pub fn codes_in(&self, scope: &str) -> Vec<String> {
-        let mut codes: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|e| e.scope.is_empty() || e.scope == scope)
-            .map(|e| e.code.clone())
-            .collect();
-        codes.dedup();
-        codes
-    }
-
-    pub fn codes(&self) -> Vec<String> {
-        let mut codes: Vec<String> = self.entries.iter().map(|e| e.code.clone()).collect();
-        codes.sort();
-        codes.dedup();
-        codes
-    }
-
     /// Problems with a scenario's overrides: unknown keys, two codes colliding in one scope.
     pub fn override_problems(
         specs: &[CodeSpec],

@@ -107,8 +107,3 @@ pub fn json(status: u16, body: &impl Serialize, code: &str) -> HttpResponse {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     mark(HttpResponse::build(status).json(body), code)
 }
-
-/// Parses a JSON body; the error text names line and column, for the provider's detail.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|e| e.to_string())
-}
