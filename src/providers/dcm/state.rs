@@ -10,7 +10,7 @@ use jsonwebtoken::jwk::Jwk;
 use serde_json::{Value, json};
 
 use super::errors::{DcmError, bad};
-use super::scenario::DcmScenario;
+use super::scenario::{CounterpartySpec, DcmScenario};
 use crate::rng;
 use crate::scenario::People;
 use crate::state::bounded::make_room;
@@ -1075,6 +1075,58 @@ pub fn scenario_epoch() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+impl Counterparty {
+    /// An empty store for one counterparty of the scenario (customers come later).
+    pub fn from_spec(guid: String, spec: &CounterpartySpec, scenario: &DcmScenario) -> Self {
+        Counterparty {
+            guid,
+            name: spec.name.clone(),
+            assets: spec
+                .assets
+                .iter()
+                .map(|a| Asset {
+                    code: a.code.clone(),
+                    name: a.name.clone(),
+                    stellar_code: a.stellar_code.clone(),
+                    stellar_issuer: a.stellar_issuer.clone(),
+                    minor_unit: a.minor_unit,
+                })
+                .collect(),
+            account_type: spec
+                .account_type
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ACCOUNT_TYPE.into()),
+            bank_code: spec
+                .iban_bank_code
+                .clone()
+                .unwrap_or_else(|| DEFAULT_BANK_CODE.into()),
+            branches: spec
+                .branches
+                .iter()
+                .filter_map(|b| parse_uuid(&b.guid).ok().map(|g| (g, b.name.clone())))
+                .collect(),
+            customers: Vec::new(),
+            hot: Vec::new(),
+            search: SearchKeys::default(),
+            symbols: Symbols::default(),
+            created_sorted: true,
+            by_guid: HashMap::new(),
+            by_login: HashMap::new(),
+            ibans: HashMap::new(),
+            jwks: Vec::new(),
+            issued: 0,
+            max_customers: scenario
+                .max_customers
+                .unwrap_or(MAX_CUSTOMERS)
+                .min(MAX_CUSTOMERS),
+            max_accounts: scenario
+                .max_accounts
+                .unwrap_or(MAX_ACCOUNTS)
+                .min(MAX_ACCOUNTS),
+        }
+    }
+}
+
 impl DcmState {
     /// The tenant's database as the scenario describes it. The scenario was validated,
     /// so entries that would not fit are skipped rather than failing here.
@@ -1084,52 +1136,7 @@ impl DcmState {
             let Ok(guid) = parse_uuid(&spec.guid) else {
                 continue;
             };
-            let cp = Counterparty {
-                guid: guid.clone(),
-                name: spec.name.clone(),
-                assets: spec
-                    .assets
-                    .iter()
-                    .map(|a| Asset {
-                        code: a.code.clone(),
-                        name: a.name.clone(),
-                        stellar_code: a.stellar_code.clone(),
-                        stellar_issuer: a.stellar_issuer.clone(),
-                        minor_unit: a.minor_unit,
-                    })
-                    .collect(),
-                account_type: spec
-                    .account_type
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_ACCOUNT_TYPE.into()),
-                bank_code: spec
-                    .iban_bank_code
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_BANK_CODE.into()),
-                branches: spec
-                    .branches
-                    .iter()
-                    .filter_map(|b| parse_uuid(&b.guid).ok().map(|g| (g, b.name.clone())))
-                    .collect(),
-                customers: Vec::new(),
-                hot: Vec::new(),
-                search: SearchKeys::default(),
-                symbols: Symbols::default(),
-                created_sorted: true,
-                by_guid: HashMap::new(),
-                by_login: HashMap::new(),
-                ibans: HashMap::new(),
-                jwks: Vec::new(),
-                issued: 0,
-                max_customers: scenario
-                    .max_customers
-                    .unwrap_or(MAX_CUSTOMERS)
-                    .min(MAX_CUSTOMERS),
-                max_accounts: scenario
-                    .max_accounts
-                    .unwrap_or(MAX_ACCOUNTS)
-                    .min(MAX_ACCOUNTS),
-            };
+            let cp = Counterparty::from_spec(guid.clone(), spec, scenario);
             counterparties.insert(guid, cp);
         }
         let preset = scenario
@@ -1459,35 +1466,22 @@ impl Counterparty {
 
 #[cfg(test)]
 mod tests {
+    use super::super::scenario::AssetSpec;
     use super::*;
 
     fn cp() -> Counterparty {
-        Counterparty {
+        let spec = CounterpartySpec {
             guid: "11111111-1111-4111-8111-111111111111".into(),
-            name: String::new(),
-            assets: vec![Asset {
+            assets: vec![AssetSpec {
                 code: "UAH".into(),
                 name: "Ukraine Hryvnia".into(),
                 stellar_code: "eUAH".into(),
                 stellar_issuer: "GISSUER".into(),
                 minor_unit: 2,
             }],
-            account_type: DEFAULT_ACCOUNT_TYPE.into(),
-            bank_code: DEFAULT_BANK_CODE.into(),
-            branches: BTreeMap::new(),
-            customers: Vec::new(),
-            hot: Vec::new(),
-            search: SearchKeys::default(),
-            symbols: Symbols::default(),
-            created_sorted: true,
-            by_guid: HashMap::new(),
-            by_login: HashMap::new(),
-            ibans: HashMap::new(),
-            jwks: Vec::new(),
-            issued: 0,
-            max_customers: MAX_CUSTOMERS,
-            max_accounts: MAX_ACCOUNTS,
-        }
+            ..Default::default()
+        };
+        Counterparty::from_spec(spec.guid.clone(), &spec, &DcmScenario::default())
     }
 
     fn new(login: &str) -> NewCustomer {
