@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
@@ -16,9 +17,9 @@ pub struct Entry {
     pub path: String,
     pub query: String,
     pub request_headers: BTreeMap<String, String>,
-    pub request_body: serde_json::Value,
+    pub request_body: Body,
     pub status: u16,
-    pub response_body: serde_json::Value,
+    pub response_body: Body,
     /// The provider code the answer carried, if any.
     pub code: Option<String>,
     /// `force` (X-Sandbox-Force), `rule:<name>`, or absent for the provider's own answer.
@@ -37,23 +38,72 @@ impl Entry {
         256 + self.path.len()
             + self.query.len()
             + headers
-            + value_size(&self.request_body)
-            + value_size(&self.response_body)
+            + self.request_body.size()
+            + self.response_body.size()
     }
 }
 
-fn value_size(value: &serde_json::Value) -> usize {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => s.len() + 24,
-        Value::Array(items) => 24 + items.iter().map(value_size).sum::<usize>(),
-        Value::Object(map) => {
-            24 + map
-                .iter()
-                .map(|(k, v)| k.len() + 48 + value_size(v))
-                .sum::<usize>()
+/// A body as the journal keeps it: the bytes (cut to the journal's cap), rendered as
+/// JSON only when the journal is read, so no request pays for parsing its own answer.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Bytes {
+        kept: Bytes,
+        total: usize,
+        cap: usize,
+    },
+    /// A note in place of a body that was not kept (over the body limit).
+    Note(String),
+}
+
+impl Body {
+    /// Keeps at most `cap` bytes; a cut body is copied so it does not hold the whole
+    /// buffer alive.
+    pub fn new(bytes: &Bytes, cap: usize) -> Self {
+        let kept = if bytes.len() <= cap {
+            bytes.clone()
+        } else {
+            Bytes::copy_from_slice(&bytes[..cap])
+        };
+        Body::Bytes {
+            kept,
+            total: bytes.len(),
+            cap,
         }
-        _ => 16,
+    }
+
+    fn size(&self) -> usize {
+        24 + match self {
+            Body::Bytes { kept, .. } => kept.len(),
+            Body::Note(text) => text.len(),
+        }
+    }
+
+    /// JSON as JSON, anything else as (lossy) text, a cut body with a note of its size.
+    pub fn value(&self) -> serde_json::Value {
+        let (kept, total, cap) = match self {
+            Body::Note(text) => return serde_json::Value::String(text.clone()),
+            Body::Bytes { kept, total, cap } => (kept, *total, *cap),
+        };
+        if total == 0 {
+            return serde_json::Value::Null;
+        }
+        if total <= cap
+            && let Ok(value) = serde_json::from_slice::<serde_json::Value>(kept)
+        {
+            return value;
+        }
+        let mut text = String::from_utf8_lossy(kept).into_owned();
+        if total > cap {
+            text.push_str(&format!("…[{total} bytes, cut at {cap}]"));
+        }
+        serde_json::Value::String(text)
+    }
+}
+
+impl Serialize for Body {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(serializer)
     }
 }
 
@@ -127,24 +177,6 @@ impl Journal {
     }
 }
 
-/// A body for the journal: JSON as JSON, anything else as (lossy) text, cut to `cap` bytes.
-pub fn body_value(bytes: &[u8], cap: usize) -> serde_json::Value {
-    if bytes.is_empty() {
-        return serde_json::Value::Null;
-    }
-    if bytes.len() <= cap
-        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
-    {
-        return value;
-    }
-    let cut = &bytes[..bytes.len().min(cap)];
-    let mut text = String::from_utf8_lossy(cut).into_owned();
-    if bytes.len() > cap {
-        text.push_str(&format!("…[{} bytes, cut at {cap}]", bytes.len()));
-    }
-    serde_json::Value::String(text)
-}
-
 /// Codes returned so far, per provider, by (code scope, code): the same number can mean
 /// different things at different endpoints (UBKI's auth 1 is not its discount 1).
 #[derive(Debug, Default)]
@@ -190,9 +222,9 @@ mod tests {
             path: path.into(),
             query: String::new(),
             request_headers: BTreeMap::new(),
-            request_body: serde_json::Value::Null,
+            request_body: Body::new(&Bytes::new(), 10),
             status: 200,
-            response_body: serde_json::Value::Null,
+            response_body: Body::new(&Bytes::new(), 10),
             code: None,
             forced_by: None,
             latency_ms: 0.0,
@@ -212,7 +244,7 @@ mod tests {
     #[test]
     fn journal_drops_the_oldest_entries_beyond_its_byte_budget() {
         let mut big = entry("/big");
-        big.response_body = serde_json::Value::String("x".repeat(10_000));
+        big.response_body = Body::new(&Bytes::from("x".repeat(10_000)), 20_000);
         let budget = big.size() * 2 + 10;
         let mut journal = Journal::new(100, budget);
         for _ in 0..5 {
@@ -227,7 +259,7 @@ mod tests {
 
     #[test]
     fn long_bodies_are_cut() {
-        let value = body_value(&[b'a'; 100], 10);
+        let value = Body::new(&Bytes::from_static(&[b'a'; 100]), 10).value();
         let text = value.as_str().unwrap();
         assert!(text.starts_with("aaaaaaaaaa…[100 bytes"));
     }

@@ -19,7 +19,7 @@ use futures_util::StreamExt;
 
 use super::{BadInput, Ctx, Provider, ReturnedCode, mark};
 use crate::faults::{Fired, RequestView, url_pairs};
-use crate::journal::{Entry, body_value};
+use crate::journal::{Body, Entry};
 use crate::state::{Sandbox, TenantError};
 
 pub const TENANT_HEADER: &str = "x-sandbox-tenant";
@@ -201,11 +201,11 @@ pub async fn handle(
         query: query_string,
         request_headers: headers,
         request_body: match &body {
-            Ok(b) => body_value(b, cap),
-            Err(()) => serde_json::Value::String(format!("[body over the {limit}-byte limit]")),
+            Ok(b) => Body::new(b, cap),
+            Err(()) => Body::Note(format!("[body over the {limit}-byte limit]")),
         },
         status,
-        response_body: body_value(&out_bytes, cap),
+        response_body: Body::new(&out_bytes, cap),
         code,
         forced_by,
         latency_ms,
