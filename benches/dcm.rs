@@ -89,7 +89,7 @@ fn list_over_http(c: &mut Criterion) {
     let mut settings = sandbox::Settings::for_tests();
     settings.log = "off".into();
     settings.journal_cap = 16;
-    let app = sandbox::Sandbox::new(settings).expect("default scenario loads");
+    let app = sandbox::build(settings).expect("default scenario loads");
     let app = runtime
         .block_on(async { sandbox::Application::build(app) })
         .expect("binds");

@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sandbox::{Application, Sandbox, Settings};
+use sandbox::{Application, Settings};
 use serde_json::json;
 
 fn free_port() -> u16 {
@@ -56,7 +56,7 @@ fn request(c: &mut Criterion) {
         .expect("runtime");
     let mut settings = Settings::for_tests();
     settings.log = "off".into();
-    let sandbox = Sandbox::new(settings).expect("default scenario loads");
+    let sandbox = sandbox::build(settings).expect("default scenario loads");
     let app = runtime
         .block_on(async { Application::build(sandbox) })
         .expect("binds");

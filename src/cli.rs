@@ -84,7 +84,8 @@ impl ServeArgs {
 
 /// `sandbox validate`: every problem of every file, exit 1 if any.
 pub fn validate(files: &[PathBuf]) -> ExitCode {
-    let problems = crate::scenario::validate_files(files);
+    let problems =
+        crate::scenario::validate_files(files, &crate::providers::registry().blueprints());
     for p in &problems {
         println!("{p}");
     }

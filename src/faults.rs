@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use fake::rand::RngExt;
 use serde::Serialize;
 
+use crate::input::url_pairs;
 use crate::rng::{self, Rng};
 use crate::scenario::{Rule, Then};
 
@@ -42,13 +43,6 @@ impl RequestView<'_> {
             .find(|(k, _)| k == path)
             .map(|(_, v)| v)
     }
-}
-
-/// Pairs of a query string or form body (both `application/x-www-form-urlencoded`).
-pub fn url_pairs(bytes: &[u8]) -> Vec<(String, String)> {
-    actix_web::web::Query::<Vec<(String, String)>>::from_query(&String::from_utf8_lossy(bytes))
-        .map(|q| q.into_inner())
-        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,27 +1,39 @@
-//! A sandbox that stands in for five data providers.
+//! A sandbox that stands in for five data providers. The layers, lowest first (each
+//! uses only those below it; ARCHITECTURE.md is the map):
 //!
-//! A request to `/<provider>/...` passes through `providers::pipeline` (tenant, body
-//! limit, rules, `X-Sandbox-Force`, journal) to the provider's handler, which reads and
-//! changes its tenant's state (`state`) at the tenant's virtual clock and answers in the
-//! provider's own format from its code table (`providers::codes`). What a tenant starts
-//! with comes from the YAML `scenario`; `admin` is the control API under `/__sandbox`.
+//! - `rng`, `fakedata`, `clock`, `codes`, `input`: seeded generators, generated people,
+//!   the virtual clock, code tables with their error types, input checks.
+//! - `scenario`: what a tenant starts with (clock, people, rules; each provider's
+//!   section parsed by the provider through its `Blueprint`).
+//! - `faults`, `journal`, `settings`, `state`: rules at run time, the journal and
+//!   coverage, the settings, and the tenants with their clocks and provider states.
+//! - `provider`: the contract a provider implements and what its handlers see (`Ctx`).
+//! - `providers`: the five providers, one folder each, listed in `registry()`.
+//! - `pipeline`: one request's path: capture, decide, act, record.
+//! - `admin`, `startup`, `cli`: the control API, the server, the command line.
 
-pub mod admin;
+mod admin;
 pub mod cli;
-pub mod fakedata;
-pub mod faults;
-pub mod journal;
+mod clock;
+mod codes;
+mod fakedata;
+mod faults;
+mod input;
+mod journal;
+mod pipeline;
+pub mod provider;
 pub mod providers;
-pub mod rng;
+mod rng;
 pub mod scenario;
-pub mod settings;
-pub mod startup;
-pub mod state;
+mod settings;
+mod startup;
+mod state;
 
 use std::process::ExitCode;
 
+pub use codes::{CodeEntry, CodeSpec};
 pub use settings::Settings;
-pub use startup::Application;
+pub use startup::{Application, build, build_from, load_scenario};
 pub use state::Sandbox;
 
 /// Logs one line per request at the level of `filter` (`SANDBOX_LOG`).
@@ -39,7 +51,7 @@ pub fn init_tracing(filter: &str) {
 /// Starts the server and blocks until it is stopped.
 pub fn serve(settings: Settings) -> ExitCode {
     init_tracing(&settings.log);
-    let sandbox = match Sandbox::new(settings) {
+    let sandbox = match build(settings) {
         Ok(s) => s,
         Err(problems) => {
             for p in problems {

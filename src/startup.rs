@@ -9,8 +9,30 @@ use std::time::Duration;
 use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
 
 use crate::admin;
-use crate::providers::pipeline::{self, ConnSocket};
+use crate::pipeline::{self, ConnSocket};
+use crate::provider::{Routes, not_found};
+use crate::providers::registry;
+use crate::scenario::{Problem, Scenario};
+use crate::settings::Settings;
 use crate::state::Sandbox;
+
+/// The sandbox of `settings`: its scenario files, or the embedded default.
+pub fn build(settings: Settings) -> Result<Sandbox, Vec<Problem>> {
+    Sandbox::new(settings, registry().blueprints())
+}
+
+/// The sandbox with scenario `sources` (`(name, yaml)`, merged in order).
+pub fn build_from(
+    settings: Settings,
+    sources: Vec<(String, String)>,
+) -> Result<Sandbox, Vec<Problem>> {
+    Sandbox::from_sources(settings, sources, registry().blueprints())
+}
+
+/// Checks and merges scenario `sources` as the server would load them.
+pub fn load_scenario(sources: &[(String, String)]) -> Result<Scenario, Vec<Problem>> {
+    crate::scenario::load_sources(sources, &registry().blueprints())
+}
 
 pub struct Application {
     port: u16,
@@ -55,17 +77,21 @@ impl Application {
 fn server(sandbox: Arc<Sandbox>, listener: TcpListener) -> std::io::Result<Server> {
     let workers = sandbox.settings.workers;
     let data = web::Data::from(sandbox.clone());
+    let providers = web::Data::new(registry());
     let mut server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(data.clone())
+            .app_data(providers.clone())
             .app_data(web::PayloadConfig::new(sandbox.settings.body_limit))
-            .service(admin::scope(sandbox.clone()));
-        for provider in &sandbox.providers {
+            .service(admin::scope(sandbox.clone(), providers.get_ref().clone()));
+        for provider in providers.iter() {
             let (p, s) = (provider.clone(), sandbox.clone());
+            let mut routes = Routes::default();
+            provider.routes(&mut routes);
             app = app.service(
                 web::scope(&format!("/{}", provider.name()))
-                    .configure(|cfg| provider.routes(cfg))
-                    .default_service(web::to(pipeline::not_found))
+                    .configure(|cfg| routes.configure(cfg))
+                    .default_service(web::to(not_found))
                     .wrap(from_fn(move |req, next| {
                         pipeline::handle(p.clone(), s.clone(), req, next)
                     })),

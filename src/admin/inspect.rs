@@ -5,10 +5,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::ok;
-use crate::providers::Ctx;
+use crate::codes::CodeEntry;
+use crate::provider::{Ctx, Provider, Registry};
 use crate::state::Sandbox;
 
-pub async fn health(sandbox: web::Data<Sandbox>) -> HttpResponse {
+pub async fn health(sandbox: web::Data<Sandbox>, providers: web::Data<Registry>) -> HttpResponse {
     let world = sandbox.world();
     ok(json!({
         "status": "ok",
@@ -17,7 +18,7 @@ pub async fn health(sandbox: web::Data<Sandbox>) -> HttpResponse {
         "scenario_name": world.scenario.name,
         "description": world.scenario.description,
         "seed": world.seed,
-        "providers": sandbox.providers.iter().map(|p| p.name()).collect::<Vec<_>>(),
+        "providers": providers.names(),
         "uptime_secs": sandbox.started.elapsed().as_secs(),
     }))
 }
@@ -51,10 +52,8 @@ pub async fn clear_requests(ctx: Ctx) -> HttpResponse {
 }
 
 /// The catalog, straight from the code tables the providers answer with.
-pub async fn errors(ctx: Ctx) -> HttpResponse {
-    let providers: serde_json::Map<String, serde_json::Value> = ctx
-        .sandbox
-        .providers
+pub async fn errors(ctx: Ctx, providers: web::Data<Registry>) -> HttpResponse {
+    let providers: serde_json::Map<String, serde_json::Value> = providers
         .iter()
         .map(|p| {
             let table = ctx.codes(p.name());
@@ -84,10 +83,7 @@ pub async fn errors(ctx: Ctx) -> HttpResponse {
 
 /// How to reach a code: naturally, by header, by a rule limited to its endpoints. A
 /// success has no forced form: a normal request gives it with its real data.
-fn triggers(
-    provider: &dyn crate::providers::Provider,
-    e: &crate::providers::CodeEntry,
-) -> serde_json::Value {
+fn triggers(provider: &dyn Provider, e: &CodeEntry) -> serde_json::Value {
     if e.is_success() {
         return json!({ "natural": e.trigger, "header": null, "rule": null });
     }
@@ -102,11 +98,9 @@ fn triggers(
     })
 }
 
-pub async fn coverage(ctx: Ctx) -> HttpResponse {
+pub async fn coverage(ctx: Ctx, providers: web::Data<Registry>) -> HttpResponse {
     let coverage = ctx.tenant.coverage.lock();
-    let providers: serde_json::Map<String, serde_json::Value> = ctx
-        .sandbox
-        .providers
+    let providers: serde_json::Map<String, serde_json::Value> = providers
         .iter()
         .map(|p| {
             let table = ctx.codes(p.name());

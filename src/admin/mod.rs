@@ -16,7 +16,7 @@ use actix_web::{
     web,
 };
 
-use crate::providers::pipeline::sandbox_error;
+use crate::provider::{Registry, SANDBOX_ERROR_HEADER, sandbox_error};
 use crate::state::Sandbox;
 
 /// Scenario files can be larger than provider bodies.
@@ -24,6 +24,7 @@ const ADMIN_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 pub fn scope(
     sandbox: Arc<Sandbox>,
+    providers: Registry,
 ) -> Scope<
     impl actix_web::dev::ServiceFactory<
         ServiceRequest,
@@ -71,7 +72,7 @@ pub fn scope(
         .route("/rules", web::get().to(tenant::rules))
         .route("/rules", web::post().to(tenant::add_rule))
         .route("/rules", web::delete().to(tenant::clear_rules));
-    for provider in &sandbox.providers {
+    for provider in providers.iter() {
         let p = provider.clone();
         scope = scope.service(
             web::scope(&format!("/{}", provider.name())).configure(move |cfg| p.admin_routes(cfg)),
@@ -135,11 +136,7 @@ fn mend(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
         ) && !res
             .headers()
             .contains_key(actix_web::http::header::CONTENT_TYPE));
-    if !from_actix
-        || res
-            .headers()
-            .contains_key(crate::providers::pipeline::SANDBOX_ERROR_HEADER)
-    {
+    if !from_actix || res.headers().contains_key(SANDBOX_ERROR_HEADER) {
         return res;
     }
     let message = res
@@ -156,12 +153,8 @@ fn mend(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 }
 
 /// Anything outside the provider prefixes and the admin API.
-pub async fn unknown_path(sandbox: web::Data<Sandbox>) -> HttpResponse {
-    let prefixes: Vec<String> = sandbox
-        .providers
-        .iter()
-        .map(|p| format!("/{}", p.name()))
-        .collect();
+pub async fn unknown_path(providers: web::Data<Registry>) -> HttpResponse {
+    let prefixes: Vec<String> = providers.iter().map(|p| format!("/{}", p.name())).collect();
     sandbox_error(
         StatusCode::NOT_FOUND,
         "not-found",

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use serde_json::json;
 
 use super::ok;
-use crate::providers::pipeline::SANDBOX_ERROR_HEADER;
+use crate::provider::SANDBOX_ERROR_HEADER;
 use crate::state::Sandbox;
 
 /// JSON by default; the YAML as loaded with `Accept: application/yaml`.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{bad_request, ok};
-use crate::providers::Ctx;
+use crate::provider::Ctx;
 use crate::scenario::Rule;
 
 pub async fn reset(ctx: Ctx) -> HttpResponse {
@@ -86,26 +86,7 @@ pub async fn add_rule(ctx: Ctx, body: web::Bytes) -> HttpResponse {
         Ok(rule) => rule,
         Err(e) => return bad_request(&e.without_snippet().to_string()),
     };
-    let mut problems = rule.problems();
-    match ctx.sandbox.provider(&rule.when.provider) {
-        None => problems.push(format!("unknown provider `{}`", rule.when.provider)),
-        Some(p) => {
-            if let Some(code) = &rule.then.code {
-                let table = ctx.codes(p.name());
-                if !table
-                    .entries
-                    .iter()
-                    .any(|e| &e.code == code && !e.is_success())
-                {
-                    problems.push(format!(
-                        "`{code}` is not a documented {} error code (one of: {})",
-                        p.name(),
-                        table.forcible_codes().join(", ")
-                    ));
-                }
-            }
-        }
-    }
+    let problems = rule.problems_with(&ctx.world().tables());
     if !problems.is_empty() {
         return bad_request(&problems.join("; "));
     }

@@ -4,13 +4,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use serde::de::IgnoredAny;
+use std::sync::Arc;
+
 use serde_saphyr::Spanned;
 
-use super::Scenario;
-use super::spans::{Node, Step, path_of, resolve};
-use crate::providers;
+use super::section::Blueprint;
+use super::spans::{Node, Step, TopKeys, path_of, resolve};
+use super::{CORE_KEYS, Scenario};
+use crate::clock::{Clock, OutOfRange};
+use crate::codes::CodeTable;
 
 /// The scenario compiled into the binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.yaml");
@@ -80,26 +82,30 @@ pub fn load_path(path: &Path) -> Result<Vec<(String, String)>, Vec<Problem>> {
 
 /// Parses, merges and checks `(name, yaml)` sources in order. Each file alone must be
 /// well-formed (types, no unknown keys); references across files (a rule's code, a
-/// package defined in an earlier file) are checked on the merged result.
-pub fn load_sources(sources: &[(String, String)]) -> Result<Scenario, Vec<Problem>> {
+/// package defined in an earlier file) are checked on the merged result. `kinds` are
+/// the providers whose sections a scenario may have.
+pub fn load_sources(
+    sources: &[(String, String)],
+    kinds: &[Arc<dyn Blueprint>],
+) -> Result<Scenario, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut parsed = Vec::new();
     for (name, text) in sources {
-        match serde_saphyr::from_str::<Scenario>(text) {
+        match parse_file(name, text, kinds) {
             Ok(scenario) => parsed.push((name, text, scenario)),
-            Err(e) => problems.push(saphyr_problem(name, &e)),
+            Err(mut p) => problems.append(&mut p),
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     let scenario = match parsed.as_slice() {
-        [] => Scenario::default(),
+        [] => parse_file("default", "{}", kinds)?,
         [(_, _, only)] => only.clone(),
-        _ => merge(&parsed)?,
+        _ => merge(&parsed, kinds)?,
     };
     let locator = Locator::new(&parsed);
-    let problems = semantic_problems(&scenario, &locator);
+    let problems = semantic_problems(&scenario, &locator, kinds);
     if problems.is_empty() {
         Ok(scenario)
     } else {
@@ -107,13 +113,64 @@ pub fn load_sources(sources: &[(String, String)]) -> Result<Scenario, Vec<Proble
     }
 }
 
+/// One document: the core, then every provider's section from the same text (so
+/// each error keeps its line and column), and no key that is neither.
+fn parse_file(
+    name: &str,
+    text: &str,
+    kinds: &[Arc<dyn Blueprint>],
+) -> Result<Scenario, Vec<Problem>> {
+    let mut scenario: Scenario =
+        serde_saphyr::from_str(text).map_err(|e| vec![saphyr_problem(name, &e)])?;
+    let mut problems = unknown_keys(name, text, kinds);
+    for kind in kinds {
+        match kind.section(text) {
+            Ok(section) => {
+                scenario.sections.insert(kind.name(), section);
+            }
+            Err(e) => problems.push(saphyr_problem(name, &e)),
+        }
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(problems)
+    }
+}
+
+fn unknown_keys(name: &str, text: &str, kinds: &[Arc<dyn Blueprint>]) -> Vec<Problem> {
+    let Ok(TopKeys(keys)) = serde_saphyr::from_str::<TopKeys>(text) else {
+        return Vec::new();
+    };
+    let known: Vec<&str> = CORE_KEYS
+        .iter()
+        .copied()
+        .chain(kinds.iter().map(|k| k.name()))
+        .collect();
+    let expected = known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    keys.into_iter()
+        .filter(|k| !known.contains(&k.value.as_str()))
+        .map(|k| Problem {
+            file: name.to_string(),
+            line: k.referenced.line(),
+            column: k.referenced.column(),
+            message: format!("unknown field `{}`, expected one of {expected}", k.value),
+        })
+        .collect()
+}
+
 /// Checks files without loading them: every problem of every file.
-pub fn validate_files(paths: &[PathBuf]) -> Vec<Problem> {
+pub fn validate_files(paths: &[PathBuf], kinds: &[Arc<dyn Blueprint>]) -> Vec<Problem> {
     let mut problems = Vec::new();
     for path in paths {
         match load_path(path) {
             Ok(sources) => {
-                if let Err(mut p) = load_sources(&sources) {
+                if let Err(mut p) = load_sources(&sources, kinds) {
                     problems.append(&mut p);
                 }
             }
@@ -146,40 +203,11 @@ fn saphyr_problem(name: &str, e: &serde_saphyr::Error) -> Problem {
     }
 }
 
-/// Only the positions of what semantic checks point at; other keys are ignored here
-/// because the typed parse has already checked them.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Positions {
-    rules: Vec<Spanned<IgnoredAny>>,
-    clock: Option<Spanned<IgnoredAny>>,
-    carmachain: Option<Spanned<IgnoredAny>>,
-    trustdecision: Option<Spanned<IgnoredAny>>,
-    dcm: Option<Spanned<IgnoredAny>>,
-    ubki: Option<Spanned<IgnoredAny>>,
-    sbersafe: Option<Spanned<IgnoredAny>>,
-}
-
-impl Positions {
-    fn section(&self, provider: &str) -> Option<&Spanned<IgnoredAny>> {
-        match provider {
-            "carmachain" => self.carmachain.as_ref(),
-            "trustdecision" => self.trustdecision.as_ref(),
-            "dcm" => self.dcm.as_ref(),
-            "ubki" => self.ubki.as_ref(),
-            "sbersafe" => self.sbersafe.as_ref(),
-            "clock" => self.clock.as_ref(),
-            _ => None,
-        }
-    }
-}
-
-/// Where things of the merged scenario were written: a provider section in the last file
-/// that has one, a rule in the file (and position) it came from.
+/// Where things of the merged scenario were written: a section in the last file that
+/// has it, a rule in the file (and position) it came from.
 struct Locator {
-    files: Vec<(String, Positions)>,
-    /// Every file's nodes with their positions, for problems that name a path.
-    trees: Vec<Option<Spanned<Node>>>,
+    /// Every file's name and nodes with their positions.
+    files: Vec<(String, Option<Spanned<Node>>)>,
     /// For each merged rule: (file index, index within that file).
     rules: Vec<(usize, usize)>,
 }
@@ -187,14 +215,9 @@ struct Locator {
 impl Locator {
     fn new(parsed: &[(&String, &String, Scenario)]) -> Self {
         let mut files = Vec::new();
-        let mut trees = Vec::new();
         let mut rules: Vec<(usize, usize, Option<String>)> = Vec::new();
         for (k, (name, text, scenario)) in parsed.iter().enumerate() {
-            trees.push(serde_saphyr::from_str(text).ok());
-            files.push((
-                (*name).clone(),
-                serde_saphyr::from_str(text).unwrap_or_default(),
-            ));
+            files.push(((*name).clone(), serde_saphyr::from_str(text).ok()));
             for (j, rule) in scenario.rules.iter().enumerate() {
                 let same = rule
                     .name
@@ -208,22 +231,29 @@ impl Locator {
         }
         Self {
             files,
-            trees,
             rules: rules.into_iter().map(|(k, j, _)| (k, j)).collect(),
         }
     }
 
-    fn problem(&self, file: usize, at: Option<&Spanned<IgnoredAny>>, message: String) -> Problem {
-        let (line, column) = at
-            .map(|s| (s.referenced.line(), s.referenced.column()))
-            .unwrap_or((1, 1));
-        let name = self
+    /// How far `steps` reach in file `k`, and the position of the node reached.
+    fn reach(&self, k: usize, steps: &[Step]) -> (usize, u64, u64) {
+        match self.files.get(k).and_then(|(_, tree)| tree.as_ref()) {
+            Some(tree) => {
+                let (node, taken) = resolve(tree, steps);
+                (taken, node.referenced.line(), node.referenced.column())
+            }
+            None => (0, 1, 1),
+        }
+    }
+
+    fn problem(&self, k: usize, (line, column): (u64, u64), message: String) -> Problem {
+        let file = self
             .files
-            .get(file)
+            .get(k)
             .map(|(n, _)| n.clone())
             .unwrap_or_default();
         Problem {
-            file: name,
+            file,
             line,
             column,
             message,
@@ -236,114 +266,66 @@ impl Locator {
             .get(index)
             .copied()
             .unwrap_or((self.files.len().saturating_sub(1), 0));
-        let at = self.files.get(k).and_then(|(_, p)| p.rules.get(j));
+        let steps = [Step::Key("rules".into()), Step::Index(j)];
+        let at = match self.reach(k, &steps) {
+            (2, line, column) => (line, column),
+            _ => (1, 1),
+        };
         self.problem(k, at, message)
     }
 
     /// A problem at the value its message names (`subjects[1].inn ...` under `section`),
-    /// in the last file that has that value; else at the section.
+    /// in the last file that has that value; else at the section, else at the top.
     fn at_path(&self, section: &str, message: &str, full: String) -> Problem {
         let mut steps = vec![Step::Key(section.to_string())];
         steps.extend(path_of(message));
-        let mut best: Option<(usize, usize, &Spanned<Node>)> = None;
-        for (k, tree) in self.trees.iter().enumerate().rev() {
-            let Some(tree) = tree else { continue };
-            let (node, taken) = resolve(tree, &steps);
+        let mut best: Option<(usize, usize, (u64, u64))> = None;
+        for k in (0..self.files.len()).rev() {
+            let (taken, line, column) = self.reach(k, &steps);
             if taken > best.map_or(0, |(_, t, _)| t) {
-                best = Some((k, taken, node));
+                best = Some((k, taken, (line, column)));
             }
             if taken == steps.len() {
                 break;
             }
         }
         match best {
-            Some((k, _, node)) => {
-                let name = self
-                    .files
-                    .get(k)
-                    .map(|(n, _)| n.clone())
-                    .unwrap_or_default();
-                let (line, column) = (node.referenced.line(), node.referenced.column());
-                Problem {
-                    file: name,
-                    line,
-                    column,
-                    message: full,
-                }
-            }
-            None => self.section(section, full),
-        }
-    }
-
-    fn section(&self, provider: &str, message: String) -> Problem {
-        let found = self
-            .files
-            .iter()
-            .enumerate()
-            .rev()
-            .find_map(|(k, (_, p))| p.section(provider).map(|s| (k, s)));
-        match found {
-            Some((k, at)) => self.problem(k, Some(at), message),
-            None => self.problem(self.files.len().saturating_sub(1), None, message),
+            Some((k, _, at)) => self.problem(k, at, full),
+            None => self.problem(self.files.len().saturating_sub(1), (1, 1), full),
         }
     }
 }
 
-fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
+fn semantic_problems(
+    scenario: &Scenario,
+    locator: &Locator,
+    kinds: &[Arc<dyn Blueprint>],
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     if let Some(start) = scenario.clock.start
-        && crate::state::Clock::new(None, true)
-            .set(start, true)
-            .is_err()
+        && Clock::new(None, true).set(start, true).is_err()
     {
-        problems.push(locator.at_path(
-            "clock",
-            "start",
-            format!("clock.start: {}", crate::state::OutOfRange),
-        ));
+        let message = format!("clock.start: {OutOfRange}");
+        problems.push(locator.at_path("clock", "start", message));
     }
-    let registry = providers::registry();
+    let tables: Vec<(&str, CodeTable)> = kinds
+        .iter()
+        .map(|k| {
+            (
+                k.name(),
+                CodeTable::build(k.specs(), &scenario.codes(k.name())),
+            )
+        })
+        .collect();
+    let tables: Vec<(&str, &CodeTable)> = tables.iter().map(|(n, t)| (*n, t)).collect();
     for (i, rule) in scenario.rules.iter().enumerate() {
-        for message in rule.problems() {
+        for message in rule.problems_with(&tables) {
             problems.push(locator.rule(i, format!("rules[{i}]: {message}")));
         }
-        match registry.iter().find(|p| p.name() == rule.when.provider) {
-            None => problems.push(locator.rule(
-                i,
-                format!(
-                    "rules[{i}]: unknown provider `{}` (one of: {})",
-                    rule.when.provider,
-                    registry.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
-                ),
-            )),
-            Some(provider) => {
-                if let Some(code) = &rule.then.code {
-                    let table = provider.codes(scenario);
-                    if !table
-                        .entries
-                        .iter()
-                        .any(|e| &e.code == code && !e.is_success())
-                    {
-                        problems.push(locator.rule(
-                            i,
-                            format!(
-                                "rules[{i}]: `{code}` is not a documented {} error code (one of: {})",
-                                provider.name(),
-                                table.forcible_codes().join(", ")
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
     }
-    for provider in &registry {
-        for message in provider.validate(scenario) {
-            problems.push(locator.at_path(
-                provider.name(),
-                &message,
-                format!("{}: {message}", provider.name()),
-            ));
+    for (name, section) in &scenario.sections {
+        for message in section.section.problems(scenario) {
+            problems.push(locator.at_path(name, &message, format!("{name}: {message}")));
         }
     }
     problems
@@ -353,7 +335,10 @@ fn semantic_problems(scenario: &Scenario, locator: &Locator) -> Vec<Problem> {
 /// and a list item with the `id` (or `login`, `code`, `guid`, `name`) of an earlier one
 /// replaces it: the most specific key an item has decides, so two customers who share a
 /// name but not a login stay two.
-fn merge(parsed: &[(&String, &String, Scenario)]) -> Result<Scenario, Vec<Problem>> {
+fn merge(
+    parsed: &[(&String, &String, Scenario)],
+    kinds: &[Arc<dyn Blueprint>],
+) -> Result<Scenario, Vec<Problem>> {
     let mut merged = serde_json::Value::Null;
     for (name, text, _) in parsed {
         let value: serde_json::Value =
@@ -377,13 +362,12 @@ fn merge(parsed: &[(&String, &String, Scenario)]) -> Result<Scenario, Vec<Proble
     };
     let text =
         serde_saphyr::to_string(&merged).map_err(|e| problem(format!("merged scenario: {e}")))?;
-    let scenario: Scenario = serde_saphyr::from_str(&text).map_err(|e| {
-        problem(format!(
-            "merged scenario: {}",
-            saphyr_problem(&name, &e).message
-        ))
-    })?;
-    Ok(scenario)
+    parse_file(&name, &text, kinds).map_err(|problems| {
+        problems
+            .into_iter()
+            .flat_map(|p| problem(format!("merged scenario: {}", p.message)))
+            .collect()
+    })
 }
 
 const ITEM_KEYS: [&str; 5] = ["id", "login", "code", "guid", "name"];
@@ -424,18 +408,93 @@ fn merge_value(base: &mut serde_json::Value, over: serde_json::Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::collections::BTreeMap;
 
-    #[test]
-    fn default_scenario_loads() {
-        let scenario = load_sources(&[("default.yaml".into(), DEFAULT_SCENARIO.into())]);
-        assert!(scenario.is_ok(), "{:?}", scenario.err());
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+    use crate::codes::{CodeOverride, CodeSpec};
+    use crate::scenario::{
+        ProviderState, Section, SectionBox, SectionType, Seeding, parse_section,
+    };
+
+    /// A provider of the tests' own, so the core is checked without any real one.
+    struct Stub;
+
+    const SPECS: &[CodeSpec] = &[
+        CodeSpec {
+            key: "ok",
+            code: "0",
+            status: 200,
+            message: "",
+            scope: "",
+            trigger: "",
+        },
+        CodeSpec {
+            key: "boom",
+            code: "5",
+            status: 500,
+            message: "boom",
+            scope: "",
+            trigger: "",
+        },
+    ];
+
+    #[derive(Debug, Default, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    struct StubSection {
+        codes: BTreeMap<String, CodeOverride>,
+        ids: Vec<String>,
+    }
+
+    struct NoState;
+
+    impl ProviderState for NoState {
+        fn view(&self, _now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+            serde_json::Value::Null
+        }
+    }
+
+    impl Section for StubSection {
+        fn codes(&self) -> &BTreeMap<String, CodeOverride> {
+            &self.codes
+        }
+        fn problems(&self, _scenario: &Scenario) -> Vec<String> {
+            let bad = self.ids.iter().enumerate().filter(|(_, id)| id.is_empty());
+            bad.map(|(i, _)| format!("ids[{i}] is empty")).collect()
+        }
+        fn new_state(&self, _seeding: &Seeding) -> Box<dyn ProviderState> {
+            Box::new(NoState)
+        }
+    }
+
+    impl SectionType for StubSection {
+        const KEY: &'static str = "stub";
+    }
+
+    impl Blueprint for Stub {
+        fn name(&self) -> &'static str {
+            "stub"
+        }
+        fn specs(&self) -> &'static [CodeSpec] {
+            SPECS
+        }
+        fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
+            parse_section::<StubSection>(yaml)
+        }
+    }
+
+    fn load(sources: &[(&str, &str)]) -> Result<Scenario, Vec<Problem>> {
+        let sources: Vec<(String, String)> = sources
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        load_sources(&sources, &[Arc::new(Stub) as Arc<dyn Blueprint>])
     }
 
     #[test]
     fn unknown_key_is_reported_with_line_and_column() {
-        let yaml = "seed: 1\npeeple: []\n";
-        let problems = load_sources(&[("x.yaml".into(), yaml.into())]).unwrap_err();
+        let problems = load(&[("x.yaml", "seed: 1\npeeple: []\n")]).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(
             (problems[0].line, problems[0].column),
@@ -447,10 +506,30 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_type_in_a_section_points_into_the_section() {
+        let problems = load(&[("x.yaml", "seed: 1\nstub:\n  ids: 3\n")]).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 3, "{}", problems[0]);
+    }
+
+    #[test]
+    fn a_section_problem_points_at_the_value_it_names() {
+        let yaml = "stub:\n  ids:\n    - a\n    - ''\n";
+        let problems = load(&[("x.yaml", yaml)]).unwrap_err();
+        assert_eq!(
+            (problems[0].line, problems[0].column),
+            (4, 7),
+            "{}",
+            problems[0]
+        );
+        assert!(problems[0].message.starts_with("stub: ids[1]"));
+    }
+
+    #[test]
     fn later_files_override_and_extend_earlier_ones() {
         let a = "seed: 1\npeople:\n  - id: a\n    inn: '1111111111'\n";
         let b = "seed: 2\npeople:\n  - id: a\n    inn: '2222222222'\n  - id: b\n";
-        let s = load_sources(&[("a".into(), a.into()), ("b".into(), b.into())]).unwrap();
+        let s = load(&[("a", a), ("b", b)]).unwrap();
         assert_eq!(s.seed, 2);
         assert_eq!(s.people.len(), 2);
         assert_eq!(s.people[0].inn.as_deref(), Some("2222222222"));
@@ -458,26 +537,31 @@ mod tests {
 
     #[test]
     fn unquoted_numbers_fill_string_fields_after_a_merge_too() {
-        let a = "seed: 1\n";
         let b = "people:\n  - id: a\n    inn: 1111111111\n";
-        let s = load_sources(&[("a".into(), a.into()), ("b".into(), b.into())]).unwrap();
+        let s = load(&[("a", "seed: 1\n"), ("b", b)]).unwrap();
         assert_eq!(s.people[0].inn.as_deref(), Some("1111111111"));
     }
 
     #[test]
     fn a_later_file_may_use_what_an_earlier_one_defines() {
-        let a = "ubki:\n  codes:\n    system_error: { code: \"9\" }\n";
-        let b = "rules:\n  - when: {provider: ubki}\n    then: {code: \"9\"}\n";
-        assert!(load_sources(&[("a".into(), a.into()), ("b".into(), b.into())]).is_ok());
-        let problems = load_sources(&[("b".into(), b.into())]).unwrap_err();
+        let a = "stub:\n  codes:\n    boom: { code: \"9\" }\n";
+        let b = "rules:\n  - when: {provider: stub}\n    then: {code: \"9\"}\n";
+        assert!(load(&[("a", a), ("b", b)]).is_ok());
+        let problems = load(&[("b", b)]).unwrap_err();
         assert_eq!((problems[0].file.as_str(), problems[0].line), ("b", 2));
     }
 
     #[test]
     fn rule_with_unknown_code_points_at_the_rule() {
-        let yaml = "seed: 1\nrules:\n  - when: {provider: ubki}\n    then: {code: '999'}\n";
-        let problems = load_sources(&[("r.yaml".into(), yaml.into())]).unwrap_err();
+        let yaml = "seed: 1\nrules:\n  - when: {provider: stub}\n    then: {code: '999'}\n";
+        let problems = load(&[("r.yaml", yaml)]).unwrap_err();
         assert_eq!(problems[0].line, 3, "{}", problems[0]);
         assert!(problems[0].message.contains("999"));
+    }
+
+    #[test]
+    fn every_section_is_there_even_when_a_file_has_none() {
+        let s = load(&[("a", "seed: 1\n")]).unwrap();
+        assert!(s.sections.contains_key("stub"));
     }
 }

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::CodeTable;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
@@ -65,6 +67,33 @@ pub struct Delay {
 const MAX_PATTERN: usize = 256;
 
 impl Rule {
+    /// Its own problems, then whether its provider is one of `tables` and its code one of
+    /// that provider's error codes.
+    pub fn problems_with(&self, tables: &[(&str, &CodeTable)]) -> Vec<String> {
+        let mut problems = self.problems();
+        let Some((name, table)) = tables.iter().find(|(n, _)| *n == self.when.provider) else {
+            let names: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+            problems.push(format!(
+                "unknown provider `{}` (one of: {})",
+                self.when.provider,
+                names.join(", ")
+            ));
+            return problems;
+        };
+        if let Some(code) = &self.then.code
+            && !table
+                .entries
+                .iter()
+                .any(|e| &e.code == code && !e.is_success())
+        {
+            problems.push(format!(
+                "`{code}` is not a documented {name} error code (one of: {})",
+                table.forcible_codes().join(", ")
+            ));
+        }
+        problems
+    }
+
     /// Problems a rule has on its own; code checks need the provider's table.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();

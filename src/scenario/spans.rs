@@ -16,7 +16,7 @@ pub enum Node {
 }
 
 /// A map key of any scalar type, as text.
-struct Key(String);
+pub struct Key(pub String);
 
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -97,6 +97,37 @@ impl<'de> Deserialize<'de> for Node {
             }
         }
         d.deserialize_any(NodeVisitor)
+    }
+}
+
+/// The top-level keys of a document with where each is written, for unknown-key checks.
+#[derive(Default)]
+pub struct TopKeys(pub Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+        impl<'de> Visitor<'de> for KeysVisitor {
+            type Value = TopKeys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<Key>>()? {
+                    map.next_value::<de::IgnoredAny>()?;
+                    keys.push(Spanned::new(key.value.0, key.referenced, key.defined));
+                }
+                Ok(TopKeys(keys))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<TopKeys, E> {
+                Ok(TopKeys::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<TopKeys, E> {
+                Ok(TopKeys::default())
+            }
+        }
+        d.deserialize_any(KeysVisitor)
     }
 }
 

@@ -2,10 +2,8 @@
 //! (`World`, swapped in one step on reload) and the tenants.
 
 pub mod bounded;
-mod clock;
 mod tenant;
 
-pub use clock::{Clock, OutOfRange};
 pub use tenant::{Tenant, TenantError};
 
 use std::collections::{BTreeMap, HashMap};
@@ -14,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, RwLock};
 
-use crate::providers::{self, CodeTable, Provider};
-use crate::scenario::{People, Problem, Scenario};
+use crate::codes::CodeTable;
+use crate::scenario::{Blueprint, People, Problem, Scenario};
 use crate::settings::Settings;
 
 /// A loaded scenario and everything derived from it once: people, code tables.
@@ -36,16 +34,19 @@ impl World {
         mut scenario: Scenario,
         sources: Vec<(String, String)>,
         seed_override: Option<u64>,
-        registry: &[Arc<dyn Provider>],
+        kinds: &[Arc<dyn Blueprint>],
     ) -> Self {
         if let Some(seed) = seed_override {
             scenario.seed = seed;
         }
         let seed = scenario.seed;
         let people = People::resolve(seed, &scenario.people);
-        let codes = registry
+        let codes = kinds
             .iter()
-            .map(|p| (p.name(), p.codes(&scenario)))
+            .map(|k| {
+                let table = CodeTable::build(k.specs(), &scenario.codes(k.name()));
+                (k.name(), table)
+            })
             .collect();
         Self {
             names: sources.iter().map(|(n, _)| n.clone()).collect(),
@@ -58,6 +59,11 @@ impl World {
         }
     }
 
+    /// Every provider's code table, by name.
+    pub fn tables(&self) -> Vec<(&str, &CodeTable)> {
+        self.codes.iter().map(|(n, t)| (*n, t)).collect()
+    }
+
     /// The code table of `provider` under this scenario.
     pub fn codes(&self, provider: &str) -> &CodeTable {
         self.codes.get(provider).unwrap_or(&self.empty)
@@ -66,15 +72,16 @@ impl World {
 
 pub struct Sandbox {
     pub settings: Settings,
-    pub providers: Vec<Arc<dyn Provider>>,
+    /// The providers a scenario may have sections for.
+    kinds: Vec<Arc<dyn Blueprint>>,
     world: RwLock<Arc<World>>,
     tenants: Mutex<HashMap<String, Arc<Tenant>>>,
     pub started: Instant,
 }
 
 impl Sandbox {
-    /// Loads the scenario of `settings` (or the embedded default).
-    pub fn new(settings: Settings) -> Result<Self, Vec<Problem>> {
+    /// Loads the scenario of `settings` (or the embedded default) for providers `kinds`.
+    pub fn new(settings: Settings, kinds: Vec<Arc<dyn Blueprint>>) -> Result<Self, Vec<Problem>> {
         let sources = match &settings.scenario {
             Some(path) => crate::scenario::load_path(path)?,
             None => vec![(
@@ -82,20 +89,20 @@ impl Sandbox {
                 crate::scenario::DEFAULT_SCENARIO.to_string(),
             )],
         };
-        Self::from_sources(settings, sources)
+        Self::from_sources(settings, sources, kinds)
     }
 
     /// Loads `(name, yaml)` sources merged in order (tests give YAML inline).
     pub fn from_sources(
         settings: Settings,
         sources: Vec<(String, String)>,
+        kinds: Vec<Arc<dyn Blueprint>>,
     ) -> Result<Self, Vec<Problem>> {
-        let scenario = crate::scenario::load_sources(&sources)?;
-        let providers = providers::registry();
-        let world = World::new(scenario, sources, settings.seed, &providers);
+        let scenario = crate::scenario::load_sources(&sources, &kinds)?;
+        let world = World::new(scenario, sources, settings.seed, &kinds);
         Ok(Self {
             settings,
-            providers,
+            kinds,
             world: RwLock::new(Arc::new(world)),
             tenants: Mutex::new(HashMap::new()),
             started: Instant::now(),
@@ -106,19 +113,15 @@ impl Sandbox {
         self.world.read().clone()
     }
 
-    pub fn provider(&self, name: &str) -> Option<&Arc<dyn Provider>> {
-        self.providers.iter().find(|p| p.name() == name)
-    }
-
     /// Validates and loads new scenario sources for every tenant at once: tenants are
     /// rebuilt from it on their next request. On error the old scenario keeps serving.
     pub fn load(&self, sources: Vec<(String, String)>) -> Result<(), Vec<Problem>> {
-        let scenario = crate::scenario::load_sources(&sources)?;
+        let scenario = crate::scenario::load_sources(&sources, &self.kinds)?;
         let world = Arc::new(World::new(
             scenario,
             sources,
             self.settings.seed,
-            &self.providers,
+            &self.kinds,
         ));
         let mut tenants = self.tenants.lock();
         *self.world.write() = world;
@@ -136,12 +139,7 @@ impl Sandbox {
             return Ok(t.clone());
         }
         self.evict(&mut tenants);
-        let tenant = Arc::new(Tenant::new(
-            name,
-            self.world(),
-            &self.settings,
-            &self.providers,
-        ));
+        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings));
         tenants.insert(name.to_string(), tenant.clone());
         Ok(tenant)
     }
@@ -171,12 +169,7 @@ impl Sandbox {
     /// Puts tenant `name` back to the scenario: state, journal, clock, runtime rules.
     pub fn reset(&self, name: &str) -> Result<Arc<Tenant>, TenantError> {
         Tenant::check_name(name)?;
-        let tenant = Arc::new(Tenant::new(
-            name,
-            self.world(),
-            &self.settings,
-            &self.providers,
-        ));
+        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings));
         self.tenants.lock().insert(name.to_string(), tenant.clone());
         Ok(tenant)
     }

@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use super::{Clock, World};
+use super::World;
+use crate::clock::Clock;
 use crate::faults::RuleBook;
 use crate::journal::{Coverage, Journal};
-use crate::providers::{Provider, ProviderState};
+use crate::scenario::{ProviderState, Seeding};
 use crate::settings::Settings;
 
 /// A provider's name and its state behind its own lock.
@@ -35,18 +36,20 @@ pub enum TenantError {
 }
 
 impl Tenant {
-    pub fn new(
-        name: &str,
-        world: Arc<World>,
-        settings: &Settings,
-        providers: &[Arc<dyn Provider>],
-    ) -> Self {
-        let states = providers
+    pub fn new(name: &str, world: Arc<World>, settings: &Settings) -> Self {
+        let seeding = Seeding {
+            seed: world.seed,
+            people: &world.people,
+            tenant: name,
+        };
+        let states = world
+            .scenario
+            .sections
             .iter()
-            .map(|p| {
-                let state = p.new_state(&world, name);
+            .map(|(provider, section)| {
+                let state = section.section.new_state(&seeding);
                 let any: &dyn Any = &*state;
-                (any.type_id(), (p.name(), Mutex::new(state)))
+                (any.type_id(), (*provider, Mutex::new(state)))
             })
             .collect();
         let spec = &world.scenario.clock;

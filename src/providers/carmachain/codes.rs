@@ -3,7 +3,7 @@
 //! 5000 for the provider's own failure. Every code travels in the same
 //! `{"response":{"code","message"}}` body (the document's `ApiRequestStatus`).
 
-use crate::providers::CodeSpec;
+use crate::codes::CodeSpec;
 
 pub const SPECS: &[CodeSpec] = &[
     CodeSpec {
@@ -147,7 +147,7 @@ pub const SPECS: &[CodeSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::CodeTable;
+    use crate::codes::CodeTable;
 
     #[test]
     fn table_has_no_colliding_codes() {

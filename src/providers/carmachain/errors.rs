@@ -3,7 +3,8 @@
 use actix_web::HttpResponse;
 
 use super::wire::{ErrorAnswer, Status};
-use crate::providers::{CodeEntry, Ctx, json, pipeline::sandbox_error};
+use crate::codes::CodeEntry;
+use crate::provider::{Ctx, json, sandbox_error};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CarmaError {
@@ -85,7 +86,8 @@ pub fn render(entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::{CodeTable, carmachain::SPECS};
+    use crate::codes::CodeTable;
+    use crate::providers::carmachain::SPECS;
 
     #[test]
     fn every_key_is_in_the_table() {

@@ -13,8 +13,8 @@ use super::wire::{
     self, ALL_CATEGORIES, CATEGORIES, Claims, CreateAnswer, CreatedItem, RespondAnswer,
     RespondItem, Status, TokenAnswer,
 };
-use crate::providers::pipeline::{resource, sandbox_error};
-use crate::providers::{Ctx, json};
+use crate::input::header;
+use crate::provider::{Ctx, Routes, json, sandbox_error};
 use crate::scenario::PersonRecord;
 
 /// Items in one `value` batch.
@@ -32,21 +32,14 @@ pub const METHOD_CREATE: &str = "createrequest";
 pub const METHOD_RESPOND: &str = "respond";
 pub const METHODS: &[&str] = &[METHOD_CREATE, METHOD_RESPOND];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/auth/getToken").route(web::get().to(get_token)))
-        .service(resource("/api/createrequest").route(web::post().to(create_request)))
-        .service(resource("/api/respond").route(web::post().to(respond)));
+pub fn routes(r: &mut Routes) {
+    r.get("/auth/getToken", get_token)
+        .post("/api/createrequest", create_request)
+        .post("/api/respond", respond);
 }
 
-fn scenario(ctx: &Ctx) -> &CarmaChainScenario {
-    &ctx.world().scenario.carmachain
-}
-
-fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
+fn scenario(ctx: &Ctx) -> std::sync::Arc<CarmaChainScenario> {
+    ctx.section::<CarmaChainScenario>()
 }
 
 // ---------------------------------------------------------------- getToken
@@ -433,7 +426,7 @@ fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, 
             NewRequest {
                 id_document: item.id_document.clone(),
                 phone: item.phone.clone(),
-                ready_at: ready_at(sc, person.as_deref(), now),
+                ready_at: ready_at(&sc, person.as_deref(), now),
                 person,
                 categories: categories.clone(),
             }

@@ -1,10 +1,11 @@
 //! The `carmachain:` section of a scenario.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::providers::CodeOverride;
+use crate::codes::{CodeOverride, CodeTable};
+use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -79,4 +80,96 @@ pub struct PersonRule {
     pub pending_seconds: Option<u64>,
     /// Stays `Panding` until `POST /__sandbox/carmachain/requests/{id}/complete`.
     pub never_completes: bool,
+}
+
+/// Ten years: keys longer than that are a typo, and far-off instants overflow.
+const MAX_TTL_HOURS: u32 = 10 * 366 * 24;
+
+impl SectionType for CarmaChainScenario {
+    const KEY: &'static str = super::NAME;
+}
+
+impl Section for CarmaChainScenario {
+    fn codes(&self) -> &BTreeMap<String, CodeOverride> {
+        &self.codes
+    }
+
+    fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState> {
+        Box::new(super::CarmaState::new(seeding.seed, seeding.tenant))
+    }
+
+    fn problems(&self, scenario: &Scenario) -> Vec<String> {
+        let sc = self;
+        let mut problems = CodeTable::override_problems(super::SPECS, &sc.codes);
+        let people: BTreeSet<&str> = scenario
+            .people
+            .iter()
+            .filter_map(|p| p.id.as_deref())
+            .collect();
+        let person_known = |id: &str| people.contains(id);
+        let category_ok = |c: &str| super::wire::CATEGORIES.contains(&c);
+        if sc.jwt_secret.is_empty() {
+            problems.push("jwt_secret must not be empty".into());
+        }
+        if sc.key_ttl_hours == 0 || sc.key_ttl_hours > MAX_TTL_HOURS {
+            problems.push(format!("key_ttl_hours must be 1 to {MAX_TTL_HOURS}"));
+        }
+        let mut names = BTreeSet::new();
+        for (i, c) in sc.clients.iter().enumerate() {
+            if !names.insert(c.username.clone()) {
+                problems.push(format!(
+                    "clients[{i}]: a second client {}",
+                    c.username
+                        .as_deref()
+                        .map_or("without username".into(), |u| format!("`{u}`"))
+                ));
+            }
+            for m in &c.scope {
+                if !super::routes::METHODS.contains(&m.as_str()) {
+                    problems.push(format!(
+                        "clients[{i}].scope: `{m}` is not one of createrequest, respond"
+                    ));
+                }
+            }
+        }
+        let mut peer_ids = BTreeSet::new();
+        for (i, p) in sc.peers.iter().enumerate() {
+            if p.id.is_empty() || !peer_ids.insert(p.id.as_str()) {
+                problems.push(format!("peers[{i}].id is empty or repeated"));
+            }
+            for k in &p.knows {
+                if !person_known(k) {
+                    problems.push(format!(
+                        "peers[{i}].knows: no person with id `{k}` in people"
+                    ));
+                }
+            }
+            for c in &p.categories {
+                if !category_ok(c) {
+                    problems.push(format!("peers[{i}].categories: unknown category `{c}`"));
+                }
+            }
+            for (person, cats) in &p.data {
+                if !person_known(person) {
+                    problems.push(format!(
+                        "peers[{i}].data: no person with id `{person}` in people"
+                    ));
+                }
+                for c in cats.keys() {
+                    if !category_ok(c) {
+                        problems.push(format!("peers[{i}].data.{person}: unknown category `{c}`"));
+                    }
+                }
+            }
+        }
+        for (i, r) in sc.persons.iter().enumerate() {
+            if !person_known(&r.person) {
+                problems.push(format!(
+                    "persons[{i}].person: no person with id `{}` in people",
+                    r.person
+                ));
+            }
+        }
+        problems
+    }
 }

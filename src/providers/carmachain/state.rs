@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::providers::ProviderState;
 use crate::rng;
+use crate::scenario::ProviderState;
 use crate::state::bounded::make_room;
 
 /// Keys kept per tenant; when full, expired keys go first, then the oldest.

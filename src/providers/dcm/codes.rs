@@ -3,7 +3,7 @@
 //! a missing counterparty or customer is our choice). One scope: every endpoint answers
 //! the same body shape.
 
-use crate::providers::CodeSpec;
+use crate::codes::CodeSpec;
 
 pub const SPECS: &[CodeSpec] = &[
     CodeSpec {
@@ -43,7 +43,7 @@ pub const SPECS: &[CodeSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::CodeTable;
+    use crate::codes::CodeTable;
 
     #[test]
     fn table_has_no_colliding_codes() {

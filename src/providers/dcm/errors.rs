@@ -2,7 +2,8 @@
 
 use actix_web::HttpResponse;
 
-use crate::providers::{CodeEntry, Ctx, json, pipeline::sandbox_error};
+use crate::codes::CodeEntry;
+use crate::provider::{Ctx, json, sandbox_error};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DcmError {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::errors::{DcmError, bad};
+use super::scenario::DcmScenario;
 use super::state::{
     CustomerUpdate, DcmState, ListQuery, MAX_FILTER_VALUES, MAX_JWK_BYTES, MAX_TEXT, NewCustomer,
     Ordering, RegisteredJwk, fmt_time, normalize_iban, parse_uuid,
@@ -20,34 +21,24 @@ use super::wire::{
     ACCOUNT_NAME, AccountOut, Accounts, AssetOut, CreateAccount, CreateCustomer, CreatedAccount,
     CreatedCustomer, CustomerOut, Customers, UpdateCustomer,
 };
-use crate::faults::url_pairs;
-use crate::providers::pipeline::resource;
-use crate::providers::{Ctx, json};
+use crate::input::{header, url_pairs};
+use crate::provider::{Ctx, Routes, json};
 
 /// Path segments that may be empty (`/customers//accounts`), so an empty GUID is answered
 /// `invalid UUID length: 0` like any malformed one instead of 404.
 const CG: &str = "/api/v1/counterparty/{cg:[^/]*}";
 const CU: &str = "{cu:[^/]*}";
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/kratos/self-service/login/api").route(web::get().to(create_flow)))
-        .service(resource("/kratos/self-service/login").route(web::post().to(login)))
-        .service(
-            resource(&format!("{CG}/jwk"))
-                .route(web::post().to(register_jwk))
-                .route(web::get().to(list_jwks)),
-        )
-        .service(
-            resource(&format!("{CG}/customers"))
-                .route(web::post().to(create_customer))
-                .route(web::get().to(list_customers)),
-        )
-        .service(resource(&format!("{CG}/customers/{CU}")).route(web::put().to(update_customer)))
-        .service(
-            resource(&format!("{CG}/customers/{CU}/accounts"))
-                .route(web::post().to(create_account))
-                .route(web::get().to(list_accounts)),
-        );
+pub fn routes(r: &mut Routes) {
+    r.get("/kratos/self-service/login/api", create_flow)
+        .post("/kratos/self-service/login", login)
+        .post(format!("{CG}/jwk"), register_jwk)
+        .get(format!("{CG}/jwk"), list_jwks)
+        .post(format!("{CG}/customers"), create_customer)
+        .get(format!("{CG}/customers"), list_customers)
+        .put(format!("{CG}/customers/{CU}"), update_customer)
+        .post(format!("{CG}/customers/{CU}/accounts"), create_account)
+        .get(format!("{CG}/customers/{CU}/accounts"), list_accounts);
 }
 
 fn answer(ctx: &Ctx, r: Result<HttpResponse, DcmError>) -> HttpResponse {
@@ -67,7 +58,7 @@ async fn create_flow(ctx: Ctx, req: HttpRequest) -> HttpResponse {
 
 fn do_create_flow(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, DcmError> {
     let now = ctx.now();
-    let lifetime = Duration::try_minutes(ctx.world().scenario.dcm.flow_minutes())
+    let lifetime = Duration::try_minutes(ctx.section::<DcmScenario>().flow_minutes())
         .ok_or_else(|| bad("flow_lifetime_minutes is out of range"))?;
     let flow = ctx.state(|s: &mut DcmState| s.new_flow(now, lifetime))?;
     let action = format!("{}?flow={}", req.path().trim_end_matches("/api"), flow.id);
@@ -167,7 +158,7 @@ fn do_login(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, D
         return Err(bad("identifier and password are required"));
     }
     let now = ctx.now();
-    let dcm = &ctx.world().scenario.dcm;
+    let dcm = ctx.section::<DcmScenario>();
     let employee = dcm
         .employees
         .iter()
@@ -227,14 +218,6 @@ const FLOWS: &[&str] = &[
     "sign-up-emission",
 ];
 
-fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
 /// A session token for `cg` in `Authorization`, or else a JWT in `CX-Authorization`
 /// signed by a key registered for `cg`.
 fn authenticate(ctx: &Ctx, req: &HttpRequest, cg: &str) -> Result<(), DcmError> {
@@ -266,7 +249,7 @@ fn authenticate(ctx: &Ctx, req: &HttpRequest, cg: &str) -> Result<(), DcmError> 
             .map(|c| c.jwks.clone())
             .unwrap_or_default()
     });
-    let skew = ctx.world().scenario.dcm.jwt_skew();
+    let skew = ctx.section::<DcmScenario>().jwt_skew();
     let t = now.timestamp();
     for key in keys.iter().filter(|k| match &head.kid {
         Some(kid) => &k.guid == kid || k.jwk.common.key_id.as_ref() == Some(kid),
@@ -589,7 +572,7 @@ fn body_has_key(body: &[u8], key: &str) -> bool {
 async fn list_customers(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     let r = (|| {
         let cg = counterparty(&ctx, &req)?;
-        let dcm = &ctx.world().scenario.dcm;
+        let dcm = ctx.section::<DcmScenario>();
         let q = parse_list_query(req.query_string(), dcm.default_limit(), dcm.max_limit())?;
         let out = ctx.state(|s: &mut DcmState| {
             let cp = s
@@ -750,7 +733,7 @@ fn do_create_account(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpRe
         Some(i) => Some(normalize_iban(&i)?),
         None => None,
     };
-    let one_per_asset = ctx.world().scenario.dcm.one_account_per_asset;
+    let one_per_asset = ctx.section::<DcmScenario>().one_account_per_asset;
     let account = ctx.state(|s: &mut DcmState| {
         let (seed, tenant) = (s.seed(), s.tenant().to_string());
         s.counterparty_mut(&cg)

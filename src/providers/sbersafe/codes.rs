@@ -2,7 +2,7 @@
 //! messages (FACTS.md); the `errorCode` names and HTTP statuses are ours, changeable per
 //! scenario (`sbersafe.codes`). Every endpoint shares one body, so every scope is `""`.
 
-use crate::providers::CodeSpec;
+use crate::codes::CodeSpec;
 
 pub const SPECS: &[CodeSpec] = &[
     CodeSpec {
@@ -178,7 +178,7 @@ pub const SPECS: &[CodeSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::CodeTable;
+    use crate::codes::CodeTable;
 
     #[test]
     fn table_has_no_colliding_codes() {

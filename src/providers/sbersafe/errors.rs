@@ -5,7 +5,8 @@ use actix_web::HttpResponse;
 
 use super::state::SberSafeState;
 use super::wire::ErrorBody;
-use crate::providers::{CodeEntry, Ctx, json, pipeline::sandbox_error};
+use crate::codes::CodeEntry;
+use crate::provider::{Ctx, json, sandbox_error};
 use crate::rng;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

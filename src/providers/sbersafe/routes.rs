@@ -6,21 +6,21 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::errors::SberError;
+use super::scenario::SberSafeScenario;
 use super::state::{Client, Contact, OtpRules, SberSafeState, moscow};
 use super::wire::{
     self, BindingOut, Card, ClientRef, ClientsAnswer, ContactOut, FindAnswer, OtpAnswer,
     Permissions, TokenAnswer,
 };
-use crate::providers::pipeline::resource;
-use crate::providers::{Ctx, json};
+use crate::provider::{Ctx, Routes, json};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/clients/find").route(web::post().to(find_route)))
-        .service(resource("/api/clients/create").route(web::post().to(create_route)))
-        .service(resource("/api/auth/otp").route(web::post().to(otp_route)))
-        .service(resource("/api/auth/token").route(web::post().to(token_route)))
-        .service(resource("/api/clients/").route(web::post().to(clients_route)))
-        .service(resource("/api/clients").route(web::post().to(clients_route)));
+pub fn routes(r: &mut Routes) {
+    r.post("/api/clients/find", find_route)
+        .post("/api/clients/create", create_route)
+        .post("/api/auth/otp", otp_route)
+        .post("/api/auth/token", token_route)
+        .post("/api/clients/", clients_route)
+        .post("/api/clients", clients_route);
 }
 
 async fn find_route(ctx: Ctx, body: web::Bytes) -> HttpResponse {
@@ -108,9 +108,7 @@ fn check(problems: Vec<String>) -> Result<(), SberError> {
 fn merchant(ctx: &Ctx, login: Option<String>) -> Result<String, SberError> {
     let login = login.ok_or(SberError::MerchantMissing)?;
     if ctx
-        .world()
-        .scenario
-        .sbersafe
+        .section::<SberSafeScenario>()
         .merchants
         .iter()
         .any(|m| m.login == login)
@@ -141,7 +139,8 @@ fn is_uuid(s: &str) -> bool {
 }
 
 fn system_error_value(ctx: &Ctx, values: &[&str]) -> Result<(), SberError> {
-    let magic = &ctx.world().scenario.sbersafe.system_error_values;
+    let sber = ctx.section::<SberSafeScenario>();
+    let magic = &sber.system_error_values;
     match values
         .iter()
         .find(|v| magic.iter().any(|m| m.eq_ignore_ascii_case(v)))
@@ -217,7 +216,8 @@ fn otp(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
     let uuid = uuid
         .ok_or_else(|| SberError::InvalidRequest(vec!["uuid: required".into()]))?
         .to_ascii_uppercase();
-    let policy = &ctx.world().scenario.sbersafe.otp;
+    let sber = ctx.section::<SberSafeScenario>();
+    let policy = &sber.otp;
     let ttl = Duration::minutes(i64::from(policy.ttl_minutes));
     let now = ctx.now();
     let (code, request_id) = ctx.state(|s: &mut SberSafeState| {
@@ -248,7 +248,7 @@ fn token(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, SberError> {
         problems.push("otp: required".into());
     }
     check(problems)?;
-    let scenario = &ctx.world().scenario.sbersafe;
+    let scenario = ctx.section::<SberSafeScenario>();
     let rules = OtpRules {
         fixed: scenario.otp.fixed.as_deref(),
         attempts: scenario.otp.attempts,
@@ -323,7 +323,7 @@ fn clients(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, Sb
         .headers()
         .get(header::ACCEPT)
         .map(|v| v.to_str().unwrap_or("?").trim());
-    let strict = ctx.world().scenario.sbersafe.require_accept;
+    let strict = ctx.section::<SberSafeScenario>().require_accept;
     match accept {
         Some(a) if strict && !accepts_json_v1_exactly(a) => {
             return Err(SberError::NotAcceptable(
@@ -443,7 +443,7 @@ pub async fn admin_otp(ctx: Ctx, code: web::Path<String>) -> HttpResponse {
             "expires": moscow(a.expires),
             "valid": !a.used && !a.locked && now < a.expires,
         })),
-        None => crate::providers::pipeline::sandbox_error(
+        None => crate::provider::sandbox_error(
             actix_web::http::StatusCode::NOT_FOUND,
             "unknown-access-code",
             "no such access code in this tenant",

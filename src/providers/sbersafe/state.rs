@@ -379,7 +379,7 @@ pub fn moscow(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-impl crate::providers::ProviderState for SberSafeState {
+impl crate::scenario::ProviderState for SberSafeState {
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut codes: Vec<_> = self.access_codes.values().collect();
         codes.sort_by(|a, b| a.issued.cmp(&b.issued).then(a.code.cmp(&b.code)));

@@ -2,7 +2,7 @@
 //! table lists them. One scope: the API has a single endpoint. Every code is answered
 //! with HTTP 200 and the code in the body (the document never names an HTTP status).
 
-use crate::providers::CodeSpec;
+use crate::codes::CodeSpec;
 
 pub const SPECS: &[CodeSpec] = &[
     CodeSpec {
@@ -98,7 +98,7 @@ pub const SPECS: &[CodeSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::CodeTable;
+    use crate::codes::CodeTable;
 
     #[test]
     fn table_has_no_colliding_codes() {

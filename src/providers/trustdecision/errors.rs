@@ -3,7 +3,8 @@
 use actix_web::HttpResponse;
 
 use super::wire::{Answer, code_value};
-use crate::providers::{CodeEntry, json};
+use crate::codes::CodeEntry;
+use crate::provider::json;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TdError {

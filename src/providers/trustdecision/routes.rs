@@ -8,16 +8,14 @@ use super::errors::{TdError, failure};
 use super::scenario::{Country, Partner, TrustDecisionScenario};
 use super::state::{AccountPatch, MAX_RECORDED_BODY, Record, TrustDecisionState, indicators};
 use super::wire::{Answer, FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query, code_value};
-use crate::faults::url_pairs;
-use crate::providers::pipeline::{resource, sandbox_error};
-use crate::providers::{Ctx, json};
+use crate::input::url_pairs;
+use crate::provider::{Ctx, Routes, json, sandbox_error};
 
 const NAME: &str = "trustdecision";
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("").route(web::post().to(query)))
-        .service(resource("/{tail:.*}").route(web::post().to(query)));
+pub fn routes(r: &mut Routes) {
+    r.post("", query).post("/{tail:.*}", query);
 }
 
 pub fn admin(cfg: &mut web::ServiceConfig) {
@@ -139,7 +137,7 @@ fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
 /// Everything that needs no state, after authentication: the body, the partner's
 /// countries and packages, the phone, and a subject's forced result.
 fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, TdError> {
-    let td = &ctx.world().scenario.trustdecision;
+    let td = &*ctx.section::<TrustDecisionScenario>();
     let q = parse(td, body)?;
     if !partner.countries.is_empty() && !partner.countries.contains(&q.country) {
         return Err(TdError::CountryNoService);
@@ -205,7 +203,7 @@ fn recorded_request(partner_code: Option<&str>, body: &[u8]) -> Value {
 
 async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let now = ctx.now();
-    let td = &ctx.world().scenario.trustdecision;
+    let td = &*ctx.section::<TrustDecisionScenario>();
     let partner = authenticate(td, req.query_string());
     let unserved = partner.as_ref().is_ok_and(|p| located_unserved(td, p));
     let prepared = partner.as_ref().map_err(Clone::clone).and_then(|p| {

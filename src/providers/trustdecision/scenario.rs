@@ -1,12 +1,15 @@
 //! The `trustdecision:` section of a scenario.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::providers::CodeOverride;
+use super::errors::TdError;
+use super::state::MAX_PARTNERS;
+use crate::codes::{CodeOverride, CodeTable};
+use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -131,4 +134,120 @@ pub struct Subject {
     /// Exact indicators per package: `{package: {indicator_name: value}}`. A value of
     /// -1111 gets status 202, -999 status 201; `{value: .., status: 500}` sets both.
     pub indicators: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+impl SectionType for TrustDecisionScenario {
+    const KEY: &'static str = super::NAME;
+}
+
+impl Section for TrustDecisionScenario {
+    fn codes(&self) -> &BTreeMap<String, CodeOverride> {
+        &self.codes
+    }
+
+    fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState> {
+        Box::new(super::TrustDecisionState::new(
+            self,
+            seeding.seed,
+            seeding.tenant,
+        ))
+    }
+
+    fn problems(&self, scenario: &Scenario) -> Vec<String> {
+        let td = self;
+        let mut problems = CodeTable::override_problems(super::SPECS, &td.codes);
+        let packages: BTreeSet<&str> = td.packages.iter().map(|p| p.name.as_str()).collect();
+        if td.partners.len() > MAX_PARTNERS {
+            problems.push(format!("partners: more than {MAX_PARTNERS}"));
+        }
+        let mut codes = BTreeSet::new();
+        for (i, p) in td.partners.iter().enumerate() {
+            if p.code.is_empty() || p.key.is_empty() {
+                problems.push(format!("partners[{i}]: code and key must not be empty"));
+            }
+            if !codes.insert(p.code.as_str()) {
+                problems.push(format!("partners[{i}]: code `{}` appears twice", p.code));
+            }
+            if let Some(home) = &p.country
+                && (home.len() != 2 || !home.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                problems.push(format!(
+                    "partners[{i}].country `{home}` is not two upper-case letters"
+                ));
+            }
+            for name in p.packages.iter().flatten() {
+                if !packages.contains(name.as_str()) {
+                    problems.push(format!("partners[{i}].packages: unknown package `{name}`"));
+                }
+            }
+        }
+        for (i, c) in td.countries.iter().enumerate() {
+            if c.code.len() != 2 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
+                problems.push(format!(
+                    "countries[{i}].code `{}` is not two upper-case letters",
+                    c.code
+                ));
+            }
+            if !(1..=20).contains(&c.phone_digits) {
+                problems.push(format!("countries[{i}].phone_digits must be 1 to 20"));
+            }
+            if c.phone_prefix.len() > c.phone_digits
+                || !c.phone_prefix.bytes().all(|b| b.is_ascii_digit())
+            {
+                problems.push(format!(
+                    "countries[{i}].phone_prefix must be digits, shorter than the number"
+                ));
+            }
+            for name in &c.packages {
+                if !packages.contains(name.as_str()) {
+                    problems.push(format!("countries[{i}].packages: unknown package `{name}`"));
+                }
+            }
+        }
+        for (i, p) in td.packages.iter().enumerate() {
+            for (j, d) in p.indicators.iter().enumerate() {
+                let at = format!("packages[{i}].indicators[{j}]");
+                if d.name.is_empty() {
+                    problems.push(format!("{at}.name is empty"));
+                }
+                if d.min > d.max {
+                    problems.push(format!("{at}: min is above max"));
+                }
+                if d.kind == IndicatorType::String && d.choices.is_empty() {
+                    problems.push(format!("{at}: a string indicator needs choices"));
+                }
+                if d.uncalculable_percent > 100 {
+                    problems.push(format!("{at}.uncalculable_percent is above 100"));
+                }
+            }
+        }
+        for (i, s) in td.subjects.iter().enumerate() {
+            if s.id_number.is_empty() && s.person.is_none() {
+                problems.push(format!("subjects[{i}]: needs id_number or person"));
+            }
+            if let Some(person) = &s.person
+                && !scenario
+                    .people
+                    .iter()
+                    .any(|p| p.id.as_deref() == Some(person.as_str()))
+            {
+                problems.push(format!("subjects[{i}].person `{person}` is not in people"));
+            }
+            if let Some(r) = &s.result
+                && TdError::from_key(r).is_none()
+            {
+                problems.push(format!(
+                    "subjects[{i}].result `{r}` is not a code name (see /__sandbox/errors)"
+                ));
+            }
+            for name in s.indicators.keys() {
+                if !packages.contains(name.as_str()) {
+                    problems.push(format!(
+                        "subjects[{i}].indicators: unknown package `{name}`"
+                    ));
+                }
+            }
+        }
+        problems
+    }
 }

@@ -177,7 +177,7 @@ impl TrustDecisionState {
     }
 }
 
-impl crate::providers::ProviderState for TrustDecisionState {
+impl crate::scenario::ProviderState for TrustDecisionState {
     fn view(&self, now: DateTime<Utc>) -> Value {
         serde_json::json!({
             "calls": self.calls,

@@ -1,50 +1,23 @@
-//! UBKI's one error type: a variant per documented code, rendered by `render`.
+//! What UBKI's errors say beyond the table, and UBKI's bodies for a code.
 
 use actix_web::HttpResponse;
 
-use super::codes::AUTH;
+use super::codes::{AUTH, UbkiError};
 use super::wire::{AuthError, BonusAnswer, auth_doc};
-use crate::providers::{CodeEntry, Ctx, json, pipeline::sandbox_error};
+use crate::codes::{CodeEntry, ProviderError};
+use crate::provider::json;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UbkiError {
-    BruteForce,
-    AuthMissing,
-    AuthInvalid(String),
-    WrongCredentials,
-    SessionInvalid,
-    ContractTerminated,
-    AccountBlocked,
-    BadJson(String),
-    EmptyCredentials,
-    InvalidSessionKey,
-    StatusControlActive,
-    SubjectAbsent,
-    InvalidAttributes(Vec<String>),
-    SystemError(String),
+impl ProviderError for UbkiError {
+    fn details(&self) -> Vec<String> {
+        match self {
+            Self::AuthInvalid(d) | Self::BadJson(d) | Self::SystemError(d) => vec![d.clone()],
+            Self::InvalidAttributes(d) => d.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 impl UbkiError {
-    /// The code name in `codes::SPECS`.
-    pub fn key(&self) -> &'static str {
-        match self {
-            Self::BruteForce => "brute_force",
-            Self::AuthMissing => "auth_missing",
-            Self::AuthInvalid(_) => "auth_invalid",
-            Self::WrongCredentials => "wrong_credentials",
-            Self::SessionInvalid => "session_invalid",
-            Self::ContractTerminated => "contract_terminated",
-            Self::AccountBlocked => "account_blocked",
-            Self::BadJson(_) => "bad_json",
-            Self::EmptyCredentials => "empty_credentials",
-            Self::InvalidSessionKey => "invalid_session_key",
-            Self::StatusControlActive => "status_control_active",
-            Self::SubjectAbsent => "subject_absent",
-            Self::InvalidAttributes(_) => "invalid_attributes",
-            Self::SystemError(_) => "system_error",
-        }
-    }
-
     /// A code name given in a scenario (`subjects[].result`) as an error.
     pub fn from_key(key: &str) -> Option<Self> {
         Some(match key {
@@ -58,31 +31,11 @@ impl UbkiError {
             _ => return None,
         })
     }
-
-    fn details(&self) -> Vec<String> {
-        match self {
-            Self::AuthInvalid(d) | Self::BadJson(d) | Self::SystemError(d) => vec![d.clone()],
-            Self::InvalidAttributes(d) => d.clone(),
-            _ => Vec::new(),
-        }
-    }
-
-    pub fn respond(&self, ctx: &Ctx) -> HttpResponse {
-        match ctx.codes("ubki").by_key(self.key()) {
-            Some(entry) => render(entry, self.details()),
-            None => sandbox_error(
-                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "code-table",
-                &format!("ubki code `{}` missing from the table", self.key()),
-                None,
-            ),
-        }
-    }
 }
 
 /// UBKI's body for `entry`: the auth document for authorization codes, the bonus
 /// service answer for the others.
-pub fn render(entry: &CodeEntry, details: Vec<String>) -> HttpResponse {
+pub fn render(entry: &CodeEntry, details: &[String]) -> HttpResponse {
     if entry.scope == AUTH {
         let errtext = match details.first() {
             Some(d) => format!("{}: {d}", entry.message),
@@ -98,7 +51,7 @@ pub fn render(entry: &CodeEntry, details: Vec<String>) -> HttpResponse {
     let body = BonusAnswer {
         result_code: entry.code.clone(),
         message: entry.message.clone(),
-        details,
+        details: details.to_vec(),
         partner: None,
         client: None,
         service: None,

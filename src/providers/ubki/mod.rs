@@ -8,38 +8,36 @@ mod scenario;
 mod state;
 mod wire;
 
-pub use codes::SPECS;
-pub use errors::UbkiError;
+pub use codes::{SPECS, UbkiError};
 pub use scenario::UbkiScenario;
 pub use state::{UbkiState, expiry, kyiv};
 
-use std::collections::BTreeMap;
+use actix_web::HttpResponse;
 
-use crate::providers::Ctx;
-use actix_web::{HttpResponse, web};
+use crate::codes::{CodeEntry, CodeSpec};
+use crate::provider::{BadInput, Ctx, Provider, Routes};
+use crate::scenario::{Blueprint, SectionBox, parse_section};
 
-use super::{BadInput, CodeEntry, CodeOverride, CodeSpec, CodeTable, Provider, ProviderState};
-use crate::scenario::Scenario;
-use crate::state::World;
+/// The path prefix and scenario key.
+pub const NAME: &str = "ubki";
 
 pub struct Ubki;
 
-/// Scenario bounds, so no duration overflows the clock's arithmetic.
-const MAX_TERM_DAYS: u32 = 3650;
-const MAX_LOCK_MINUTES: u32 = 525_600;
-
-impl Provider for Ubki {
+impl Blueprint for Ubki {
     fn name(&self) -> &'static str {
-        "ubki"
-    }
-    fn title(&self) -> &'static str {
-        "UBKI credit bureau: session keys and the bonus (discount) service"
+        NAME
     }
     fn specs(&self) -> &'static [CodeSpec] {
         SPECS
     }
-    fn overrides(&self, scenario: &Scenario) -> BTreeMap<String, CodeOverride> {
-        scenario.ubki.codes.clone()
+    fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
+        parse_section::<UbkiScenario>(yaml)
+    }
+}
+
+impl Provider for Ubki {
+    fn title(&self) -> &'static str {
+        "UBKI credit bureau: session keys and the bonus (discount) service"
     }
     fn scope(&self, path: &str) -> &'static str {
         if path.starts_with("/b2_api_xml") {
@@ -55,11 +53,8 @@ impl Provider for Ubki {
             _ => None,
         }
     }
-    fn render(&self, entry: &CodeEntry, detail: Option<&str>, _ctx: &Ctx) -> HttpResponse {
-        errors::render(
-            entry,
-            detail.map(|d| vec![d.to_string()]).unwrap_or_default(),
-        )
+    fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
+        errors::render(entry, details)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         let detail = match problem {
@@ -75,53 +70,7 @@ impl Provider for Ubki {
         };
         (key, detail)
     }
-    fn routes(&self, cfg: &mut web::ServiceConfig) {
-        routes::configure(cfg);
-    }
-    fn new_state(&self, world: &World, tenant: &str) -> Box<dyn ProviderState> {
-        Box::new(UbkiState::new(&world.scenario.ubki, world.seed, tenant))
-    }
-    fn validate(&self, scenario: &Scenario) -> Vec<String> {
-        let ubki = &scenario.ubki;
-        let mut problems = CodeTable::override_problems(SPECS, &ubki.codes);
-        for (i, s) in ubki.subjects.iter().enumerate() {
-            if !routes::is_inn(&s.inn) {
-                problems.push(format!("subjects[{i}].inn `{}` is not 10 digits", s.inn));
-            }
-            if let Some(sc) = &s.status_control
-                && sc != "SKN"
-                && sc != "SKN_3"
-            {
-                problems.push(format!("subjects[{i}].status_control must be SKN or SKN_3"));
-            }
-            if let Some(r) = &s.result
-                && UbkiError::from_key(r).is_none()
-            {
-                problems.push(format!(
-                    "subjects[{i}].result `{r}` must be one of invalid_session_key, status_control_active, subject_absent, invalid_attributes, system_error"
-                ));
-            }
-        }
-        for (reptype, days) in &ubki.discount_term_days {
-            if wire::reptype(reptype).is_none() {
-                problems.push(format!("discount_term_days: unknown reptype `{reptype}`"));
-            }
-            if !(1..=MAX_TERM_DAYS).contains(days) {
-                problems.push(format!(
-                    "discount_term_days.{reptype}: {days} is not within 1..={MAX_TERM_DAYS}"
-                ));
-            }
-        }
-        if ubki.brute_force.lock_minutes > MAX_LOCK_MINUTES {
-            problems.push(format!(
-                "brute_force.lock_minutes: at most {MAX_LOCK_MINUTES}"
-            ));
-        }
-        for (i, a) in ubki.accounts.iter().enumerate() {
-            if a.login.is_empty() {
-                problems.push(format!("accounts[{i}].login is empty"));
-            }
-        }
-        problems
+    fn routes(&self, r: &mut Routes) {
+        routes::routes(r);
     }
 }

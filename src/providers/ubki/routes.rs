@@ -4,45 +4,31 @@ use actix_web::{HttpResponse, web};
 use chrono::Duration;
 use serde_json::{Map, Value};
 
-use super::errors::UbkiError;
-use super::scenario::Account;
+use super::codes::UbkiError;
+use super::scenario::{Account, UbkiScenario};
 use super::state::{Session, UbkiState, kyiv};
 use super::wire::{self, AuthOk, BonusAnswer, Client, Partner, Service, auth_doc};
-use crate::providers::pipeline::resource;
-use crate::providers::{Ctx, json};
+use crate::input::{FieldProblem, Inn, Text, json_object};
+use crate::provider::{Ctx, Routes, json};
 use crate::scenario::PersonRecord;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/b2_api_xml/ubki/auth").route(web::post().to(auth)))
-        .service(resource("/bonusservice/discount").route(web::post().to(discount)))
-        .service(resource("/bonusservice/free").route(web::post().to(free)));
+pub fn routes(r: &mut Routes) {
+    r.post("/b2_api_xml/ubki/auth", auth)
+        .post("/bonusservice/discount", discount)
+        .post("/bonusservice/free", free);
 }
 
 const MAX_TEXT: usize = 250;
 
-pub fn is_inn(s: &str) -> bool {
-    s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit())
+fn account(ctx: &Ctx, login: &str) -> Option<Account> {
+    let ubki = ctx.section::<UbkiScenario>();
+    ubki.accounts.iter().find(|a| a.login == login).cloned()
 }
 
-fn account<'a>(ctx: &'a Ctx, login: &str) -> Option<&'a Account> {
-    ctx.world()
-        .scenario
-        .ubki
-        .accounts
-        .iter()
-        .find(|a| a.login == login)
-}
-
-async fn auth(ctx: Ctx, body: web::Bytes) -> HttpResponse {
-    match do_auth(&ctx, &body) {
-        Ok(res) => res,
-        Err(e) => e.respond(&ctx),
-    }
-}
-
-fn do_auth(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
+async fn auth(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+    let ctx = &ctx;
     let value: Value =
-        serde_json::from_slice(body).map_err(|e| UbkiError::BadJson(e.to_string()))?;
+        serde_json::from_slice(&body).map_err(|e| UbkiError::BadJson(e.to_string()))?;
     let auth = value
         .get("doc")
         .and_then(|d| d.get("auth"))
@@ -59,25 +45,24 @@ fn do_auth(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
             .ok_or(UbkiError::SessionInvalid)?;
         return Ok(auth_ok(ctx, &session));
     }
-    let text = |field: &str| -> Result<String, UbkiError> {
-        match auth.get(field) {
-            None | Some(Value::Null) => Err(UbkiError::AuthMissing),
-            Some(Value::String(s)) if s.chars().count() > MAX_TEXT => Err(UbkiError::AuthInvalid(
-                format!("{field}: longer than {MAX_TEXT} characters"),
-            )),
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(_) => Err(UbkiError::AuthInvalid(format!("{field}: must be a string"))),
-        }
+    let text = |field: &str| {
+        let rules = Text {
+            max: MAX_TEXT,
+            trim: false,
+            blank_is_missing: false,
+        };
+        rules.required(auth, field).map_err(|p| match p {
+            FieldProblem::Missing => UbkiError::AuthMissing,
+            other => UbkiError::AuthInvalid(other.describe(field)),
+        })
     };
     let login = text("login")?;
     let pass = text("pass")?;
     if login.trim().is_empty() || pass.is_empty() {
         return Err(UbkiError::EmptyCredentials);
     }
-    let account = account(ctx, &login)
-        .ok_or(UbkiError::WrongCredentials)?
-        .clone();
-    let policy = &ctx.world().scenario.ubki.brute_force;
+    let account = account(ctx, &login).ok_or(UbkiError::WrongCredentials)?;
+    let policy = &ctx.section::<UbkiScenario>().brute_force;
     let (attempts, lock) = (
         policy.attempts,
         Duration::minutes(i64::from(policy.lock_minutes)),
@@ -103,7 +88,7 @@ fn do_auth(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
 }
 
 fn auth_ok(ctx: &Ctx, session: &Session) -> HttpResponse {
-    let account = account(ctx, &session.login).cloned().unwrap_or_default();
+    let account = account(ctx, &session.login).unwrap_or_default();
     let body = auth_doc(AuthOk {
         errcode: "0".into(),
         errtext: String::new(),
@@ -151,40 +136,34 @@ struct BonusRequest {
 
 /// Every problem of the body at once, as UBKI lists them in `details`.
 fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| UbkiError::InvalidAttributes(vec![format!("body: not valid JSON: {e}")]))?;
-    let Some(obj) = value.as_object() else {
-        return Err(UbkiError::InvalidAttributes(vec![
-            "body: must be a JSON object".into(),
-        ]));
-    };
+    let refuse = |problem: String| UbkiError::InvalidAttributes(vec![problem]);
+    let obj = json_object(body)
+        .map_err(|e| refuse(format!("body: not valid JSON: {e}")))?
+        .map_err(|_| refuse("body: must be a JSON object".into()))?;
+    let obj = &obj;
     let mut problems = Vec::new();
-    let sessid = required(obj, "sessid", MAX_TEXT, &mut problems);
-    let reptype_text = required(obj, "reptype", 10, &mut problems);
+    let sessid = field(obj, "sessid", MAX_TEXT, true, &mut problems);
+    let reptype_text = field(obj, "reptype", 10, true, &mut problems);
     let reptype = reptype_text
         .as_deref()
         .and_then(|r| wire::reptype(r).map(|t| t.0));
     if reptype_text.is_some() && reptype.is_none() {
         problems.push("reptype: must be one of ALB, BLC, SKN, SKN_3".into());
     }
-    let inn = required(obj, "inn", 10, &mut problems);
+    let inn = field(obj, "inn", 10, true, &mut problems);
     if let Some(inn) = &inn
-        && !is_inn(inn)
+        && Inn::parse(inn).is_none()
     {
         problems.push("inn: must be exactly 10 digits".into());
     }
-    let email = optional(obj, "email", MAX_TEXT, &mut problems).unwrap_or_default();
+    let email = field(obj, "email", MAX_TEXT, false, &mut problems).unwrap_or_default();
     if !email.is_empty() && !looks_like_email(&email) {
         problems.push("email: not an email address".into());
     }
     let mut phone = None;
     if with_phone {
         let needs_phone = matches!(reptype, Some("SKN" | "SKN_3"));
-        phone = if needs_phone {
-            required(obj, "phone", 13, &mut problems)
-        } else {
-            optional(obj, "phone", 13, &mut problems)
-        };
+        phone = field(obj, "phone", 13, needs_phone, &mut problems);
         if let Some(p) = &phone
             && !is_ua_phone(p)
         {
@@ -203,43 +182,29 @@ fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError>
     }
 }
 
-fn required(
+/// A text field; a problem is listed and the field is `None`. A required field may
+/// not be `""`; an optional one may.
+fn field(
     obj: &Map<String, Value>,
-    field: &str,
+    name: &str,
     max: usize,
+    required: bool,
     problems: &mut Vec<String>,
 ) -> Option<String> {
-    match obj.get(field) {
-        None | Some(Value::Null) => {
-            problems.push(format!("{field}: required"));
-            None
-        }
-        Some(Value::String(s)) if s.is_empty() => {
-            problems.push(format!("{field}: required"));
-            None
-        }
-        _ => optional(obj, field, max, problems),
-    }
-}
-
-fn optional(
-    obj: &Map<String, Value>,
-    field: &str,
-    max: usize,
-    problems: &mut Vec<String>,
-) -> Option<String> {
-    match obj.get(field) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.chars().count() > max => {
-            problems.push(format!("{field}: longer than {max} characters"));
-            None
-        }
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => {
-            problems.push(format!("{field}: must be a string"));
-            None
-        }
-    }
+    let rules = Text {
+        max,
+        trim: false,
+        blank_is_missing: required,
+    };
+    let read = if required {
+        rules.required(obj, name).map(Some)
+    } else {
+        rules.optional(obj, name)
+    };
+    read.unwrap_or_else(|p| {
+        problems.push(p.describe(name));
+        None
+    })
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -265,7 +230,7 @@ fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<(Session, Partner), Ub
     let session = ctx
         .state(|s: &mut UbkiState| s.session(&req.sessid, now).cloned())
         .ok_or(UbkiError::InvalidSessionKey)?;
-    let ubki = &ctx.world().scenario.ubki;
+    let ubki = ctx.section::<UbkiScenario>();
     let subject = ubki.subjects.iter().find(|s| s.inn == req.inn);
     if let Some(err) = subject
         .and_then(|s| s.result.as_deref())
@@ -279,7 +244,7 @@ fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<(Session, Partner), Ub
     if ubki.strict_subjects && subject.is_none() && ctx.world().people.by_inn(&req.inn).is_none() {
         return Err(UbkiError::SubjectAbsent);
     }
-    let account = account(ctx, &session.login).cloned().unwrap_or_default();
+    let account = account(ctx, &session.login).unwrap_or_default();
     let partner = Partner {
         sessid: session.sessid.clone(),
         userid: account.userid,
@@ -291,27 +256,19 @@ fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<(Session, Partner), Ub
 }
 
 fn ok_message(ctx: &Ctx) -> (String, String) {
-    ctx.codes("ubki")
+    ctx.codes(super::NAME)
         .by_key("ok")
         .map(|e| (e.code.clone(), e.message.clone()))
         .unwrap_or_else(|| ("0".into(), String::new()))
 }
 
-async fn discount(ctx: Ctx, body: web::Bytes) -> HttpResponse {
-    match do_discount(&ctx, &body) {
-        Ok(res) => res,
-        Err(e) => e.respond(&ctx),
-    }
-}
-
-fn do_discount(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
-    let req = parse_bonus(body, false)?;
+async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+    let ctx = &ctx;
+    let req = parse_bonus(&body, false)?;
     let (_, partner) = check_subject(ctx, &req)?;
     let now = ctx.now();
     let term = ctx
-        .world()
-        .scenario
-        .ubki
+        .section::<UbkiScenario>()
         .discount_term_days
         .get(req.reptype)
         .copied()
@@ -359,15 +316,9 @@ fn do_discount(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
     Ok(json(200, &body, &code))
 }
 
-async fn free(ctx: Ctx, body: web::Bytes) -> HttpResponse {
-    match do_free(&ctx, &body) {
-        Ok(res) => res,
-        Err(e) => e.respond(&ctx),
-    }
-}
-
-fn do_free(ctx: &Ctx, body: &[u8]) -> Result<HttpResponse, UbkiError> {
-    let req = parse_bonus(body, true)?;
+async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+    let ctx = &ctx;
+    let req = parse_bonus(&body, true)?;
     let (_, partner) = check_subject(ctx, &req)?;
     let now = ctx.now();
     let bought = if matches!(req.reptype, "SKN" | "SKN_3") {

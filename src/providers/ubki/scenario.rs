@@ -5,7 +5,16 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::providers::CodeOverride;
+use super::codes::UbkiError;
+use super::state::UbkiState;
+use super::wire;
+use crate::codes::{CodeOverride, CodeTable};
+use crate::input::Inn;
+use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
+
+/// Scenario bounds, so no duration overflows the clock's arithmetic.
+const MAX_TERM_DAYS: u32 = 3650;
+const MAX_LOCK_MINUTES: u32 = 525_600;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -88,4 +97,69 @@ pub struct Subject {
     pub status_control: Option<String>,
     /// Answer this code (by name, e.g. `system_error`) for the INN: a magic value.
     pub result: Option<String>,
+}
+
+impl SectionType for UbkiScenario {
+    const KEY: &'static str = super::NAME;
+}
+
+impl Section for UbkiScenario {
+    fn codes(&self) -> &BTreeMap<String, CodeOverride> {
+        &self.codes
+    }
+
+    fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState> {
+        Box::new(UbkiState::new(self, seeding.seed, seeding.tenant))
+    }
+
+    fn problems(&self, _scenario: &Scenario) -> Vec<String> {
+        let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
+        for (i, s) in self.subjects.iter().enumerate() {
+            problems.extend(s.problems(i));
+        }
+        for (reptype, days) in &self.discount_term_days {
+            if wire::reptype(reptype).is_none() {
+                problems.push(format!("discount_term_days: unknown reptype `{reptype}`"));
+            }
+            if !(1..=MAX_TERM_DAYS).contains(days) {
+                problems.push(format!(
+                    "discount_term_days.{reptype}: {days} is not within 1..={MAX_TERM_DAYS}"
+                ));
+            }
+        }
+        if self.brute_force.lock_minutes > MAX_LOCK_MINUTES {
+            problems.push(format!(
+                "brute_force.lock_minutes: at most {MAX_LOCK_MINUTES}"
+            ));
+        }
+        for (i, a) in self.accounts.iter().enumerate() {
+            if a.login.is_empty() {
+                problems.push(format!("accounts[{i}].login is empty"));
+            }
+        }
+        problems
+    }
+}
+
+impl Subject {
+    fn problems(&self, i: usize) -> Vec<String> {
+        let mut problems = Vec::new();
+        if Inn::parse(&self.inn).is_none() {
+            problems.push(format!("subjects[{i}].inn `{}` is not 10 digits", self.inn));
+        }
+        if let Some(sc) = &self.status_control
+            && sc != "SKN"
+            && sc != "SKN_3"
+        {
+            problems.push(format!("subjects[{i}].status_control must be SKN or SKN_3"));
+        }
+        if let Some(r) = &self.result
+            && UbkiError::from_key(r).is_none()
+        {
+            problems.push(format!(
+                "subjects[{i}].result `{r}` must be one of invalid_session_key, status_control_active, subject_absent, invalid_attributes, system_error"
+            ));
+        }
+        problems
+    }
 }

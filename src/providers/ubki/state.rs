@@ -269,7 +269,7 @@ pub fn kyiv(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-impl crate::providers::ProviderState for UbkiState {
+impl crate::scenario::ProviderState for UbkiState {
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut sessions: Vec<_> = self.sessions.values().collect();
         sessions.sort_by(|a, b| a.created.cmp(&b.created).then(a.sessid.cmp(&b.sessid)));

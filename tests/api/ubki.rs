@@ -1,9 +1,7 @@
 //! UBKI over HTTP: session keys, their Kyiv-day lifetime, the discount and free
 //! services, and every code of both code tables.
 
-mod common;
-
-use common::{TestApp, body};
+use crate::common::{TestApp, body};
 use serde_json::{Value, json};
 
 const AUTH: &str = "/ubki/b2_api_xml/ubki/auth";
@@ -228,7 +226,7 @@ async fn key_is_valid_through_the_whole_last_second() {
 fn discount_terms_outside_one_day_to_ten_years_are_refused() {
     for days in ["0", "4000000000"] {
         let yaml = format!("ubki:\n  discount_term_days:\n    ALB: {days}\n");
-        let problems = sandbox::scenario::load_sources(&[("x.yaml".into(), yaml)]).unwrap_err();
+        let problems = sandbox::load_scenario(&[("x.yaml".into(), yaml)]).unwrap_err();
         assert!(
             problems[0].message.contains("not within 1..=3650"),
             "{}",
@@ -552,7 +550,7 @@ async fn a_scenario_can_renumber_the_codes_the_document_lost() {
 
 #[tokio::test]
 async fn a_scenario_renumbering_onto_a_taken_code_is_refused() {
-    let res = sandbox::scenario::load_sources(&[(
+    let res = sandbox::load_scenario(&[(
         "x.yaml".into(),
         "ubki:\n  codes:\n    invalid_session_key:\n      code: \"3\"\n".into(),
     )]);
@@ -662,7 +660,7 @@ async fn malformed_discount_json_returns_result_code_4_and_changes_nothing() {
 #[tokio::test]
 async fn readme_lists_every_ubki_code() {
     let app = TestApp::spawn().await;
-    let section = common::readme_section("ubki");
+    let section = crate::common::readme_section("ubki");
 
     for code in app.catalog_codes("ubki").await {
         let row = format!(

@@ -1,13 +1,11 @@
 //! The platform, seen over HTTP: tenants, clock, reset, scenario reload, journal,
 //! force header, rules, bad input, admin token, catalog, coverage, command line.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TestApp, body};
+use crate::common::{TestApp, body};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -899,7 +897,7 @@ fn readme_scenario_example_is_the_checked_example_file() {
     let example = std::fs::read_to_string(format!("{root}/scenarios/examples/ci.yaml")).unwrap();
     let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
 
-    let problems = sandbox::scenario::load_sources(&[
+    let problems = sandbox::load_scenario(&[
         (
             "default.yaml".into(),
             sandbox::scenario::DEFAULT_SCENARIO.into(),

@@ -2,9 +2,7 @@
 //! provider's own JSON (never a 5xx, never the sandbox's or actix's plain text), and the
 //! server keeps serving.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -1,6 +1,4 @@
-mod common;
-
-use common::{TestApp, body};
+use crate::common::{TestApp, body};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -697,7 +695,7 @@ async fn every_call_is_recorded_in_the_state() {
 #[tokio::test]
 async fn every_catalog_code_is_in_the_readme() {
     let app = TestApp::spawn().await;
-    let section = common::readme_section("trustdecision");
+    let section = crate::common::readme_section("trustdecision");
     for entry in app.catalog_codes("trustdecision").await {
         let code = entry["code"].as_str().unwrap();
         assert!(
@@ -756,7 +754,7 @@ async fn scenario_mistakes_are_refused_at_load() {
             ),
             ("test.yaml".to_string(), yaml.to_string()),
         ];
-        let loaded = sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources);
+        let loaded = sandbox::build_from(sandbox::Settings::for_tests(), sources);
         assert!(loaded.is_err(), "accepted: {yaml}");
     }
 }

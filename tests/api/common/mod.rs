@@ -1,9 +1,8 @@
 //! Shared test helpers: `TestApp::spawn` starts the real server on port 0 (the
 //! zero2prod pattern) and talks HTTP to it.
-#![allow(dead_code)]
 
 use reqwest::{Response, StatusCode};
-use sandbox::{Application, Sandbox, Settings};
+use sandbox::{Application, Settings};
 use serde_json::{Value, json};
 
 pub struct TestApp {
@@ -38,7 +37,7 @@ impl TestApp {
         if let Some(yaml) = yaml {
             sources.push(("test.yaml".to_string(), yaml.to_string()));
         }
-        let sandbox = match Sandbox::from_sources(settings, sources) {
+        let sandbox = match sandbox::build_from(settings, sources) {
             Ok(s) => s,
             Err(problems) => panic!("test scenario does not load: {problems:?}"),
         };

@@ -1,6 +1,4 @@
-mod common;
-
-use common::{TestApp, body};
+use crate::common::{TestApp, body};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -942,7 +940,7 @@ async fn scenario_can_rename_a_code() {
 #[tokio::test]
 async fn readme_lists_every_catalog_code() {
     let app = TestApp::spawn().await;
-    let section = common::readme_section("sbersafe");
+    let section = crate::common::readme_section("sbersafe");
 
     for entry in app.catalog_codes("sbersafe").await {
         let code = entry["code"].as_str().unwrap();

@@ -1,6 +1,4 @@
-mod common;
-
-use common::{TestApp, body};
+use crate::common::{TestApp, body};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -572,8 +570,7 @@ dcm:
         ),
         ("bad.yaml".to_string(), bad.to_string()),
     ];
-    let Err(problems) = sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources)
-    else {
+    let Err(problems) = sandbox::build_from(sandbox::Settings::for_tests(), sources) else {
         panic!("a broken dcm section must not load");
     };
     let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
@@ -1342,7 +1339,7 @@ async fn answers_are_journaled_with_their_code() {
 #[tokio::test]
 async fn every_catalog_code_is_in_the_readme() {
     let app = TestApp::spawn().await;
-    let section = common::readme_section("dcm");
+    let section = crate::common::readme_section("dcm");
     let codes = app.catalog_codes("dcm").await;
     assert!(!codes.is_empty());
     for c in codes {

@@ -6,9 +6,23 @@ use std::sync::Arc;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 
-use super::pipeline::{sandbox_error, tenant_of};
-use super::{CodeTable, ProviderState};
-use crate::state::{Sandbox, Tenant, World};
+use super::sandbox_error;
+use crate::codes::CodeTable;
+use crate::scenario::{ProviderState, SectionType};
+use crate::state::{Sandbox, Tenant, TenantError, World};
+
+pub const TENANT_HEADER: &str = "x-sandbox-tenant";
+
+/// The tenant a request names: `default` without the header; a header that is not text,
+/// or given twice, is refused rather than read as another tenant.
+pub fn tenant_of(req: &HttpRequest) -> Result<&str, TenantError> {
+    let mut values = req.headers().get_all(TENANT_HEADER);
+    match (values.next(), values.next()) {
+        (None, _) => Ok("default"),
+        (Some(value), None) => value.to_str().map_err(|_| TenantError::BadName),
+        (Some(_), Some(_)) => Err(TenantError::BadName),
+    }
+}
 
 #[derive(Clone)]
 pub struct Ctx {
@@ -25,6 +39,11 @@ impl Ctx {
     /// The scenario this tenant was built from.
     pub fn world(&self) -> &Arc<World> {
         &self.tenant.world
+    }
+
+    /// The provider section `T` of this tenant's scenario.
+    pub fn section<T: SectionType>(&self) -> Arc<T> {
+        self.tenant.world.scenario.section::<T>()
     }
 
     pub fn seed(&self) -> u64 {

@@ -1,8 +1,6 @@
 //! CarmaChain over HTTP: API keys, createrequest, respond, pending → done, every code.
 
-mod common;
-
-use common::{TestApp, body};
+use crate::common::{TestApp, body};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
@@ -1006,7 +1004,7 @@ async fn scenario_override_changes_a_code_message() {
 #[tokio::test]
 async fn readme_lists_every_code() {
     let app = TestApp::spawn().await;
-    let section = common::readme_section("carmachain");
+    let section = crate::common::readme_section("carmachain");
 
     for entry in app.catalog_codes("carmachain").await {
         let code = entry["code"].as_str().unwrap();
@@ -1029,7 +1027,7 @@ fn scenario_with_bad_carmachain_section_is_refused_with_every_problem() {
             ),
             ("test.yaml".to_string(), yaml.to_string()),
         ];
-        sandbox::Sandbox::from_sources(sandbox::Settings::for_tests(), sources).err()
+        sandbox::build_from(sandbox::Settings::for_tests(), sources).err()
     };
 
     let problems = format!("{:?}", load(bad).expect("refused"));

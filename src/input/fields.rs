@@ -1,0 +1,135 @@
+//! Fields of a JSON object body, headers and query strings.
+
+use actix_web::HttpRequest;
+use serde_json::{Map, Value};
+
+/// Why a field was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProblem {
+    /// Absent, `null`, or (with `blank_is_missing`) blank.
+    Missing,
+    NotText,
+    TooLong(usize),
+}
+
+impl FieldProblem {
+    /// `field: required`, `field: must be a string`, `field: longer than N characters`.
+    pub fn describe(&self, field: &str) -> String {
+        match self {
+            Self::Missing => format!("{field}: required"),
+            Self::NotText => format!("{field}: must be a string"),
+            Self::TooLong(max) => format!("{field}: longer than {max} characters"),
+        }
+    }
+}
+
+/// How a provider reads text fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Text {
+    /// Longest accepted, in characters.
+    pub max: usize,
+    /// Surrounding white space is dropped from what is returned.
+    pub trim: bool,
+    /// A blank text counts as absent (only white space with `trim`, else only `""`).
+    pub blank_is_missing: bool,
+}
+
+impl Text {
+    /// The field's text; `Ok(None)` when it is absent, `null` or (per the rules) blank.
+    pub fn optional(
+        &self,
+        obj: &Map<String, Value>,
+        field: &str,
+    ) -> Result<Option<String>, FieldProblem> {
+        match obj.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => self.read(s),
+            Some(_) => Err(FieldProblem::NotText),
+        }
+    }
+
+    /// The field's text, which must be there.
+    pub fn required(&self, obj: &Map<String, Value>, field: &str) -> Result<String, FieldProblem> {
+        self.optional(obj, field)?.ok_or(FieldProblem::Missing)
+    }
+
+    fn read(&self, s: &str) -> Result<Option<String>, FieldProblem> {
+        let blank = if self.trim {
+            s.trim().is_empty()
+        } else {
+            s.is_empty()
+        };
+        if blank && self.blank_is_missing {
+            return Ok(None);
+        }
+        if s.chars().count() > self.max {
+            return Err(FieldProblem::TooLong(self.max));
+        }
+        Ok(Some(if self.trim { s.trim() } else { s }.to_string()))
+    }
+}
+
+/// The body as a JSON object: `Err` with serde's message when it is not JSON, `Ok(Err)`
+/// when it is JSON but not an object.
+pub fn json_object(body: &[u8]) -> Result<Result<Map<String, Value>, Value>, serde_json::Error> {
+    let value: Value = serde_json::from_slice(body)?;
+    Ok(match value {
+        Value::Object(obj) => Ok(obj),
+        other => Err(other),
+    })
+}
+
+/// A header's text, trimmed; `None` when absent, not text, or blank.
+pub fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Pairs of a query string or form body (both `application/x-www-form-urlencoded`).
+pub fn url_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    actix_web::web::Query::<Vec<(String, String)>>::from_query(&String::from_utf8_lossy(bytes))
+        .map(|q| q.into_inner())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    const STRICT: Text = Text {
+        max: 3,
+        trim: false,
+        blank_is_missing: true,
+    };
+
+    #[test]
+    fn blank_text_is_missing_when_the_provider_says_so() {
+        let body = obj(serde_json::json!({ "a": "" }));
+        assert_eq!(STRICT.required(&body, "a"), Err(FieldProblem::Missing));
+    }
+
+    #[test]
+    fn long_text_and_other_types_are_refused() {
+        let body = obj(serde_json::json!({ "a": "abcd", "b": 1 }));
+        assert_eq!(STRICT.optional(&body, "a"), Err(FieldProblem::TooLong(3)));
+        assert_eq!(STRICT.optional(&body, "b"), Err(FieldProblem::NotText));
+    }
+
+    #[test]
+    fn trimmed_text_keeps_its_inner_spaces() {
+        let rules = Text {
+            max: 10,
+            trim: true,
+            ..STRICT
+        };
+        let body = obj(serde_json::json!({ "a": " a b " }));
+        assert_eq!(rules.optional(&body, "a"), Ok(Some("a b".into())));
+    }
+}

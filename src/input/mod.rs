@@ -1,0 +1,9 @@
+//! Checks every provider makes of its input, written once: text fields of a JSON
+//! object, headers, query pairs, and the shapes several providers share (`Inn`, `Iban`,
+//! `Guid`). Each returns a neutral problem; the provider turns it into its own code.
+
+mod fields;
+mod shapes;
+
+pub use fields::{FieldProblem, Text, header, json_object, url_pairs};
+pub use shapes::{Guid, Iban, Inn};

@@ -1,0 +1,160 @@
+//! Step 2: who answers. A rule of the tenant (a code, a raw fault, a dropped
+//! connection, maybe after a delay), else `X-Sandbox-Force`, else the handler. Pure
+//! apart from consuming a rule's `times`, so it is tested without HTTP.
+
+use actix_web::{HttpResponse, http::StatusCode, http::header::ToStrError};
+
+use super::act::{answer_code, bad_input, raw_fault};
+use super::capture::Captured;
+use crate::faults::{Fired, RequestView};
+use crate::input::url_pairs;
+use crate::provider::{BadInput, Ctx, Provider, sandbox_error};
+use crate::scenario::Then;
+
+#[derive(Debug)]
+pub struct Decision {
+    /// Waited before the outcome, whoever answers.
+    pub delay_ms: u64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// The provider's handler answers.
+    Handler,
+    /// The answer is decided; `forced_by` names the rule or header that forced it.
+    Answer {
+        res: HttpResponse,
+        forced_by: Option<String>,
+        /// Close the connection instead of answering.
+        drop: bool,
+    },
+}
+
+impl Outcome {
+    fn forced(res: HttpResponse, by: String) -> Self {
+        Self::Answer {
+            res,
+            forced_by: Some(by),
+            drop: false,
+        }
+    }
+}
+
+/// `force` is the `X-Sandbox-Force` header, if any, as text.
+pub fn decide(
+    provider: &dyn Provider,
+    captured: &Captured,
+    force: Option<Result<&str, ToStrError>>,
+    ctx: &Ctx,
+) -> Decision {
+    let body = match &captured.body {
+        Ok(body) => body,
+        Err(limit) => {
+            let problem = BadInput::TooLarge { limit: *limit };
+            let res = bad_input(provider, &captured.path, &problem, ctx);
+            let outcome = Outcome::Answer {
+                res,
+                forced_by: None,
+                drop: false,
+            };
+            return Decision {
+                delay_ms: 0,
+                outcome,
+            };
+        }
+    };
+    let fired = fire_rule(provider, captured, body, ctx);
+    let delay_ms = fired.as_ref().map_or(0, |f| f.delay_ms);
+    let outcome = fired
+        .and_then(|f| rule_outcome(provider, &captured.path, f, ctx))
+        .or_else(|| force.map(|code| force_outcome(provider, &captured.path, code, ctx)))
+        .unwrap_or(Outcome::Handler);
+    Decision { delay_ms, outcome }
+}
+
+/// The first live rule of the tenant matching the request whose code (if it names
+/// one) this endpoint can answer.
+fn fire_rule(
+    provider: &dyn Provider,
+    captured: &Captured,
+    body: &[u8],
+    ctx: &Ctx,
+) -> Option<Fired> {
+    let query = url_pairs(captured.query.as_bytes());
+    let view = RequestView {
+        provider: provider.name(),
+        method: &captured.method,
+        path: &captured.path,
+        query: &query,
+        headers: &captured.headers,
+        body,
+    };
+    let table = ctx.codes(provider.name());
+    let scope = provider.scope(&captured.path);
+    let applies = |then: &Then| {
+        then.code
+            .as_ref()
+            .is_none_or(|code| table.forcible(scope, code).is_some())
+    };
+    ctx.tenant.rules.lock().fire(&view, applies)
+}
+
+/// What a fired rule answers; `None` for a pure delay, after which the request goes on.
+fn rule_outcome(provider: &dyn Provider, path: &str, fired: Fired, ctx: &Ctx) -> Option<Outcome> {
+    let by = format!("rule:{}", fired.name);
+    let then = fired.then;
+    if then.drop {
+        return Some(Outcome::Answer {
+            res: HttpResponse::new(StatusCode::SERVICE_UNAVAILABLE),
+            forced_by: Some(by),
+            drop: true,
+        });
+    }
+    let scope = provider.scope(path);
+    if let Some(entry) = then
+        .code
+        .as_ref()
+        .and_then(|c| ctx.codes(provider.name()).forcible(scope, c))
+    {
+        return Some(Outcome::forced(answer_code(provider, entry, &[], ctx), by));
+    }
+    let status = then.status?;
+    Some(Outcome::forced(
+        raw_fault(status, &then.body, &then.headers),
+        by,
+    ))
+}
+
+/// The answer `X-Sandbox-Force` asks for: the code, or the sandbox's refusal naming
+/// the codes this endpoint has.
+fn force_outcome(
+    provider: &dyn Provider,
+    path: &str,
+    code: Result<&str, ToStrError>,
+    ctx: &Ctx,
+) -> Outcome {
+    let table = ctx.codes(provider.name());
+    let scope = provider.scope(path);
+    let res = match code {
+        Ok(code) => match table.forcible(scope, code) {
+            Some(entry) => answer_code(provider, entry, &[], ctx),
+            None => unknown_code(table.forcible_in(scope), code),
+        },
+        Err(_) => unknown_code(table.forcible_in(scope), "<not ASCII>"),
+    };
+    Outcome::forced(res, "force".into())
+}
+
+fn unknown_code(valid: Vec<String>, code: &str) -> HttpResponse {
+    let message = format!(
+        "`{code}` is not a documented error code of this endpoint (a success is what a \
+         normal request answers)"
+    );
+    sandbox_error(
+        StatusCode::BAD_REQUEST,
+        "unknown-force-code",
+        &message,
+        Some(valid),
+    )
+}

@@ -1,0 +1,69 @@
+//! Step 4: what was answered goes to the tenant's journal and coverage, and one log line.
+
+use actix_web::{
+    body::{BoxBody, MessageBody},
+    dev::ServiceResponse,
+    web::Bytes,
+};
+
+use super::capture::Captured;
+use crate::journal::{Body, Entry};
+use crate::provider::{Ctx, Provider, ReturnedCode};
+
+pub async fn record(
+    provider: &dyn Provider,
+    captured: Captured,
+    res: ServiceResponse<BoxBody>,
+    forced_by: Option<String>,
+    ctx: &Ctx,
+) -> ServiceResponse<BoxBody> {
+    let (http_req, res) = res.into_parts();
+    let code = res.extensions().get::<ReturnedCode>().map(|c| c.0.clone());
+    let status = res.status().as_u16();
+    let (head, body_out) = res.into_parts();
+    let out_bytes = actix_web::body::to_bytes(body_out)
+        .await
+        .unwrap_or_else(|_| Bytes::new());
+    let latency_ms = captured.started.elapsed().as_secs_f64() * 1000.0;
+    let tenant = &ctx.tenant;
+    let name = provider.name();
+    let scope = provider.scope(&captured.path);
+    if let Some(code) = &code
+        && ctx.codes(name).find(scope, code).is_some()
+    {
+        tenant.coverage.lock().record(name, scope, code);
+    }
+    tracing::info!(
+        tenant = %tenant.name,
+        provider = name,
+        method = %captured.method,
+        path = %captured.full_path,
+        status,
+        code = code.as_deref().unwrap_or("-"),
+        forced_by = forced_by.as_deref().unwrap_or("-"),
+        latency_ms = format!("{latency_ms:.2}"),
+        "request"
+    );
+    let cap = ctx.sandbox.settings.journal_body_cap;
+    let request_body = match &captured.body {
+        Ok(b) => Body::new(b, cap),
+        Err(limit) => Body::Note(format!("[body over the {limit}-byte limit]")),
+    };
+    tenant.journal.lock().push(Entry {
+        id: 0,
+        time: tenant.clock.now(),
+        provider: name.to_string(),
+        method: captured.method,
+        path: captured.full_path,
+        query: captured.query,
+        request_headers: captured.headers,
+        request_body,
+        status,
+        response_body: Body::new(&out_bytes, cap),
+        code,
+        forced_by,
+        latency_ms,
+    });
+    let res = head.set_body(out_bytes.boxed());
+    ServiceResponse::new(http_req, res)
+}

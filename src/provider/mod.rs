@@ -1,0 +1,95 @@
+//! The contract every provider implements, and what its handlers are given: the
+//! tenant's context (`Ctx`), answers marked with their code (`answer`), and routes that
+//! list themselves (`routes`). The five providers live in `crate::providers`; the
+//! request path around them in `crate::pipeline`.
+
+mod answer;
+mod context;
+mod routes;
+
+pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, json, mark, sandbox_error};
+pub use context::{Ctx, TENANT_HEADER, tenant_of};
+pub use routes::{Endpoint, Routes, method_not_allowed, not_found};
+
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, web};
+
+use crate::codes::CodeEntry;
+use crate::scenario::Blueprint;
+
+/// Input the sandbox refuses before a handler sees it, or that a handler's extractor
+/// refused; each provider maps it to one of its own codes.
+#[derive(Debug, Clone)]
+pub enum BadInput {
+    /// Unparseable body, wrong types, bad path or query parameters.
+    Malformed(String),
+    TooLarge {
+        limit: usize,
+    },
+    NotFound,
+    MethodNotAllowed,
+}
+
+/// One emulated provider. `Blueprint` (name, code table, scenario section) is what the
+/// layers below need; this adds what serving it needs.
+pub trait Provider: Blueprint {
+    fn title(&self) -> &'static str;
+    /// The code scope (`CodeSpec::scope`) of an endpoint, given its path below the prefix.
+    fn scope(&self, path: &str) -> &'static str;
+    /// An endpoint glob (below the prefix) of a code scope, so a rule for a scoped code
+    /// can be limited to the endpoints that answer it.
+    fn scope_endpoint(&self, _scope: &str) -> Option<&'static str> {
+        None
+    }
+    /// The provider's answer for `entry`, in its own body format and status; `ctx` gives
+    /// the tenant's clock and state, so forced answers carry real ids and timestamps.
+    fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse;
+    /// Which code (by key) answers bad input at `path`, with a detail for the body.
+    fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String);
+    /// The provider's endpoints, below its prefix.
+    fn routes(&self, routes: &mut Routes);
+    /// Provider-specific admin endpoints, mounted under `/__sandbox/<name>`.
+    fn admin_routes(&self, _cfg: &mut web::ServiceConfig) {}
+    /// A query string that authenticates a sample request (for tests that reach every
+    /// endpoint past its credentials check), `""` where credentials are not in the query.
+    fn sample_query(&self) -> &'static str {
+        ""
+    }
+    /// Every endpoint, as `routes` registers it.
+    fn endpoints(&self) -> Vec<Endpoint> {
+        let mut routes = Routes::default();
+        self.routes(&mut routes);
+        routes.endpoints()
+    }
+}
+
+/// The providers a server runs, in the order the README lists them.
+#[derive(Clone)]
+pub struct Registry(Vec<Arc<dyn Provider>>);
+
+impl Registry {
+    pub fn new(providers: Vec<Arc<dyn Provider>>) -> Self {
+        Self(providers)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Provider>> {
+        self.0.iter()
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Arc<dyn Provider>> {
+        self.0.iter().find(|p| p.name() == name)
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|p| p.name()).collect()
+    }
+
+    /// The same providers as scenario loading sees them.
+    pub fn blueprints(&self) -> Vec<Arc<dyn Blueprint>> {
+        self.0
+            .iter()
+            .map(|p| p.clone() as Arc<dyn Blueprint>)
+            .collect()
+    }
+}

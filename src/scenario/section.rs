@@ -1,0 +1,148 @@
+//! A provider's part of the scenario. The core knows clock, people and rules; each
+//! provider parses its own top-level key with its own type, checks it, and builds a
+//! fresh tenant's state from it. The scenario core never names a provider: it is handed
+//! the providers' `Blueprint`s.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::spans::Key;
+use super::{People, Scenario};
+use crate::codes::{CodeOverride, CodeSpec};
+
+/// A provider's mutable state inside one tenant.
+pub trait ProviderState: Any + Send + Sync {
+    /// Read-only view for `GET /__sandbox/state`.
+    fn view(&self, now: DateTime<Utc>) -> serde_json::Value;
+}
+
+/// What a fresh provider state is built from.
+pub struct Seeding<'a> {
+    pub seed: u64,
+    pub people: &'a People,
+    pub tenant: &'a str,
+}
+
+/// A provider's parsed section.
+pub trait Section: Any + Send + Sync + fmt::Debug {
+    /// The section's changes to the code table, by code name.
+    fn codes(&self) -> &BTreeMap<String, CodeOverride>;
+    /// Problems beyond what types check, each starting with the path it is about
+    /// (`subjects[1].inn ...`), so the loader can point at its line and column.
+    fn problems(&self, _scenario: &Scenario) -> Vec<String> {
+        Vec::new()
+    }
+    /// A fresh tenant's state under this section.
+    fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState>;
+}
+
+/// A section type and the top-level key it is written under.
+pub trait SectionType: Section + DeserializeOwned + Serialize + Default {
+    const KEY: &'static str;
+}
+
+/// What scenario loading needs to know of a provider.
+pub trait Blueprint: Send + Sync {
+    /// The provider's path prefix and scenario key.
+    fn name(&self) -> &'static str;
+    /// The documented code table.
+    fn specs(&self) -> &'static [CodeSpec];
+    /// The provider's section of one YAML document (its default when absent).
+    fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error>;
+}
+
+/// A parsed section, seen both as a `Section` and as its own type (`Scenario::section`).
+#[derive(Clone)]
+pub struct SectionBox {
+    pub section: Arc<dyn Section>,
+    typed: Arc<dyn Any + Send + Sync>,
+    json: fn(&(dyn Any + Send + Sync)) -> serde_json::Value,
+}
+
+impl fmt::Debug for SectionBox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.section.fmt(f)
+    }
+}
+
+impl SectionBox {
+    pub fn new<T: SectionType>(value: T) -> Self {
+        let typed = Arc::new(value);
+        Self {
+            section: typed.clone(),
+            typed,
+            json: json_of::<T>,
+        }
+    }
+
+    pub fn typed<T: SectionType>(&self) -> Option<Arc<T>> {
+        self.typed.clone().downcast::<T>().ok()
+    }
+
+    /// The section as the scenario would write it, for `GET /__sandbox/scenario`.
+    pub fn to_json(&self) -> serde_json::Value {
+        (self.json)(&*self.typed)
+    }
+}
+
+fn json_of<T: SectionType>(value: &(dyn Any + Send + Sync)) -> serde_json::Value {
+    value
+        .downcast_ref::<T>()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or_default()
+}
+
+/// Parses section `T` out of a whole document, so serde's errors keep the document's
+/// lines and columns.
+pub fn parse_section<T: SectionType>(yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
+    let picked: Pick<T> = serde_saphyr::from_str(yaml)?;
+    Ok(SectionBox::new(picked.0.unwrap_or_default()))
+}
+
+/// The value under `T::KEY` of a top-level map; every other key is skipped.
+struct Pick<T>(Option<T>);
+
+impl<'de, T: SectionType> Deserialize<'de> for Pick<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(PickVisitor(PhantomData))
+    }
+}
+
+struct PickVisitor<T>(PhantomData<T>);
+
+impl<'de, T: SectionType> Visitor<'de> for PickVisitor<T> {
+    type Value = Pick<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a scenario (a map of sections)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pick<T>, A::Error> {
+        let mut found = None;
+        while let Some(Key(key)) = map.next_key::<Key>()? {
+            if key == T::KEY {
+                // `null` (a key with nothing under it) is the default section.
+                let value: Option<T> = map.next_value()?;
+                found = Some(value.unwrap_or_default());
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Pick(found))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Pick<T>, E> {
+        Ok(Pick(None))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Pick<T>, E> {
+        Ok(Pick(None))
+    }
+}

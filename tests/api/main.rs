@@ -1,0 +1,12 @@
+//! The integration tests: one binary, a module per provider plus the platform and the
+//! hostile-input sweep, sharing `common` (the real server on port 0, talked to over HTTP).
+
+mod common;
+
+mod carmachain;
+mod dcm;
+mod platform;
+mod robustness;
+mod sbersafe;
+mod trustdecision;
+mod ubki;
