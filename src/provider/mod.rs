@@ -1,7 +1,7 @@
 //! The contract every provider implements, and what its handlers are given: the
 //! tenant's context (`Ctx`), answers marked with their code (`answer`), and routes that
-//! list themselves (`routes`). The five providers live in `crate::providers`; the
-//! request path around them in `crate::pipeline`.
+//! list themselves (`routes`). The five providers live in `providers`; the
+//! request path around them in `pipeline`.
 
 mod answer;
 mod context;

@@ -142,6 +142,12 @@ impl TestApp {
         assert_eq!(res.status(), StatusCode::OK, "clock set refused");
     }
 
+    /// Adds a runtime rule to the tenant (the same shape as a scenario rule).
+    pub async fn add_rule(&self, rule: &Value) {
+        let res = self.post_json("/__sandbox/rules", rule).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "rule refused: {rule}");
+    }
+
     pub async fn reset(&self) {
         let res = self.post_json("/__sandbox/reset", &json!({})).await;
         assert_eq!(res.status(), StatusCode::OK);
