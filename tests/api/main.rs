@@ -4,6 +4,7 @@
 mod common;
 
 mod carmachain;
+mod contract;
 mod dcm;
 mod platform;
 mod robustness;

@@ -330,7 +330,7 @@ async fn a_rule_for_another_endpoints_code_lets_this_endpoint_answer() {
     let app = TestApp::spawn().await;
     // 13 is an auth code: the discount endpoint has no 13, so the rule passes it by.
     let rule = json!({"when": {"provider": "ubki"}, "then": {"code": "13"}});
-    app.post_json("/__sandbox/rules", &rule).await;
+    app.add_rule(&rule).await;
 
     let auth = body(app.post_json(AUTH, &login()).await).await;
     let discount = app.post_json(DISCOUNT, &json!({})).await;
@@ -399,10 +399,7 @@ rules:
 async fn runtime_rule_with_times_expires() {
     let app = TestApp::spawn().await;
     let rule = json!({"when": {"provider": "ubki", "endpoint": "/b2_api_xml/*"}, "then": {"code": "36"}, "times": 2});
-    assert_eq!(
-        app.post_json("/__sandbox/rules", &rule).await.status(),
-        StatusCode::CREATED
-    );
+    app.add_rule(&rule).await;
 
     let mut codes = Vec::new();
     for _ in 0..3 {
@@ -433,7 +430,7 @@ async fn rule_with_unknown_code_is_refused() {
 async fn rule_can_answer_a_raw_status_with_a_body() {
     let app = TestApp::spawn().await;
     let rule = json!({"when": {"provider": "ubki"}, "then": {"status": 503, "body": {"gateway": "down"}, "headers": {"retry-after": "5"}}});
-    app.post_json("/__sandbox/rules", &rule).await;
+    app.add_rule(&rule).await;
 
     let res = app.post_json(AUTH, &login()).await;
 
@@ -500,7 +497,7 @@ async fn admin_errors_made_by_actix_are_answered_in_json() {
 async fn rule_can_delay_and_still_let_the_provider_answer() {
     let app = TestApp::spawn().await;
     let rule = json!({"when": {"provider": "ubki"}, "then": {"delay_ms": 300}});
-    app.post_json("/__sandbox/rules", &rule).await;
+    app.add_rule(&rule).await;
 
     let started = Instant::now();
     let answer = body(app.post_json(AUTH, &login()).await).await;
@@ -513,7 +510,7 @@ async fn rule_can_delay_and_still_let_the_provider_answer() {
 async fn rule_can_close_the_connection_without_an_answer() {
     let app = TestApp::spawn().await;
     let rule = json!({"when": {"provider": "ubki"}, "then": {"drop": true}, "times": 1});
-    app.post_json("/__sandbox/rules", &rule).await;
+    app.add_rule(&rule).await;
 
     let dropped = app
         .request(reqwest::Method::POST, AUTH)

@@ -4,51 +4,51 @@
 
 use crate::common::TestApp;
 use reqwest::Method;
+use sandbox::providers::registry;
 use serde_json::{Value, json};
 
-const CG: &str = "11111111-1111-4111-8111-111111111111";
-const CU: &str = "22222222-2222-4222-8222-222222222222";
-
+/// Every endpoint every provider registers (a new provider is covered without editing
+/// this file), each with the provider's sample credentials in the query, plus hostile
+/// paths and queries the endpoints parse themselves.
 fn endpoints() -> Vec<(Method, String)> {
-    let dcm = format!("/dcm/api/v1/counterparty/{CG}");
-    vec![
-        (Method::GET, "/carmachain/auth/getToken".into()),
-        (Method::POST, "/carmachain/api/createrequest".into()),
-        (Method::POST, "/carmachain/api/respond".into()),
-        (
-            Method::POST,
-            "/trustdecision?partner_code=sandbox&partner_key=sandbox".into(),
-        ),
-        (
-            Method::POST,
-            "/trustdecision/risk/v1?partner_code=sandbox&partner_key=sandbox".into(),
-        ),
-        (Method::GET, "/dcm/kratos/self-service/login/api".into()),
-        (Method::POST, "/dcm/kratos/self-service/login?flow=x".into()),
-        (Method::POST, format!("{dcm}/jwk")),
-        (Method::GET, format!("{dcm}/jwk")),
-        (Method::POST, format!("{dcm}/customers")),
+    let mut all: Vec<(Method, String)> = registry()
+        .iter()
+        .flat_map(|p| {
+            p.endpoints().into_iter().map(move |e| {
+                let path = format!("/{}{}{}", p.name(), e.sample_path(), p.sample_query());
+                (
+                    Method::from_bytes(e.method.as_str().as_bytes()).expect("method"),
+                    path,
+                )
+            })
+        })
+        .collect();
+    let dcm = "/dcm/api/v1/counterparty/11111111-1111-4111-8111-111111111111";
+    for (method, path) in [
         (
             Method::GET,
             format!("{dcm}/customers?limit=abc&offset=-1&min_balance_allowed=x&ordering=zzz"),
         ),
-        (Method::PUT, format!("{dcm}/customers/{CU}")),
         (Method::PUT, format!("{dcm}/customers/not-a-uuid")),
-        (Method::POST, format!("{dcm}/customers/{CU}/accounts")),
         (
             Method::GET,
-            format!("{dcm}/customers/{CU}/accounts?iban=%FF"),
+            format!("{dcm}/customers/22222222-2222-4222-8222-222222222222/accounts?iban=%FF"),
         ),
-        (Method::POST, "/ubki/b2_api_xml/ubki/auth".into()),
-        (Method::POST, "/ubki/bonusservice/discount".into()),
-        (Method::POST, "/ubki/bonusservice/free".into()),
-        (Method::POST, "/sbersafe/api/clients/find".into()),
-        (Method::POST, "/sbersafe/api/auth/otp".into()),
-        (Method::POST, "/sbersafe/api/auth/token".into()),
-        (Method::POST, "/sbersafe/api/clients/".into()),
-        (Method::POST, "/sbersafe/api/clients".into()),
-        (Method::POST, "/sbersafe/api/clients/create".into()),
-    ]
+    ] {
+        all.push((method, path));
+    }
+    all
+}
+
+#[test]
+fn every_provider_lists_its_endpoints() {
+    for provider in registry().iter() {
+        assert!(
+            !provider.endpoints().is_empty(),
+            "{} lists no endpoint",
+            provider.name()
+        );
+    }
 }
 
 /// Every field name any provider reads, so wrong types reach real fields.
