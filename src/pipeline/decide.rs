@@ -158,3 +158,137 @@ fn unknown_code(valid: Vec<String>, code: &str) -> HttpResponse {
         Some(valid),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use actix_web::web::Bytes;
+
+    use super::*;
+    use crate::providers::registry;
+    use crate::settings::Settings;
+    use crate::state::Sandbox;
+
+    const RULES: &str = "rules:
+  - name: blocked
+    when: {provider: ubki, body: {doc.auth.login: blocked}}
+    then: {code: '27'}
+  - name: slow
+    when: {provider: ubki, endpoint: /bonusservice/*}
+    then: {delay_ms: 40}
+";
+
+    fn ctx() -> Ctx {
+        let sources = vec![("rules.yaml".to_string(), RULES.to_string())];
+        let sandbox =
+            Sandbox::from_sources(Settings::for_tests(), sources, registry().blueprints())
+                .expect("scenario loads");
+        let sandbox = Arc::new(sandbox);
+        let tenant = sandbox.tenant("t").expect("tenant");
+        Ctx { tenant, sandbox }
+    }
+
+    fn ubki() -> Arc<dyn Provider> {
+        registry()
+            .find("ubki")
+            .cloned()
+            .expect("ubki is registered")
+    }
+
+    fn captured(path: &str, body: Result<&'static [u8], usize>) -> Captured {
+        Captured {
+            started: Instant::now(),
+            method: "POST".into(),
+            full_path: format!("/ubki{path}"),
+            path: path.into(),
+            query: String::new(),
+            headers: Default::default(),
+            body: body.map(Bytes::from_static),
+        }
+    }
+
+    fn forced_by(decision: &Decision) -> Option<&str> {
+        match &decision.outcome {
+            Outcome::Answer { forced_by, .. } => forced_by.as_deref(),
+            Outcome::Handler => None,
+        }
+    }
+
+    #[test]
+    fn a_matching_rule_answers_its_code_and_names_itself() {
+        let (ctx, ubki) = (ctx(), ubki());
+        let req = captured(
+            "/b2_api_xml/ubki/auth",
+            Ok(br#"{"doc":{"auth":{"login":"blocked"}}}"#),
+        );
+
+        let decision = decide(&*ubki, &req, None, &ctx);
+
+        assert_eq!(forced_by(&decision), Some("rule:blocked"));
+        assert_eq!(decision.delay_ms, 0);
+    }
+
+    #[test]
+    fn a_pure_delay_rule_passes_to_the_handler_after_its_delay() {
+        let (ctx, ubki) = (ctx(), ubki());
+        let req = captured("/bonusservice/discount", Ok(b"{}"));
+
+        let decision = decide(&*ubki, &req, None, &ctx);
+
+        assert!(matches!(decision.outcome, Outcome::Handler));
+        assert_eq!(decision.delay_ms, 40);
+    }
+
+    #[test]
+    fn the_force_header_answers_after_a_pure_delay_too() {
+        let (ctx, ubki) = (ctx(), ubki());
+        let req = captured("/bonusservice/discount", Ok(b"{}"));
+
+        let decision = decide(&*ubki, &req, Some(Ok("3")), &ctx);
+
+        assert_eq!(forced_by(&decision), Some("force"));
+        assert_eq!(decision.delay_ms, 40);
+    }
+
+    #[test]
+    fn an_unknown_forced_code_is_the_sandbox_refusing_it() {
+        let (ctx, ubki) = (ctx(), ubki());
+        let req = captured("/b2_api_xml/ubki/auth", Ok(b"{}"));
+
+        let decision = decide(&*ubki, &req, Some(Ok("999")), &ctx);
+
+        let Outcome::Answer { res, .. } = decision.outcome else {
+            panic!("the header decides");
+        };
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            res.headers()
+                .contains_key(crate::provider::SANDBOX_ERROR_HEADER)
+        );
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_bad_input_before_any_rule() {
+        let (ctx, ubki) = (ctx(), ubki());
+        let req = captured("/bonusservice/discount", Err(10));
+
+        let decision = decide(&*ubki, &req, Some(Ok("3")), &ctx);
+
+        assert_eq!(forced_by(&decision), None);
+        assert!(matches!(decision.outcome, Outcome::Answer { .. }));
+        assert_eq!(decision.delay_ms, 0);
+    }
+
+    #[test]
+    fn no_rule_and_no_header_is_the_handler() {
+        let (ctx, ubki) = (ctx(), ubki());
+        let req = captured("/b2_api_xml/ubki/auth", Ok(b"{}"));
+
+        assert!(matches!(
+            decide(&*ubki, &req, None, &ctx).outcome,
+            Outcome::Handler
+        ));
+    }
+}
