@@ -190,15 +190,15 @@ mod tests {
         Ctx { tenant, sandbox }
     }
 
-    fn ubki() -> Arc<dyn Provider> {
-        registry()
+    /// What UBKI's pipeline decides for a POST of `body` to `path` (`Err(limit)`: a
+    /// body over the limit) with `X-Sandbox-Force: force`.
+    fn decision(path: &str, body: Result<&'static [u8], usize>, force: Option<&str>) -> Decision {
+        let ctx = ctx();
+        let ubki = registry()
             .find("ubki")
             .cloned()
-            .expect("ubki is registered")
-    }
-
-    fn captured(path: &str, body: Result<&'static [u8], usize>) -> Captured {
-        Captured {
+            .expect("ubki is registered");
+        let req = Captured {
             started: Instant::now(),
             method: "POST".into(),
             full_path: format!("/ubki{path}"),
@@ -206,7 +206,8 @@ mod tests {
             query: String::new(),
             headers: Default::default(),
             body: body.map(Bytes::from_static),
-        }
+        };
+        decide(&*ubki, &req, force.map(Ok), &ctx)
     }
 
     fn forced_by(decision: &Decision) -> Option<&str> {
@@ -216,15 +217,14 @@ mod tests {
         }
     }
 
+    const AUTH: &str = "/b2_api_xml/ubki/auth";
+    const DISCOUNT: &str = "/bonusservice/discount";
+
     #[test]
     fn a_matching_rule_answers_its_code_and_names_itself() {
-        let (ctx, ubki) = (ctx(), ubki());
-        let req = captured(
-            "/b2_api_xml/ubki/auth",
-            Ok(br#"{"doc":{"auth":{"login":"blocked"}}}"#),
-        );
+        let blocked: &[u8] = br#"{"doc":{"auth":{"login":"blocked"}}}"#;
 
-        let decision = decide(&*ubki, &req, None, &ctx);
+        let decision = decision(AUTH, Ok(blocked), None);
 
         assert_eq!(forced_by(&decision), Some("rule:blocked"));
         assert_eq!(decision.delay_ms, 0);
@@ -232,10 +232,7 @@ mod tests {
 
     #[test]
     fn a_pure_delay_rule_passes_to_the_handler_after_its_delay() {
-        let (ctx, ubki) = (ctx(), ubki());
-        let req = captured("/bonusservice/discount", Ok(b"{}"));
-
-        let decision = decide(&*ubki, &req, None, &ctx);
+        let decision = decision(DISCOUNT, Ok(b"{}"), None);
 
         assert!(matches!(decision.outcome, Outcome::Handler));
         assert_eq!(decision.delay_ms, 40);
@@ -243,10 +240,7 @@ mod tests {
 
     #[test]
     fn the_force_header_answers_after_a_pure_delay_too() {
-        let (ctx, ubki) = (ctx(), ubki());
-        let req = captured("/bonusservice/discount", Ok(b"{}"));
-
-        let decision = decide(&*ubki, &req, Some(Ok("3")), &ctx);
+        let decision = decision(DISCOUNT, Ok(b"{}"), Some("3"));
 
         assert_eq!(forced_by(&decision), Some("force"));
         assert_eq!(decision.delay_ms, 40);
@@ -254,10 +248,7 @@ mod tests {
 
     #[test]
     fn an_unknown_forced_code_is_the_sandbox_refusing_it() {
-        let (ctx, ubki) = (ctx(), ubki());
-        let req = captured("/b2_api_xml/ubki/auth", Ok(b"{}"));
-
-        let decision = decide(&*ubki, &req, Some(Ok("999")), &ctx);
+        let decision = decision(AUTH, Ok(b"{}"), Some("999"));
 
         let Outcome::Answer { res, .. } = decision.outcome else {
             panic!("the header decides");
@@ -271,10 +262,7 @@ mod tests {
 
     #[test]
     fn a_body_over_the_limit_is_bad_input_before_any_rule() {
-        let (ctx, ubki) = (ctx(), ubki());
-        let req = captured("/bonusservice/discount", Err(10));
-
-        let decision = decide(&*ubki, &req, Some(Ok("3")), &ctx);
+        let decision = decision(DISCOUNT, Err(10), Some("3"));
 
         assert_eq!(forced_by(&decision), None);
         assert!(matches!(decision.outcome, Outcome::Answer { .. }));
@@ -283,12 +271,8 @@ mod tests {
 
     #[test]
     fn no_rule_and_no_header_is_the_handler() {
-        let (ctx, ubki) = (ctx(), ubki());
-        let req = captured("/b2_api_xml/ubki/auth", Ok(b"{}"));
+        let decision = decision(AUTH, Ok(b"{}"), None);
 
-        assert!(matches!(
-            decide(&*ubki, &req, None, &ctx).outcome,
-            Outcome::Handler
-        ));
+        assert!(matches!(decision.outcome, Outcome::Handler));
     }
 }

@@ -37,33 +37,22 @@ pub struct Routes {
     resources: Vec<(String, Vec<(Method, Route)>)>,
 }
 
+/// `get`, `post`, `put`: an endpoint of that method.
+macro_rules! methods {
+    ($($name:ident => $method:ident),*) => {$(
+        pub fn $name<F, Args>(&mut self, path: impl AsRef<str>, handler: F) -> &mut Self
+        where
+            F: Handler<Args>,
+            Args: FromRequest + 'static,
+            F::Output: Responder + 'static,
+        {
+            self.add(Method::$method, path.as_ref(), web::$name().to(handler))
+        }
+    )*};
+}
+
 impl Routes {
-    pub fn get<F, Args>(&mut self, path: impl AsRef<str>, handler: F) -> &mut Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.add(Method::GET, path.as_ref(), web::get().to(handler))
-    }
-
-    pub fn post<F, Args>(&mut self, path: impl AsRef<str>, handler: F) -> &mut Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.add(Method::POST, path.as_ref(), web::post().to(handler))
-    }
-
-    pub fn put<F, Args>(&mut self, path: impl AsRef<str>, handler: F) -> &mut Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.add(Method::PUT, path.as_ref(), web::put().to(handler))
-    }
+    methods!(get => GET, post => POST, put => PUT);
 
     fn add(&mut self, method: Method, path: &str, route: Route) -> &mut Self {
         match self.resources.iter_mut().find(|(p, _)| p == path) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_saphyr::Spanned;
 
 use super::section::Blueprint;
-use super::spans::{Node, Step, TopKeys, path_of, resolve};
+use super::spans::{Node, Step, path_of, resolve};
 use super::{CORE_KEYS, Scenario};
 use crate::clock::{Clock, OutOfRange};
 use crate::codes::CodeTable;
@@ -140,9 +140,14 @@ fn parse_file(
 }
 
 fn unknown_keys(name: &str, text: &str, kinds: &[Arc<dyn Blueprint>]) -> Vec<Problem> {
-    let Ok(TopKeys(keys)) = serde_saphyr::from_str::<TopKeys>(text) else {
+    let Ok(Spanned {
+        value: Node::Map(entries),
+        ..
+    }) = serde_saphyr::from_str::<Spanned<Node>>(text)
+    else {
         return Vec::new();
     };
+    let keys = entries.into_iter().map(|(key, _)| key);
     let known: Vec<&str> = CORE_KEYS
         .iter()
         .copied()
@@ -153,8 +158,7 @@ fn unknown_keys(name: &str, text: &str, kinds: &[Arc<dyn Blueprint>]) -> Vec<Pro
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    keys.into_iter()
-        .filter(|k| !known.contains(&k.value.as_str()))
+    keys.filter(|k| !known.contains(&k.value.as_str()))
         .map(|k| Problem {
             file: name.to_string(),
             line: k.referenced.line(),

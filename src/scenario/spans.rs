@@ -9,7 +9,8 @@ use serde_saphyr::Spanned;
 /// A YAML document with the position of every node.
 #[derive(Debug, Default)]
 pub enum Node {
-    Map(Vec<(String, Spanned<Node>)>),
+    /// Entries with where each key is written.
+    Map(Vec<(Spanned<String>, Spanned<Node>)>),
     Seq(Vec<Spanned<Node>>),
     #[default]
     Leaf,
@@ -59,7 +60,8 @@ impl<'de> Deserialize<'de> for Node {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
                 let mut entries = Vec::new();
-                while let Some(Key(key)) = map.next_key::<Key>()? {
+                while let Some(key) = map.next_key::<Spanned<Key>>()? {
+                    let key = Spanned::new(key.value.0, key.referenced, key.defined);
                     entries.push((key, map.next_value::<Spanned<Node>>()?));
                 }
                 Ok(Node::Map(entries))
@@ -100,37 +102,6 @@ impl<'de> Deserialize<'de> for Node {
     }
 }
 
-/// The top-level keys of a document with where each is written, for unknown-key checks.
-#[derive(Default)]
-pub struct TopKeys(pub Vec<Spanned<String>>);
-
-impl<'de> Deserialize<'de> for TopKeys {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeysVisitor;
-        impl<'de> Visitor<'de> for KeysVisitor {
-            type Value = TopKeys;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopKeys, A::Error> {
-                let mut keys = Vec::new();
-                while let Some(key) = map.next_key::<Spanned<Key>>()? {
-                    map.next_value::<de::IgnoredAny>()?;
-                    keys.push(Spanned::new(key.value.0, key.referenced, key.defined));
-                }
-                Ok(TopKeys(keys))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<TopKeys, E> {
-                Ok(TopKeys::default())
-            }
-            fn visit_none<E: de::Error>(self) -> Result<TopKeys, E> {
-                Ok(TopKeys::default())
-            }
-        }
-        d.deserialize_any(KeysVisitor)
-    }
-}
-
 /// A path as problems write it: `subjects[1].inn`, `discount_term_days.ALB`.
 pub fn path_of(message: &str) -> Vec<Step> {
     let head: String = message
@@ -164,9 +135,10 @@ pub fn resolve<'a>(root: &'a Spanned<Node>, steps: &[Step]) -> (&'a Spanned<Node
     let mut at = root;
     for (taken, step) in steps.iter().enumerate() {
         let next = match (&at.value, step) {
-            (Node::Map(entries), Step::Key(key)) => {
-                entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-            }
+            (Node::Map(entries), Step::Key(key)) => entries
+                .iter()
+                .find(|(k, _)| &k.value == key)
+                .map(|(_, v)| v),
             (Node::Seq(items), Step::Index(i)) => items.get(*i),
             _ => None,
         };
