@@ -31,7 +31,6 @@ mod state;
 
 use std::process::ExitCode;
 
-pub use codes::{CodeEntry, CodeSpec};
 pub use settings::Settings;
 pub use startup::{Application, build, build_from, load_scenario};
 pub use state::Sandbox;
