@@ -288,32 +288,32 @@ async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError>
         s.discount(&req.inn, req.reptype, &req.email, &subject, term, now)
             .map_err(|_| UbkiError::SystemError("discount store is full".into()))
     })?;
+    let client = Client {
+        inn: req.inn,
+        email: discount.email.clone(),
+        phone: None,
+    };
+    let service = Service {
+        discount_term: Some(discount.term_days.to_string()),
+        discount_start_date: Some(kyiv(discount.start)),
+        discount_end_date: Some(kyiv(discount.end)),
+        ..Service::priced(req.reptype, false)
+    };
+    Ok(bonus_ok(ctx, partner, client, service))
+}
+
+/// The bonus service's success answer.
+fn bonus_ok(ctx: &Ctx, partner: Partner, client: Client, service: Service) -> HttpResponse {
     let (code, message) = ok_message(ctx);
-    let (reptype, name, def_price, sale_price) =
-        wire::reptype(req.reptype).unwrap_or(("", "", 0, 0));
     let body = BonusAnswer {
         result_code: code.clone(),
         message,
         details: Vec::new(),
         partner: Some(partner),
-        client: Some(Client {
-            inn: req.inn,
-            email: discount.email.clone(),
-            phone: None,
-        }),
-        service: Some(Service {
-            reptype: reptype.into(),
-            reptyperef: name.into(),
-            def_price: wire::price(def_price),
-            sale_price: wire::price(sale_price),
-            discount_term: Some(discount.term_days.to_string()),
-            discount_start_date: Some(kyiv(discount.start)),
-            discount_end_date: Some(kyiv(discount.end)),
-            service_start_date: None,
-            service_end_date: None,
-        }),
+        client: Some(client),
+        service: Some(service),
     };
-    Ok(json(200, &body, &code))
+    json(200, &body, &code)
 }
 
 async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
@@ -334,29 +334,15 @@ async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
     } else {
         None
     };
-    let (code, message) = ok_message(ctx);
-    let (reptype, name, def_price, _) = wire::reptype(req.reptype).unwrap_or(("", "", 0, 0));
-    let body = BonusAnswer {
-        result_code: code.clone(),
-        message,
-        details: Vec::new(),
-        partner: Some(partner),
-        client: Some(Client {
-            inn: req.inn,
-            email: req.email,
-            phone: req.phone,
-        }),
-        service: Some(Service {
-            reptype: reptype.into(),
-            reptyperef: name.into(),
-            def_price: wire::price(def_price),
-            sale_price: wire::price(0),
-            discount_term: None,
-            discount_start_date: None,
-            discount_end_date: None,
-            service_start_date: bought.as_ref().and_then(|b| b.start).map(kyiv),
-            service_end_date: bought.as_ref().and_then(|b| b.end).map(kyiv),
-        }),
+    let client = Client {
+        inn: req.inn,
+        email: req.email,
+        phone: req.phone,
     };
-    Ok(json(200, &body, &code))
+    let service = Service {
+        service_start_date: bought.as_ref().and_then(|b| b.start).map(kyiv),
+        service_end_date: bought.as_ref().and_then(|b| b.end).map(kyiv),
+        ..Service::priced(req.reptype, true)
+    };
+    Ok(bonus_ok(ctx, partner, client, service))
 }

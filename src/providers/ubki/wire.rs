@@ -98,6 +98,24 @@ pub struct Service {
     pub service_end_date: Option<String>,
 }
 
+impl Service {
+    /// `reptype` at its prices from `REPTYPES`; `free` sells it at 0.
+    pub fn priced(reptype: &str, free: bool) -> Self {
+        let (code, name, def_price, sale_price) = self::reptype(reptype).unwrap_or(("", "", 0, 0));
+        Self {
+            reptype: code.into(),
+            reptyperef: name.into(),
+            def_price: price(def_price),
+            sale_price: price(if free { 0 } else { sale_price }),
+            discount_term: None,
+            discount_start_date: None,
+            discount_end_date: None,
+            service_start_date: None,
+            service_end_date: None,
+        }
+    }
+}
+
 /// Services of the bonus service: code, name, default and discounted price in kopecks.
 pub const REPTYPES: &[(&str, &str, u32, u32)] = &[
     ("ALB", "Кредитна історія", 9000, 7000),
