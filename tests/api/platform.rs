@@ -183,12 +183,7 @@ async fn loading_a_good_scenario_replaces_it_for_every_tenant() {
     let app = TestApp::spawn().await;
     let yaml = "seed: 5\nubki:\n  accounts:\n    - login: newcomer\n      pass: secret\n";
 
-    let res = app
-        .request(reqwest::Method::PUT, "/__sandbox/scenario")
-        .body(yaml)
-        .send()
-        .await
-        .unwrap();
+    let res = app.put_scenario(yaml).await;
 
     assert_eq!(res.status(), StatusCode::OK);
     let new_login = json!({"doc": {"auth": {"login": "newcomer", "pass": "secret"}}});
@@ -208,12 +203,7 @@ async fn loading_a_bad_scenario_keeps_the_old_one_and_names_line_and_column() {
     let app = TestApp::spawn().await;
     let yaml = "seed: 5\nubki:\n  acounts: []\n";
 
-    let res = app
-        .request(reqwest::Method::PUT, "/__sandbox/scenario")
-        .body(yaml)
-        .send()
-        .await
-        .unwrap();
+    let res = app.put_scenario(yaml).await;
 
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(res.headers()["x-sandbox-error"], "invalid-scenario");

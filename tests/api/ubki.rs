@@ -43,6 +43,11 @@ async fn result_code(app: &TestApp, path: &str, body_: &Value) -> String {
         .to_string()
 }
 
+/// The `result_code` of an ALB discount for `inn` with the scenario's never-expiring key.
+async fn alb_discount_code(app: &TestApp, inn: &str) -> String {
+    result_code(app, DISCOUNT, &discount(FOREVER_KEY, "ALB", inn)).await
+}
+
 // ---- authorization API
 
 #[tokio::test]
@@ -355,7 +360,7 @@ async fn any_other_inn_succeeds_with_a_person_generated_from_the_seed() {
     let app = TestApp::spawn().await;
     let other = app.as_tenant("other");
 
-    let answer = result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "1234567890")).await;
+    let answer = alb_discount_code(&app, "1234567890").await;
     result_code(
         &other,
         DISCOUNT,
@@ -404,36 +409,27 @@ async fn unknown_or_expired_session_key_returns_result_code_1() {
         result_code(&app, DISCOUNT, &discount(EXPIRED_KEY, "ALB", "3241500301")).await,
         "1"
     );
-    assert_eq!(
-        result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "0000000001")).await,
-        "1"
-    );
+    assert_eq!(alb_discount_code(&app, "0000000001").await, "1");
 }
 
 #[tokio::test]
 async fn active_status_control_returns_result_code_2() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "0000000002")).await,
-        "2"
-    );
+    assert_eq!(alb_discount_code(&app, "0000000002").await, "2");
 }
 
 #[tokio::test]
 async fn subject_absent_from_the_bureau_returns_result_code_3() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "0000000003")).await,
-        "3"
-    );
+    assert_eq!(alb_discount_code(&app, "0000000003").await, "3");
 }
 
 #[tokio::test]
 async fn strict_subjects_refuse_inns_not_in_people() {
     let app = TestApp::spawn_with("ubki:\n  strict_subjects: true\n").await;
 
-    let stranger = result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "1234567890")).await;
-    let known = result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "3241500301")).await;
+    let stranger = alb_discount_code(&app, "1234567890").await;
+    let known = alb_discount_code(&app, "3241500301").await;
 
     assert_eq!(stranger, "3");
     assert_eq!(known, "0");
@@ -497,14 +493,8 @@ async fn wrong_types_and_over_long_fields_return_result_code_4() {
 #[tokio::test]
 async fn system_error_returns_result_code_5_for_the_magic_inn() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "0000000005")).await,
-        "5"
-    );
-    assert_eq!(
-        result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "0000000004")).await,
-        "4"
-    );
+    assert_eq!(alb_discount_code(&app, "0000000005").await, "5");
+    assert_eq!(alb_discount_code(&app, "0000000004").await, "4");
 }
 
 #[tokio::test]
@@ -594,10 +584,10 @@ async fn bought_status_control_runs_its_term_and_denies_discounts_meanwhile() {
     let order = json!({"sessid": FOREVER_KEY, "reptype": "SKN_3", "inn": "3241500301", "phone": "+380501234567"});
 
     let bought = body(app.post_json(FREE, &order).await).await;
-    let denied = result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "3241500301")).await;
+    let denied = alb_discount_code(&app, "3241500301").await;
     let again = result_code(&app, FREE, &order).await;
     app.advance_clock(92 * 86_400).await;
-    let after = result_code(&app, DISCOUNT, &discount(FOREVER_KEY, "ALB", "3241500301")).await;
+    let after = alb_discount_code(&app, "3241500301").await;
 
     assert_eq!(bought["result_code"], "0");
     assert_eq!(bought["client"]["phone"], "+380501234567");

@@ -76,53 +76,48 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.request(reqwest::Method::GET, path)
-            .send()
-            .await
-            .expect("request sent")
+        send(self.request(reqwest::Method::GET, path)).await
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.request(reqwest::Method::DELETE, path)
-            .send()
-            .await
-            .expect("request sent")
+        send(self.request(reqwest::Method::DELETE, path)).await
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.request(reqwest::Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .expect("request sent")
+        send(self.request(reqwest::Method::POST, path).json(body)).await
     }
 
     /// A body sent as is, with a JSON content type (for malformed JSON).
     pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> Response {
-        self.request(reqwest::Method::POST, path)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("request sent")
+        send(
+            self.request(reqwest::Method::POST, path)
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await
     }
 
     /// POST with `X-Sandbox-Force: code`.
     pub async fn post_forced(&self, path: &str, body: &Value, code: &str) -> Response {
-        self.request(reqwest::Method::POST, path)
-            .header("X-Sandbox-Force", code)
-            .json(body)
-            .send()
-            .await
-            .expect("request sent")
+        send(
+            self.request(reqwest::Method::POST, path)
+                .header("X-Sandbox-Force", code)
+                .json(body),
+        )
+        .await
+    }
+
+    /// `PUT /__sandbox/scenario` with a YAML body.
+    pub async fn put_scenario(&self, yaml: &str) -> Response {
+        send(
+            self.request(reqwest::Method::PUT, "/__sandbox/scenario")
+                .body(yaml.to_string()),
+        )
+        .await
     }
 
     pub async fn put_json(&self, path: &str, body: &Value) -> Response {
-        self.request(reqwest::Method::PUT, path)
-            .json(body)
-            .send()
-            .await
-            .expect("request sent")
+        send(self.request(reqwest::Method::PUT, path).json(body)).await
     }
 
     // ---- admin helpers
@@ -154,19 +149,11 @@ impl TestApp {
     }
 
     pub async fn journal(&self) -> Value {
-        self.get("/__sandbox/requests?limit=1000")
-            .await
-            .json()
-            .await
-            .expect("journal is JSON")
+        body(self.get("/__sandbox/requests?limit=1000").await).await
     }
 
     pub async fn state(&self) -> Value {
-        self.get("/__sandbox/state")
-            .await
-            .json()
-            .await
-            .expect("state is JSON")
+        body(self.get("/__sandbox/state").await).await
     }
 
     /// The provider's error codes, the ones `X-Sandbox-Force` and rules accept.
@@ -180,13 +167,8 @@ impl TestApp {
 
     /// The provider's codes as listed by the catalog.
     pub async fn catalog_codes(&self, provider: &str) -> Vec<Value> {
-        let body: Value = self
-            .get("/__sandbox/errors")
-            .await
-            .json()
-            .await
-            .expect("catalog");
-        body["providers"][provider]["codes"]
+        let catalog = body(self.get("/__sandbox/errors").await).await;
+        catalog["providers"][provider]["codes"]
             .as_array()
             .cloned()
             .unwrap_or_default()
@@ -212,4 +194,9 @@ pub fn readme_section(provider: &str) -> String {
         .and_then(|rest| rest.split(&end).next())
         .unwrap_or_else(|| panic!("README has no {provider} section"))
         .to_string()
+}
+
+/// Sends a request a test built; it must reach the server.
+pub async fn send(request: reqwest::RequestBuilder) -> Response {
+    request.send().await.expect("request sent")
 }
