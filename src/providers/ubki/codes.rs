@@ -1,4 +1,4 @@
-//! UBKI's codes: the authorization API's `errcode`s (FACTS.md) and the bonus service's
+//! UBKI's codes: the authorization API's `errcode`s (its public documentation) and the bonus service's
 //! `result_code`s (the document). The document lost three numbers; ours are 1, 2 and 5
 //! (the gaps of 0..=5 in the order the document lists them), changeable per scenario.
 
