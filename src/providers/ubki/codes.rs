@@ -1,6 +1,7 @@
-//! UBKI's codes: the authorization API's `errcode`s (its public documentation) and the bonus service's
-//! `result_code`s (the document). The document lost three numbers; ours are 1, 2 and 5
-//! (the gaps of 0..=5 in the order the document lists them), changeable per scenario.
+//! UBKI's codes: the authorization API's `errcode`s (from its public documentation) and
+//! the bonus service's `result_code`s (the document). The document lost three numbers;
+//! ours are 1, 2 and 5 (the gaps of 0..=5 in the order the document lists them),
+//! changeable per scenario.
 
 use crate::codes::code_table;
 
