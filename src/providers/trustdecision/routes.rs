@@ -108,13 +108,13 @@ fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
         return Err(TdError::Invalid("id_type".into()));
     }
     let country = required(&obj, "country")?;
-    if !td.countries.iter().any(|c| c.code == country) {
+    if td.country(&country).is_none() {
         return Err(TdError::Invalid("country".into()));
     }
     let name = required(&obj, "name")?;
     let phone_number = required(&obj, "phone_number")?;
     let package_name = required(&obj, "package_name")?;
-    if !td.packages.iter().any(|p| p.name == package_name) {
+    if td.package(&package_name).is_none() {
         return Err(TdError::Invalid("package_name".into()));
     }
     let app_name = text(&obj, "app_name", false)?;
@@ -143,9 +143,7 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
         return Err(TdError::CountryNoService);
     }
     let country = td
-        .countries
-        .iter()
-        .find(|c| c.code == q.country)
+        .country(&q.country)
         .ok_or_else(|| TdError::Invalid("country".into()))?;
     if !country.packages.contains(&q.package_name) {
         return Err(TdError::Invalid("package_name".into()));
@@ -177,9 +175,7 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
         return Err(err);
     }
     let package = td
-        .packages
-        .iter()
-        .find(|p| p.name == q.package_name)
+        .package(&q.package_name)
         .ok_or_else(|| TdError::Invalid("package_name".into()))?;
     Ok(indicators(
         ctx.seed(),
@@ -277,20 +273,7 @@ async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
 
 async fn partners(ctx: Ctx) -> HttpResponse {
     let now = ctx.now();
-    let view = ctx.state(|s: &mut TrustDecisionState| {
-        s.accounts
-            .values()
-            .map(|a| {
-                serde_json::json!({
-                    "code": a.code,
-                    "state": a.state_at(now),
-                    "expires_at": a.expires_at,
-                    "balance": a.balance,
-                    "spent": a.spent,
-                })
-            })
-            .collect::<Vec<_>>()
-    });
+    let view = ctx.state(|s: &mut TrustDecisionState| s.partners(now));
     HttpResponse::Ok().json(serde_json::json!({ "partners": view }))
 }
 

@@ -18,7 +18,8 @@ use crate::rng;
 
 /// Call records kept per tenant; the oldest goes first.
 pub const MAX_RECORDS: usize = 1_000;
-/// Partners a scenario may define (checked by `validate`), so accounts stay bounded.
+/// Partners a scenario may define (checked by `Section::problems`), so accounts stay
+/// bounded.
 pub const MAX_PARTNERS: usize = 1_000;
 /// Request bodies larger than this are recorded as a size note, not in full.
 pub const MAX_RECORDED_BODY: usize = 4 * 1024;
@@ -42,6 +43,17 @@ impl Account {
         } else {
             self.state
         }
+    }
+
+    /// The account as the state view and the admin API show it.
+    pub fn view(&self, now: DateTime<Utc>) -> Value {
+        serde_json::json!({
+            "code": self.code,
+            "state": self.state_at(now),
+            "expires_at": self.expires_at,
+            "balance": self.balance,
+            "spent": self.spent,
+        })
     }
 
     /// 304, 302 or 300 when the service cannot be used at all.
@@ -150,6 +162,11 @@ impl TrustDecisionState {
         Ok(())
     }
 
+    /// The accounts as the state view and the admin API show them.
+    pub fn partners(&self, now: DateTime<Utc>) -> Vec<Value> {
+        self.accounts.values().map(|a| a.view(now)).collect()
+    }
+
     /// Keeps a call's record, dropping the oldest past `MAX_RECORDS`.
     pub fn record(&mut self, record: Record) {
         while self.records.len() >= MAX_RECORDS {
@@ -181,13 +198,7 @@ impl crate::scenario::ProviderState for TrustDecisionState {
     fn view(&self, now: DateTime<Utc>) -> Value {
         serde_json::json!({
             "calls": self.calls,
-            "partners": self.accounts.values().map(|a| serde_json::json!({
-                "code": a.code,
-                "state": a.state_at(now),
-                "expires_at": a.expires_at,
-                "balance": a.balance,
-                "spent": a.spent,
-            })).collect::<Vec<_>>(),
+            "partners": self.partners(now),
             "records": self.records,
         })
     }
