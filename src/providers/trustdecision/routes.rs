@@ -2,16 +2,16 @@
 //! checks is documented in the README ("Order of checks").
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::errors::{TdError, failure};
-use super::scenario::{Country, Partner, TrustDecisionScenario};
-use super::state::{AccountPatch, MAX_RECORDED_BODY, Record, TrustDecisionState, indicators};
-use super::wire::{Answer, FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query, code_value};
+use super::codes::TdError;
+use super::errors::Reply;
+use super::scenario::{Country, Package, Partner, Subject, TrustDecisionScenario};
+use super::state::{AccountPatch, MAX_RECORDED_BODY, TrustDecisionState, indicators};
+use super::wire::{FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query};
 use crate::input::url_pairs;
-use crate::provider::{Ctx, Routes, json, sandbox_error};
-
-const NAME: &str = "trustdecision";
+use crate::provider::{Ctx, Routes, sandbox_error};
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
 pub fn routes(r: &mut Routes) {
@@ -134,11 +134,13 @@ fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
     })
 }
 
-/// Everything that needs no state, after authentication: the body, the partner's
-/// countries and packages, the phone, and a subject's forced result.
-fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, TdError> {
-    let td = &*ctx.section::<TrustDecisionScenario>();
-    let q = parse(td, body)?;
+/// What the partner may ask for: its countries, the country's packages and phone rule,
+/// then its own packages.
+fn check_offer<'a>(
+    td: &'a TrustDecisionScenario,
+    partner: &Partner,
+    q: &Query,
+) -> Result<&'a Package, TdError> {
     if !partner.countries.is_empty() && !partner.countries.contains(&q.country) {
         return Err(TdError::CountryNoService);
     }
@@ -158,25 +160,46 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
     {
         return Err(TdError::PackageNotPurchased);
     }
+    td.package(&q.package_name)
+        .ok_or_else(|| TdError::Invalid("package_name".into()))
+}
+
+/// The subject a request is about: by its `id_number`, or a shared person's INN or
+/// identity document.
+fn subject<'a>(ctx: &Ctx, td: &'a TrustDecisionScenario, id_number: &str) -> Option<&'a Subject> {
     let people = &ctx.world().people;
-    let subject = td.subjects.iter().find(|s| {
-        (!s.id_number.is_empty() && s.id_number == q.id_number)
+    td.subjects.iter().find(|s| {
+        (!s.id_number.is_empty() && s.id_number == id_number)
             || s.person
                 .as_deref()
                 .and_then(|id| people.by_id(id))
                 .is_some_and(|p| {
-                    p.inn == q.id_number || p.id_document.eq_ignore_ascii_case(&q.id_number)
+                    p.inn == id_number || p.id_document.eq_ignore_ascii_case(id_number)
                 })
-    });
+    })
+}
+
+/// Everything that needs no state, after authentication: the body, what the partner
+/// may ask for, and a subject's forced result.
+fn prepare(
+    ctx: &Ctx,
+    td: &TrustDecisionScenario,
+    partner: &Partner,
+    body: &[u8],
+) -> Result<Vec<Indicator>, TdError> {
+    if partner.packages.as_ref().is_some_and(Vec::is_empty) {
+        // A partner without any package is "not purchased" before the body is read.
+        return Err(TdError::NotEffective);
+    }
+    let q = parse(td, body)?;
+    let package = check_offer(td, partner, &q)?;
+    let subject = subject(ctx, td, &q.id_number);
     if let Some(err) = subject
         .and_then(|s| s.result.as_deref())
         .and_then(TdError::from_key)
     {
         return Err(err);
     }
-    let package = td
-        .package(&q.package_name)
-        .ok_or_else(|| TdError::Invalid("package_name".into()))?;
     Ok(indicators(
         ctx.seed(),
         package,
@@ -184,6 +207,43 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
         &q.phone_number,
         subject,
     ))
+}
+
+/// A partner let past its credentials and location, with what its body asks for.
+struct Admitted<'a> {
+    code: &'a str,
+    indicators: Result<Vec<Indicator>, TdError>,
+}
+
+/// A partner located in a country the sandbox does not serve answers 9055 before its
+/// account or body is looked at.
+fn admit<'a>(
+    ctx: &Ctx,
+    td: &TrustDecisionScenario,
+    partner: &'a Partner,
+    body: &[u8],
+) -> Result<Admitted<'a>, TdError> {
+    if located_unserved(td, partner) {
+        return Err(TdError::CountryNoService);
+    }
+    Ok(Admitted {
+        code: &partner.code,
+        indicators: prepare(ctx, td, partner, body),
+    })
+}
+
+/// Under the state's lock: the account's state answers before the body, and only a
+/// success spends a call.
+fn decide(
+    s: &mut TrustDecisionState,
+    admitted: Result<Admitted, TdError>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Indicator>, TdError> {
+    let Admitted { code, indicators } = admitted?;
+    s.usable(code, now)?;
+    let data = indicators?;
+    s.spend(code)?;
+    Ok(data)
 }
 
 /// What the record keeps of the request: the partner code (never the key) and the body.
@@ -197,78 +257,21 @@ fn recorded_request(partner_code: Option<&str>, body: &[u8]) -> Value {
     serde_json::json!({ "partner_code": partner_code, "body": body })
 }
 
+/// Every call, served or refused, is answered here rather than through `?`: its answer
+/// takes the next `sequence_id` and is recorded with the request, in the same lock
+/// that spends the balance (`TrustDecisionState::answer`).
 async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let now = ctx.now();
     let td = &*ctx.section::<TrustDecisionScenario>();
     let partner = authenticate(td, req.query_string());
-    let unserved = partner.as_ref().is_ok_and(|p| located_unserved(td, p));
-    let prepared = partner.as_ref().map_err(Clone::clone).and_then(|p| {
-        if unserved {
-            Err(TdError::CountryNoService)
-        } else if p.packages.as_ref().is_some_and(Vec::is_empty) {
-            // A partner without any package is "not purchased" before the body is read.
-            Err(TdError::NotEffective)
-        } else {
-            prepare(&ctx, p, &body)
-        }
-    });
     let partner_code = partner.as_ref().ok().map(|p| p.code.clone());
     let request = recorded_request(partner_code.as_deref(), &body);
-    let table = ctx.codes(NAME);
-    let (answer, status, code) = ctx.state(|s: &mut TrustDecisionState| {
-        let outcome = match (&partner_code, &partner) {
-            // The partner's location answers before its account: it never has service.
-            (Some(_), Ok(_)) if unserved => Err(TdError::CountryNoService),
-            (Some(code), Ok(_)) => s
-                .usable(code, now)
-                .and_then(|()| prepared.clone())
-                .and_then(|data| s.spend(code).map(|()| data)),
-            (_, Err(e)) => Err(e.clone()),
-            (None, Ok(_)) => Err(TdError::Invalid("partner_code".into())),
-        };
-        let sequence_id = s.next_sequence_id(now);
-        let (answer, status, code) = match outcome {
-            Ok(data) => {
-                let (code, message, status) = table
-                    .by_key("ok")
-                    .map(|e| (e.code.clone(), e.message.clone(), e.http_status))
-                    .unwrap_or_else(|| ("200".into(), "Success".into(), 200));
-                let answer = Answer {
-                    code: code_value(&code),
-                    message,
-                    sequence_id: sequence_id.clone(),
-                    data: Some(data),
-                };
-                (answer, status, code)
-            }
-            Err(e) => match table.by_key(e.key()) {
-                Some(entry) => (
-                    failure(entry, e.parameter(), sequence_id.clone()),
-                    entry.http_status,
-                    entry.code.clone(),
-                ),
-                None => (
-                    Answer {
-                        code: code_value("9500"),
-                        message: "Internal error".into(),
-                        sequence_id: sequence_id.clone(),
-                        data: None,
-                    },
-                    200,
-                    "9500".into(),
-                ),
-            },
-        };
-        s.record(Record {
-            sequence_id,
-            time: now,
-            partner_code: partner_code.clone(),
-            request: Some(request),
-            response: serde_json::to_value(&answer).unwrap_or(Value::Null),
-        });
-        (answer, status, code)
-    });
-    json(status, &answer, &code)
+    let admitted = partner.and_then(|p| admit(&ctx, td, p, &body));
+    let (now, table) = (ctx.now(), ctx.codes(super::NAME));
+    ctx.state(|s: &mut TrustDecisionState| {
+        let reply = Reply::of(table, decide(s, admitted, now));
+        s.answer(reply, now, partner_code, Some(request))
+    })
+    .send()
 }
 
 async fn partners(ctx: Ctx) -> HttpResponse {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::errors::TdError;
+use super::codes::TdError;
 use super::state::MAX_PARTNERS;
 use crate::codes::{CodeOverride, CodeTable};
 use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};

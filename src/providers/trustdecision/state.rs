@@ -9,7 +9,8 @@ use fake::rand::RngExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::errors::TdError;
+use super::codes::TdError;
+use super::errors::Reply;
 use super::scenario::{
     IndicatorDef, IndicatorType, Package, ServiceState, Subject, TrustDecisionScenario,
 };
@@ -160,6 +161,26 @@ impl TrustDecisionState {
         }
         account.spent += 1;
         Ok(())
+    }
+
+    /// Gives `reply` the next `sequence_id` and keeps it as a record, with what was read
+    /// of the request (nothing, for answers made before the handler).
+    pub fn answer(
+        &mut self,
+        mut reply: Reply,
+        now: DateTime<Utc>,
+        partner_code: Option<String>,
+        request: Option<Value>,
+    ) -> Reply {
+        reply.answer.sequence_id = self.next_sequence_id(now);
+        self.record(Record {
+            sequence_id: reply.answer.sequence_id.clone(),
+            time: now,
+            partner_code,
+            request,
+            response: serde_json::to_value(&reply.answer).unwrap_or(Value::Null),
+        });
+        reply
     }
 
     /// The accounts as the state view and the admin API show them.
