@@ -10,7 +10,7 @@ use super::errors::Reply;
 use super::scenario::{Country, Package, Partner, Subject, TrustDecisionScenario};
 use super::state::{AccountPatch, MAX_RECORDED_BODY, TrustDecisionState, indicators};
 use super::wire::{FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query};
-use crate::input::url_pairs;
+use crate::input::{FieldProblem, Text, json_object, url_pairs};
 use crate::provider::{Ctx, Routes, sandbox_error};
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
@@ -63,28 +63,21 @@ fn located_unserved(td: &TrustDecisionScenario, partner: &Partner) -> bool {
 }
 
 /// A field's text: absent, `null` or blank is `{field} empty` when required; another
-/// type or an over-long text is `{field} error`.
+/// type or an over-long text is `{field} error`. The text is kept as given: `Text`
+/// trims what it returns, and a padded `id_type` or `country` is an error here.
 fn text(obj: &Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, TdError> {
-    match obj.get(field) {
-        None | Some(Value::Null) => {
-            if required {
-                Err(TdError::Empty(field.into()))
-            } else {
-                Ok(None)
-            }
-        }
-        Some(Value::String(s)) if s.trim().is_empty() => {
-            if required {
-                Err(TdError::Empty(field.into()))
-            } else {
-                Ok(None)
-            }
-        }
-        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+    const RULES: Text = Text {
+        max: MAX_TEXT,
+        trim: true,
+        blank_is_missing: true,
+    };
+    match RULES.optional(obj, field) {
+        Ok(Some(_)) => Ok(obj.get(field).and_then(Value::as_str).map(str::to_string)),
+        Ok(None) if !required => Ok(None),
+        Ok(None) | Err(FieldProblem::Missing) => Err(TdError::Empty(field.into())),
+        Err(FieldProblem::NotText | FieldProblem::TooLong(_)) => {
             Err(TdError::Invalid(field.into()))
         }
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(TdError::Invalid(field.into())),
     }
 }
 
@@ -92,16 +85,20 @@ fn required(obj: &Map<String, Value>, field: &str) -> Result<String, TdError> {
     text(obj, field, true)?.ok_or_else(|| TdError::Empty(field.into()))
 }
 
+/// The body as an object; a blank body is an empty one, so it asks for the first field.
+fn body_object(body: &[u8]) -> Result<Map<String, Value>, TdError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match json_object(body) {
+        Ok(Ok(obj)) => Ok(obj),
+        _ => Err(TdError::Invalid("body".into())),
+    }
+}
+
 /// The body's fields in the document's order; the first problem answers.
 fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_slice(body).map_err(|_| TdError::Invalid("body".into()))?
-    };
-    let Value::Object(obj) = value else {
-        return Err(TdError::Invalid("body".into()));
-    };
+    let obj = body_object(body)?;
     let id_number = required(&obj, "id_number")?;
     let id_type = required(&obj, "id_type")?;
     if id_type != ID_TYPE {
@@ -293,5 +290,32 @@ async fn patch_partner(ctx: Ctx, code: web::Path<String>, body: web::Bytes) -> H
             &format!("no trustdecision partner `{code}` in this tenant"),
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(value: Value, required: bool) -> Result<Option<String>, TdError> {
+        let obj = serde_json::json!({ "f": value });
+        text(obj.as_object().unwrap(), "f", required)
+    }
+
+    #[test]
+    fn text_is_kept_as_given_and_blank_means_empty() {
+        assert_eq!(read(" MX ".into(), true), Ok(Some(" MX ".into())));
+        assert_eq!(read("  ".into(), true), Err(TdError::Empty("f".into())));
+        assert_eq!(read("  ".into(), false), Ok(None));
+        // Blank is empty before it is too long.
+        assert_eq!(
+            read(" ".repeat(201).into(), true),
+            Err(TdError::Empty("f".into()))
+        );
+        assert_eq!(
+            read("x".repeat(201).into(), true),
+            Err(TdError::Invalid("f".into()))
+        );
+        assert_eq!(read(1.into(), false), Err(TdError::Invalid("f".into())));
     }
 }
