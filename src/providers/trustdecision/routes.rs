@@ -24,7 +24,7 @@ pub fn admin(cfg: &mut web::ServiceConfig) {
 }
 
 /// The phone rule of `country`: digits only, the right count, the right start.
-pub fn phone_matches(country: &Country, phone: &str) -> bool {
+fn phone_matches(country: &Country, phone: &str) -> bool {
     phone.len() == country.phone_digits
         && phone.bytes().all(|b| b.is_ascii_digit())
         && phone.starts_with(country.phone_prefix.as_str())
@@ -59,7 +59,7 @@ fn located_unserved(td: &TrustDecisionScenario, partner: &Partner) -> bool {
     partner
         .country
         .as_ref()
-        .is_some_and(|home| !td.countries.iter().any(|c| &c.code == home))
+        .is_some_and(|home| td.country(home).is_none())
 }
 
 /// A field's text: absent, `null` or blank is `{field} empty` when required; another
