@@ -9,6 +9,9 @@ const PACKAGES: [&str; 4] = [
     "multiplatform_multi_V1_1",
 ];
 
+const NO_SERVICE: &str = "The country partner located has no service";
+const PHONE_MISMATCH: &str = "The format of the phone number does not match with the country";
+
 fn url(partner: &str) -> String {
     format!("/trustdecision?partner_code={partner}&partner_key=sandbox")
 }
@@ -48,6 +51,10 @@ fn with(mut body: Value, field: &str, value: Value) -> Value {
     body
 }
 
+fn with_id(body: Value, id_number: &str) -> Value {
+    with(body, "id_number", json!(id_number))
+}
+
 fn without(mut body: Value, field: &str) -> Value {
     if let Some(o) = body.as_object_mut() {
         o.remove(field);
@@ -63,6 +70,11 @@ async fn call(app: &TestApp, path: &str, req: &Value) -> Value {
     let b = body(res).await;
     assert_envelope(&b);
     b
+}
+
+/// `call` as partner `sandbox`.
+async fn ask(app: &TestApp, req: &Value) -> Value {
+    call(app, &sandbox(), req).await
 }
 
 fn assert_envelope(b: &Value) {
@@ -88,20 +100,59 @@ fn assert_code(b: &Value, code: i64, message: &str) {
     assert_eq!(b["message"], message, "{b}");
 }
 
+fn assert_success(b: &Value) {
+    assert_code(b, 200, "Success");
+}
+
+/// The answer when `code` is forced on a well-formed call.
+async fn forced_answer(app: &TestApp, code: &str) -> Value {
+    body(app.post_forced(&sandbox(), &mx(), code).await).await
+}
+
+/// The indicator `name` of a successful answer.
+fn indicator(b: &Value, name: &str) -> Value {
+    b["data"]
+        .as_array()
+        .and_then(|data| data.iter().find(|i| i["indicator_name"] == name).cloned())
+        .unwrap_or_else(|| panic!("no indicator {name}: {b}"))
+}
+
+/// The tenant's TrustDecision state: `calls`, `partners`, `records`.
+async fn td_state(app: &TestApp) -> Value {
+    app.state().await["providers"]["trustdecision"].clone()
+}
+
 async fn partner(app: &TestApp, code: &str) -> Value {
-    let state = app.state().await;
-    state["providers"]["trustdecision"]["partners"]
+    td_state(app).await["partners"]
         .as_array()
         .and_then(|ps| ps.iter().find(|p| p["code"] == code).cloned())
         .unwrap_or(Value::Null)
 }
 
 async fn records(app: &TestApp) -> Vec<Value> {
-    let state = app.state().await;
-    state["providers"]["trustdecision"]["records"]
+    td_state(app).await["records"]
         .as_array()
         .cloned()
         .unwrap_or_default()
+}
+
+/// Changes a partner's account through the admin API.
+async fn patch_partner(app: &TestApp, code: &str, change: Value) -> StatusCode {
+    app.request(
+        reqwest::Method::PATCH,
+        &format!("/__sandbox/trustdecision/partners/{code}"),
+    )
+    .json(&change)
+    .send()
+    .await
+    .unwrap()
+    .status()
+}
+
+/// A runtime rule answering `code` at `endpoint`.
+async fn rule(app: &TestApp, endpoint: &str, code: &str) {
+    let rule = json!({"when": {"provider": "trustdecision", "endpoint": endpoint}, "then": {"code": code}});
+    app.add_rule(&rule).await;
 }
 
 #[tokio::test]
@@ -110,9 +161,9 @@ async fn success_answers_the_package_indicators_in_the_documented_shape() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2022-04-01T01:39:25.770Z").await;
     // Act
-    let b = call(&app, &sandbox(), &mx()).await;
+    let b = ask(&app, &mx()).await;
     // Assert
-    assert_code(&b, 200, "Success");
+    assert_success(&b);
     let keys: Vec<&String> = b.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["code", "data", "message", "sequence_id"]);
     assert!(
@@ -156,59 +207,41 @@ async fn success_answers_the_package_indicators_in_the_documented_shape() {
 async fn any_path_below_the_prefix_serves_the_api() {
     let app = TestApp::spawn().await;
     for path in ["/trustdecision/", "/trustdecision/api/v1/feature/profiling"] {
-        let b = call(
-            &app,
-            &format!("{path}?partner_code=sandbox&partner_key=sandbox"),
-            &mx(),
-        )
-        .await;
-        assert_code(&b, 200, "Success");
+        let path = format!("{path}?partner_code=sandbox&partner_key=sandbox");
+        assert_success(&call(&app, &path, &mx()).await);
     }
 }
 
 #[tokio::test]
 async fn another_method_is_answered_in_trustdecision_format_with_405() {
     let app = TestApp::spawn().await;
-    let res = app.get(&sandbox()).await;
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let b = body(res).await;
-    assert_code(&b, 9061, "method error");
-    let res = app.put_json("/trustdecision/x", &mx()).await;
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_code(&body(res).await, 9061, "method error");
+    let answers = [
+        app.get(&sandbox()).await,
+        app.put_json("/trustdecision/x", &mx()).await,
+    ];
+    for res in answers {
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_code(&body(res).await, 9061, "method error");
+    }
 }
 
 #[tokio::test]
 async fn account_codes_are_reached_by_the_default_partners() {
     let app = TestApp::spawn().await;
+    let not_effective = "Service not purchased or not effective";
     let cases = [
-        (
-            "not_effective",
-            mx(),
-            300,
-            "Service not purchased or not effective",
-        ),
-        (
-            "nothing",
-            mx(),
-            300,
-            "Service not purchased or not effective",
-        ),
+        ("not_effective", mx(), 300, not_effective),
+        ("nothing", mx(), 300, not_effective),
         ("v11_only", mx(), 301, "Service not purchased"),
         ("suspended", mx(), 302, "Service has been suspend"),
         ("empty", mx(), 303, "Not enough balance"),
         ("expired", mx(), 304, "Service expired"),
-        (
-            "us_based",
-            mx(),
-            9055,
-            "The country partner located has no service",
-        ),
+        ("us_based", mx(), 9055, NO_SERVICE),
         (
             "mx_only",
             request("IN", "multiplatform_multi"),
             9055,
-            "The country partner located has no service",
+            NO_SERVICE,
         ),
     ];
     for (partner_code, req, code, message) in cases {
@@ -216,15 +249,9 @@ async fn account_codes_are_reached_by_the_default_partners() {
         assert_code(&b, code, message);
     }
     // The partner with one package gets it, and mx_only gets Mexico.
-    let b = call(
-        &app,
-        &url("v11_only"),
-        &request("MX", "multiplatform_multi_V1_1"),
-    )
-    .await;
-    assert_code(&b, 200, "Success");
-    let b = call(&app, &url("mx_only"), &mx()).await;
-    assert_code(&b, 200, "Success");
+    let v11 = request("MX", "multiplatform_multi_V1_1");
+    assert_success(&call(&app, &url("v11_only"), &v11).await);
+    assert_success(&call(&app, &url("mx_only"), &mx()).await);
 }
 
 #[tokio::test]
@@ -238,51 +265,44 @@ async fn missing_fields_answer_9060_naming_the_field() {
         "phone_number",
         "package_name",
     ] {
-        let b = call(&app, &sandbox(), &without(mx(), field)).await;
-        assert_code(&b, 9060, &format!("{field} empty"));
-        let b = call(&app, &sandbox(), &with(mx(), field, json!(""))).await;
-        assert_code(&b, 9060, &format!("{field} empty"));
-        let b = call(&app, &sandbox(), &with(mx(), field, Value::Null)).await;
-        assert_code(&b, 9060, &format!("{field} empty"));
+        let missing = [
+            without(mx(), field),
+            with(mx(), field, json!("")),
+            with(mx(), field, Value::Null),
+        ];
+        for req in missing {
+            assert_code(&ask(&app, &req).await, 9060, &format!("{field} empty"));
+        }
     }
     // app_name is only recommended.
-    let b = call(&app, &sandbox(), &without(mx(), "app_name")).await;
-    assert_code(&b, 200, "Success");
+    assert_success(&ask(&app, &without(mx(), "app_name")).await);
 }
 
 #[tokio::test]
 async fn missing_credentials_answer_9060_and_wrong_ones_9061() {
     let app = TestApp::spawn().await;
     let cases = [
-        ("/trustdecision", 9060, "partner_code empty"),
+        ("", 9060, "partner_code empty"),
+        ("?partner_key=sandbox", 9060, "partner_code empty"),
+        ("?partner_code=sandbox", 9060, "partner_key empty"),
         (
-            "/trustdecision?partner_key=sandbox",
-            9060,
-            "partner_code empty",
-        ),
-        (
-            "/trustdecision?partner_code=sandbox",
+            "?partner_code=sandbox&partner_key=",
             9060,
             "partner_key empty",
         ),
         (
-            "/trustdecision?partner_code=sandbox&partner_key=",
-            9060,
-            "partner_key empty",
-        ),
-        (
-            "/trustdecision?partner_code=sandbox&partner_key=wrong",
+            "?partner_code=sandbox&partner_key=wrong",
             9061,
             "partner_key error",
         ),
         (
-            "/trustdecision?partner_code=nobody&partner_key=sandbox",
+            "?partner_code=nobody&partner_key=sandbox",
             9061,
             "partner_code error",
         ),
     ];
-    for (path, code, message) in cases {
-        let b = call(&app, path, &mx()).await;
+    for (query, code, message) in cases {
+        let b = call(&app, &format!("/trustdecision{query}"), &mx()).await;
         assert_code(&b, code, message);
     }
 }
@@ -317,35 +337,25 @@ async fn bad_values_answer_9061_naming_the_parameter() {
             with(mx(), "package_name", json!(["credit_rating_estimation"])),
             "package_name error",
         ),
-        (
-            with(mx(), "id_number", json!("x".repeat(201))),
-            "id_number error",
-        ),
+        (with_id(mx(), &"x".repeat(201)), "id_number error"),
         (with(mx(), "ip", json!("1.2.3.4")), "ip error"),
         (json!([1, 2]), "body error"),
     ];
     for (req, message) in cases {
-        let b = call(&app, &sandbox(), &req).await;
-        assert_code(&b, 9061, message);
+        assert_code(&ask(&app, &req).await, 9061, message);
     }
 }
 
 #[tokio::test]
 async fn unknown_fields_pass_when_the_scenario_allows_them() {
     let app = TestApp::spawn_with("trustdecision:\n  allow_unknown_fields: true\n").await;
-    let b = call(&app, &sandbox(), &with(mx(), "ip", json!("1.2.3.4"))).await;
-    assert_code(&b, 200, "Success");
+    assert_success(&ask(&app, &with(mx(), "ip", json!("1.2.3.4"))).await);
 }
 
 #[tokio::test]
 async fn magic_id_number_answers_9500() {
     let app = TestApp::spawn().await;
-    let b = call(
-        &app,
-        &sandbox(),
-        &with(mx(), "id_number", json!("9500000000")),
-    )
-    .await;
+    let b = ask(&app, &with_id(mx(), "9500000000")).await;
     assert_code(&b, 9500, "Internal error");
 }
 
@@ -358,9 +368,9 @@ async fn package_matrix_follows_the_country() {
             let offered = all
                 || package == "behavior_analysis_of_repayment"
                 || package == "multiplatform_multi_V1_1";
-            let b = call(&app, &sandbox(), &request(country, package)).await;
+            let b = ask(&app, &request(country, package)).await;
             if offered {
-                assert_code(&b, 200, "Success");
+                assert_success(&b);
                 assert!(
                     !b["data"].as_array().unwrap().is_empty(),
                     "{country} {package}"
@@ -395,24 +405,13 @@ async fn phone_rules_per_country_answer_9081_when_broken() {
         ("PK", "03001234567", &["30012345678", "0300123456"]),
     ];
     for (country, good, bad) in cases {
-        let req = with(
-            request(country, "multiplatform_multi_V1_1"),
-            "phone_number",
-            json!(good),
-        );
-        assert_code(&call(&app, &sandbox(), &req).await, 200, "Success");
+        let phoned = |phone: &str| {
+            let req = request(country, "multiplatform_multi_V1_1");
+            with(req, "phone_number", json!(phone))
+        };
+        assert_success(&ask(&app, &phoned(good)).await);
         for phone in bad {
-            let req = with(
-                request(country, "multiplatform_multi_V1_1"),
-                "phone_number",
-                json!(phone),
-            );
-            let b = call(&app, &sandbox(), &req).await;
-            assert_code(
-                &b,
-                9081,
-                "The format of the phone number does not match with the country",
-            );
+            assert_code(&ask(&app, &phoned(phone)).await, 9081, PHONE_MISMATCH);
         }
     }
 }
@@ -431,9 +430,9 @@ async fn every_code_can_be_forced() {
         assert_eq!(b["code"].as_i64().unwrap().to_string(), code);
         assert!(!b["message"].as_str().unwrap().contains("{parameter}"));
     }
-    let b = body(app.post_forced(&sandbox(), &mx(), "9061").await).await;
+    let b = forced_answer(&app, "9061").await;
     assert_code(&b, 9061, "country error");
-    let b = body(app.post_forced(&sandbox(), &mx(), "9060").await).await;
+    let b = forced_answer(&app, "9060").await;
     assert_code(&b, 9060, "id_number empty");
 }
 
@@ -442,8 +441,8 @@ async fn forced_answers_carry_a_sequence_id_from_the_virtual_clock() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2024-09-04T11:39:13.123Z").await;
 
-    let first = body(app.post_forced(&sandbox(), &mx(), "9500").await).await;
-    let second = body(app.post_forced(&sandbox(), &mx(), "9500").await).await;
+    let first = forced_answer(&app, "9500").await;
+    let second = forced_answer(&app, "9500").await;
 
     let id = first["sequence_id"].as_str().unwrap();
     assert_eq!(&id[..13], "1725449953123");
@@ -453,9 +452,7 @@ async fn forced_answers_carry_a_sequence_id_from_the_virtual_clock() {
 #[tokio::test]
 async fn a_runtime_rule_answers_its_code() {
     let app = TestApp::spawn().await;
-    let rule = json!({"when": {"provider": "trustdecision", "endpoint": "/risk/*"}, "then": {"code": "9500"}});
-    let res = app.post_json("/__sandbox/rules", &rule).await;
-    assert!(res.status().is_success());
+    rule(&app, "/risk/*", "9500").await;
     let b = call(
         &app,
         "/trustdecision/risk/query?partner_code=sandbox&partner_key=sandbox",
@@ -463,22 +460,21 @@ async fn a_runtime_rule_answers_its_code() {
     )
     .await;
     assert_code(&b, 9500, "Internal error");
-    let b = call(&app, &sandbox(), &mx()).await;
-    assert_code(&b, 200, "Success");
+    assert_success(&ask(&app, &mx()).await);
 }
 
 #[tokio::test]
 async fn same_request_twice_gives_the_same_indicators() {
     let app = TestApp::spawn().await;
     for package in PACKAGES {
-        let a = call(&app, &sandbox(), &request("MX", package)).await;
-        let b = call(&app, &sandbox(), &request("MX", package)).await;
+        let a = ask(&app, &request("MX", package)).await;
+        let b = ask(&app, &request("MX", package)).await;
         assert_eq!(a["data"], b["data"]);
         assert_ne!(a["sequence_id"], b["sequence_id"]);
     }
     // Another tenant sees the same person the same way.
-    let a = call(&app, &sandbox(), &mx()).await;
-    let b = call(&app.as_tenant("other"), &sandbox(), &mx()).await;
+    let a = ask(&app, &mx()).await;
+    let b = ask(&app.as_tenant("other"), &mx()).await;
     assert_eq!(a["data"], b["data"]);
 }
 
@@ -487,55 +483,39 @@ async fn another_seed_gives_other_values() {
     let one = TestApp::spawn_with("seed: 1").await;
     let two = TestApp::spawn_with("seed: 2").await;
     let req = request("MX", "multiplatform_multi_V1_1");
-    let a = call(&one, &sandbox(), &req).await;
-    let b = call(&two, &sandbox(), &req).await;
+    let a = ask(&one, &req).await;
+    let b = ask(&two, &req).await;
     assert_ne!(a["data"], b["data"]);
-    let again = call(&TestApp::spawn_with("seed: 1").await, &sandbox(), &req).await;
+    let again = ask(&TestApp::spawn_with("seed: 1").await, &req).await;
     assert_eq!(a["data"], again["data"]);
 }
 
 #[tokio::test]
 async fn a_subject_with_explicit_indicators_gets_exactly_those() {
     let app = TestApp::spawn().await;
-    let req = with(mx(), "id_number", json!("GOMA800101HDFRRN09"));
-    let b = call(&app, &sandbox(), &req).await;
-    let data = b["data"].as_array().unwrap();
-    let find = |n: &str| {
-        data.iter()
-            .find(|i| i["indicator_name"] == n)
-            .cloned()
-            .unwrap()
-    };
+    let b = ask(&app, &with_id(mx(), "GOMA800101HDFRRN09")).await;
     assert_eq!(
-        find("credit_score"),
+        indicator(&b, "credit_score"),
         json!({"indicator_name": "credit_score", "indicator_value": 812, "indicator_status": 200})
     );
-    assert_eq!(find("credit_grade")["indicator_value"], "A");
-    let req = with(
-        request("MX", "multiplatform_multi_V1_1"),
-        "id_number",
-        json!("GOMA800101HDFRRN09"),
+    assert_eq!(indicator(&b, "credit_grade")["indicator_value"], "A");
+    let v11 = request("MX", "multiplatform_multi_V1_1");
+    let b = ask(&app, &with_id(v11, "GOMA800101HDFRRN09")).await;
+    let loans = indicator(&b, "v11_loan_platform_cnt_30d");
+    assert_eq!(loans["indicator_status"], 202);
+    assert_eq!(loans["indicator_value"], -1111);
+    assert_eq!(
+        indicator(&b, "v11_reject_platform_cnt_30d")["indicator_status"],
+        500
     );
-    let b = call(&app, &sandbox(), &req).await;
-    let data = b["data"].as_array().unwrap();
-    let find = |n: &str| {
-        data.iter()
-            .find(|i| i["indicator_name"] == n)
-            .cloned()
-            .unwrap()
-    };
-    assert_eq!(find("v11_loan_platform_cnt_30d")["indicator_status"], 202);
-    assert_eq!(find("v11_loan_platform_cnt_30d")["indicator_value"], -1111);
-    assert_eq!(find("v11_reject_platform_cnt_30d")["indicator_status"], 500);
 }
 
 #[tokio::test]
 async fn a_person_without_record_gets_201_and_minus_999_everywhere() {
     let app = TestApp::spawn().await;
     for package in PACKAGES {
-        let req = with(request("MX", package), "id_number", json!("0000000000"));
-        let b = call(&app, &sandbox(), &req).await;
-        assert_code(&b, 200, "Success");
+        let b = ask(&app, &with_id(request("MX", package), "0000000000")).await;
+        assert_success(&b);
         for i in b["data"].as_array().unwrap() {
             assert_eq!(i["indicator_status"], 201);
             let v = &i["indicator_value"];
@@ -548,7 +528,7 @@ async fn a_person_without_record_gets_201_and_minus_999_everywhere() {
 async fn uncalculable_percent_from_the_scenario_gives_202() {
     let yaml = "trustdecision:\n  packages:\n    - name: credit_rating_estimation\n      indicators:\n        - { name: credit_score, type: int, min: 300, max: 900, uncalculable_percent: 100 }\n        - { name: credit_grade, type: string, choices: [A, B], uncalculable_percent: 100 }\n";
     let app = TestApp::spawn_with(yaml).await;
-    let b = call(&app, &sandbox(), &mx()).await;
+    let b = ask(&app, &mx()).await;
     let data = b["data"].as_array().unwrap();
     assert_eq!(
         data[0],
@@ -561,16 +541,11 @@ async fn uncalculable_percent_from_the_scenario_gives_202() {
 #[tokio::test]
 async fn balance_runs_out_after_exactly_n_successful_calls() {
     let app = TestApp::spawn().await;
+    let broken_phone = with(mx(), "phone_number", json!("1"));
     for n in 0..3 {
-        let b = call(&app, &url("three_calls"), &mx()).await;
-        assert_code(&b, 200, "Success");
+        assert_success(&call(&app, &url("three_calls"), &mx()).await);
         // A failed call between spends nothing.
-        let b = call(
-            &app,
-            &url("three_calls"),
-            &with(mx(), "phone_number", json!("1")),
-        )
-        .await;
+        let b = call(&app, &url("three_calls"), &broken_phone).await;
         assert_eq!(b["code"], 9081, "call {n}");
     }
     let b = call(&app, &url("three_calls"), &mx()).await;
@@ -583,60 +558,28 @@ async fn balance_runs_out_after_exactly_n_successful_calls() {
 #[tokio::test]
 async fn admin_can_top_up_a_balance_and_change_the_state() {
     let app = TestApp::spawn().await;
-    let res = app
-        .request(
-            reqwest::Method::PATCH,
-            "/__sandbox/trustdecision/partners/empty",
-        )
-        .json(&json!({"balance": 1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_code(&call(&app, &url("empty"), &mx()).await, 200, "Success");
-    assert_code(
-        &call(&app, &url("empty"), &mx()).await,
-        303,
-        "Not enough balance",
-    );
-    let res = app
-        .request(
-            reqwest::Method::PATCH,
-            "/__sandbox/trustdecision/partners/sandbox",
-        )
-        .json(&json!({"state": "suspended"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_code(
-        &call(&app, &sandbox(), &mx()).await,
-        302,
-        "Service has been suspend",
-    );
-    let res = app
-        .request(
-            reqwest::Method::PATCH,
-            "/__sandbox/trustdecision/partners/nobody",
-        )
-        .json(&json!({"state": "active"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let status = patch_partner(&app, "empty", json!({"balance": 1})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_success(&call(&app, &url("empty"), &mx()).await);
+    let b = call(&app, &url("empty"), &mx()).await;
+    assert_code(&b, 303, "Not enough balance");
+
+    let status = patch_partner(&app, "sandbox", json!({"state": "suspended"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_code(&ask(&app, &mx()).await, 302, "Service has been suspend");
+
+    let status = patch_partner(&app, "nobody", json!({"state": "active"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn expiry_passing_on_the_clock_answers_304() {
     let app = TestApp::spawn().await;
     app.freeze_clock("2029-12-31T23:59:00Z").await;
-    assert_code(&call(&app, &url("expiring"), &mx()).await, 200, "Success");
+    assert_success(&call(&app, &url("expiring"), &mx()).await);
     app.advance_clock(120).await;
-    assert_code(
-        &call(&app, &url("expiring"), &mx()).await,
-        304,
-        "Service expired",
-    );
+    let b = call(&app, &url("expiring"), &mx()).await;
+    assert_code(&b, 304, "Service expired");
     assert_eq!(partner(&app, "expiring").await["state"], "expired");
 }
 
@@ -648,7 +591,7 @@ async fn tenants_have_their_own_balances() {
     }
     assert_eq!(call(&app, &url("three_calls"), &mx()).await["code"], 303);
     let b = app.as_tenant("b");
-    assert_code(&call(&b, &url("three_calls"), &mx()).await, 200, "Success");
+    assert_success(&call(&b, &url("three_calls"), &mx()).await);
     assert_eq!(partner(&b, "three_calls").await["balance"], 2);
 }
 
@@ -680,7 +623,7 @@ async fn an_empty_body_asks_for_the_first_field() {
 #[tokio::test]
 async fn every_call_is_recorded_in_the_state() {
     let app = TestApp::spawn().await;
-    let ok = call(&app, &sandbox(), &mx()).await;
+    let ok = ask(&app, &mx()).await;
     let failed = call(&app, &url("suspended"), &mx()).await;
     let recs = records(&app).await;
     assert_eq!(recs.len(), 2);
@@ -708,16 +651,8 @@ async fn every_catalog_code_is_in_the_readme() {
 #[tokio::test]
 async fn a_rule_on_every_endpoint_reaches_the_bare_prefix() {
     let app = TestApp::spawn().await;
-    let rule =
-        json!({"when": {"provider": "trustdecision", "endpoint": "*"}, "then": {"code": "303"}});
-    assert!(
-        app.post_json("/__sandbox/rules", &rule)
-            .await
-            .status()
-            .is_success()
-    );
-    let b = call(&app, &sandbox(), &mx()).await;
-    assert_code(&b, 303, "Not enough balance");
+    rule(&app, "*", "303").await;
+    assert_code(&ask(&app, &mx()).await, 303, "Not enough balance");
     assert_eq!(partner(&app, "sandbox").await["spent"], 0);
 }
 
@@ -725,14 +660,9 @@ async fn a_rule_on_every_endpoint_reaches_the_bare_prefix() {
 async fn a_scenario_rule_answers_its_code_for_a_matching_body() {
     let yaml = "rules:\n  - name: td-9081\n    when: { provider: trustdecision, body: { id_number: RULE } }\n    then: { code: \"9081\" }\n    times: 1\n";
     let app = TestApp::spawn_with(yaml).await;
-    let req = with(mx(), "id_number", json!("RULE"));
-    let b = call(&app, &sandbox(), &req).await;
-    assert_code(
-        &b,
-        9081,
-        "The format of the phone number does not match with the country",
-    );
-    assert_code(&call(&app, &sandbox(), &req).await, 200, "Success");
+    let req = with_id(mx(), "RULE");
+    assert_code(&ask(&app, &req).await, 9081, PHONE_MISMATCH);
+    assert_success(&ask(&app, &req).await);
 }
 
 #[tokio::test]
@@ -763,12 +693,8 @@ async fn scenario_mistakes_are_refused_at_load() {
 async fn a_shared_person_is_found_by_inn_or_document() {
     let app = TestApp::spawn().await;
     for id in ["3241500301", "ab123456"] {
-        let req = with(
-            request("MX", "behavior_analysis_of_repayment"),
-            "id_number",
-            json!(id),
-        );
-        let b = call(&app, &sandbox(), &req).await;
+        let req = with_id(request("MX", "behavior_analysis_of_repayment"), id);
+        let b = ask(&app, &req).await;
         assert_eq!(
             b["data"],
             json!([
@@ -799,7 +725,7 @@ async fn a_partner_located_in_an_unserved_country_answers_9055_on_every_call() {
     ];
     // Assert
     for b in answers {
-        assert_code(&b, 9055, "The country partner located has no service");
+        assert_code(&b, 9055, NO_SERVICE);
     }
     assert_eq!(partner(&app, "us_based").await, before, "nothing spent");
 }
@@ -809,24 +735,17 @@ async fn a_partner_located_in_a_served_country_is_served_everywhere_it_may_ask()
     let yaml = "trustdecision:\n  partners:\n    - { code: mexican, key: k, country: MX }\n";
     let app = TestApp::spawn_with(yaml).await;
     let path = "/trustdecision?partner_code=mexican&partner_key=k";
-    assert_code(&call(&app, path, &mx()).await, 200, "Success");
-    let b = call(&app, path, &request("NG", "multiplatform_multi_V1_1")).await;
-    assert_code(&b, 200, "Success");
+    assert_success(&call(&app, path, &mx()).await);
+    assert_success(&call(&app, path, &request("NG", "multiplatform_multi_V1_1")).await);
 }
 
 #[tokio::test]
 async fn answers_made_before_the_handler_are_recorded_with_their_sequence_id() {
     // Arrange
     let app = TestApp::spawn().await;
-    let rule = json!({"when": {"provider": "trustdecision", "endpoint": "/ruled"}, "then": {"code": "9500"}});
-    assert!(
-        app.post_json("/__sandbox/rules", &rule)
-            .await
-            .status()
-            .is_success()
-    );
+    rule(&app, "/ruled", "9500").await;
     // Act: a forced code, a rule, a wrong method, an over-size body, then a normal call.
-    let forced = body(app.post_forced(&sandbox(), &mx(), "302").await).await;
+    let forced = forced_answer(&app, "302").await;
     let ruled = call(
         &app,
         "/trustdecision/ruled?partner_code=sandbox&partner_key=sandbox",
@@ -835,13 +754,12 @@ async fn answers_made_before_the_handler_are_recorded_with_their_sequence_id() {
     .await;
     let method = body(app.get(&sandbox()).await).await;
     let large = body(app.post_raw(&sandbox(), "x".repeat(1_100_000)).await).await;
-    let normal = call(&app, &sandbox(), &mx()).await;
+    let normal = ask(&app, &mx()).await;
     // Assert: one record per answer, each with the answer it gave, and `calls` agrees.
     let answers = [forced, ruled, method, large, normal];
     let recs = records(&app).await;
     assert_eq!(recs.len(), answers.len());
-    let state = app.state().await;
-    assert_eq!(state["providers"]["trustdecision"]["calls"], answers.len());
+    assert_eq!(td_state(&app).await["calls"], answers.len());
     for (rec, answer) in recs.iter().zip(&answers) {
         assert_eq!(rec["sequence_id"], answer["sequence_id"]);
         assert_eq!(&rec["response"], answer);
@@ -860,23 +778,15 @@ async fn extreme_expiry_dates_never_make_a_call_fail() {
     let app = TestApp::spawn_with(yaml).await;
     app.freeze_clock("2285-12-31T23:59:59Z").await;
     // Act / Assert: compared on the clock, never added to.
-    assert_code(&call(&app, &url("far"), &mx()).await, 200, "Success");
-    assert_code(
-        &call(&app, &url("ancient"), &mx()).await,
-        304,
-        "Service expired",
+    assert_success(&call(&app, &url("far"), &mx()).await);
+    let b = call(&app, &url("ancient"), &mx()).await;
+    assert_code(&b, 304, "Service expired");
+    let far_future = json!({"expires_at": "+262142-12-31T23:59:59Z"});
+    assert_eq!(
+        patch_partner(&app, "sandbox", far_future).await,
+        StatusCode::OK
     );
-    let res = app
-        .request(
-            reqwest::Method::PATCH,
-            "/__sandbox/trustdecision/partners/sandbox",
-        )
-        .json(&json!({"expires_at": "+262142-12-31T23:59:59Z"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_code(&call(&app, &sandbox(), &mx()).await, 200, "Success");
+    assert_success(&ask(&app, &mx()).await);
     assert_eq!(partner(&app, "sandbox").await["state"], "active");
     assert_eq!(partner(&app, "far").await["state"], "active");
     assert_eq!(partner(&app, "ancient").await["state"], "expired");

@@ -1,44 +1,23 @@
-//! TrustDecision's one error type: a variant per documented code, rendered by `answer`.
+//! What TrustDecision's errors say beyond the table, and its answers for a code.
 
 use actix_web::HttpResponse;
 
-use super::wire::{Answer, code_value};
-use crate::codes::CodeEntry;
+use super::codes::TdError;
+use super::wire::{Answer, Indicator, code_value};
+use crate::codes::{CodeEntry, CodeTable, Coded, ProviderError};
 use crate::provider::json;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TdError {
-    NotEffective,
-    PackageNotPurchased,
-    Suspended,
-    NoBalance,
-    Expired,
-    Internal,
-    /// `{parameter} empty`, naming the parameter.
-    Empty(String),
-    /// `{parameter} error`, naming the parameter.
-    Invalid(String),
-    CountryNoService,
-    PhoneMismatch,
+impl ProviderError for TdError {
+    /// The parameter a 9060/9061 message names.
+    fn details(&self) -> Vec<String> {
+        match self {
+            Self::Empty(p) | Self::Invalid(p) => vec![p.clone()],
+            _ => Vec::new(),
+        }
+    }
 }
 
 impl TdError {
-    /// The code name in `codes::SPECS`.
-    pub fn key(&self) -> &'static str {
-        match self {
-            Self::NotEffective => "not_effective",
-            Self::PackageNotPurchased => "package_not_purchased",
-            Self::Suspended => "suspended",
-            Self::NoBalance => "no_balance",
-            Self::Expired => "expired",
-            Self::Internal => "internal_error",
-            Self::Empty(_) => "empty",
-            Self::Invalid(_) => "invalid",
-            Self::CountryNoService => "country_no_service",
-            Self::PhoneMismatch => "phone_mismatch",
-        }
-    }
-
     /// A code name given in a scenario (`subjects[].result`) as an error.
     pub fn from_key(key: &str) -> Option<Self> {
         Some(match key {
@@ -55,14 +34,6 @@ impl TdError {
             _ => return None,
         })
     }
-
-    /// The parameter a 9060/9061 message names.
-    pub fn parameter(&self) -> Option<&str> {
-        match self {
-            Self::Empty(p) | Self::Invalid(p) => Some(p),
-            _ => None,
-        }
-    }
 }
 
 /// The parameter named when a 9060/9061 comes without one (forced, or a rule): the
@@ -75,19 +46,57 @@ fn default_parameter(key: &str) -> &'static str {
     }
 }
 
-/// The body of a failed answer for `entry`.
-pub fn failure(entry: &CodeEntry, parameter: Option<&str>, sequence_id: String) -> Answer {
-    let parameter = parameter.unwrap_or_else(|| default_parameter(&entry.key));
-    Answer {
-        code: code_value(&entry.code),
-        message: entry.message.replace("{parameter}", parameter),
-        sequence_id,
-        data: None,
-    }
+/// An answer with the HTTP status and code it goes out with. Its `sequence_id` is
+/// given when the state records it (`TrustDecisionState::answer`).
+pub struct Reply {
+    pub status: u16,
+    pub code: String,
+    pub answer: Answer,
 }
 
-/// The pipeline's renderer (forced codes, rules, bad input): always a failure, since a
-/// success is not forcible.
-pub fn render(entry: &CodeEntry, answer: &Answer) -> HttpResponse {
-    json(entry.http_status, answer, &entry.code)
+impl Reply {
+    /// A call's reply: the indicators, or the error as the tenant's table has it.
+    pub fn of(table: &CodeTable, outcome: Result<Vec<Indicator>, TdError>) -> Self {
+        match outcome {
+            Ok(data) => Self::success(table, data),
+            Err(e) => match table.by_key(e.key()) {
+                Some(entry) => Self::failure(entry, &e.details()),
+                None => Self::new(200, "9500", "Internal error".into(), None),
+            },
+        }
+    }
+
+    fn success(table: &CodeTable, data: Vec<Indicator>) -> Self {
+        match table.by_key("ok") {
+            Some(e) => Self::new(e.http_status, &e.code, e.message.clone(), Some(data)),
+            None => Self::new(200, "200", "Success".into(), Some(data)),
+        }
+    }
+
+    /// A failure for `entry`; the first detail is its `{parameter}`.
+    pub fn failure(entry: &CodeEntry, details: &[String]) -> Self {
+        let parameter = details
+            .first()
+            .map_or_else(|| default_parameter(&entry.key), String::as_str);
+        let message = entry.message.replace("{parameter}", parameter);
+        Self::new(entry.http_status, &entry.code, message, None)
+    }
+
+    fn new(status: u16, code: &str, message: String, data: Option<Vec<Indicator>>) -> Self {
+        let answer = Answer {
+            code: code_value(code),
+            message,
+            sequence_id: String::new(),
+            data,
+        };
+        Self {
+            status,
+            code: code.to_string(),
+            answer,
+        }
+    }
+
+    pub fn send(&self) -> HttpResponse {
+        json(self.status, &self.answer, &self.code)
+    }
 }

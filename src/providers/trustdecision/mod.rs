@@ -9,8 +9,7 @@ mod scenario;
 mod state;
 mod wire;
 
-pub use codes::SPECS;
-pub use errors::TdError;
+pub use codes::{SPECS, TdError};
 pub use scenario::TrustDecisionScenario;
 pub use state::{MAX_PARTNERS, MAX_RECORDS, TrustDecisionState};
 
@@ -19,7 +18,7 @@ use actix_web::{HttpResponse, web};
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
 use crate::scenario::{Blueprint, SectionBox, parse_section};
-use state::Record;
+use errors::Reply;
 
 pub struct TrustDecision;
 
@@ -50,22 +49,9 @@ impl Provider for TrustDecision {
     /// seen here, so that record has none.
     fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse {
         let now = ctx.now();
-        let answer = ctx.state(|s: &mut TrustDecisionState| {
-            let answer = errors::failure(
-                entry,
-                details.first().map(String::as_str),
-                s.next_sequence_id(now),
-            );
-            s.record(Record {
-                sequence_id: answer.sequence_id.clone(),
-                time: now,
-                partner_code: None,
-                request: None,
-                response: serde_json::to_value(&answer).unwrap_or(serde_json::Value::Null),
-            });
-            answer
-        });
-        errors::render(entry, &answer)
+        let reply = Reply::failure(entry, details);
+        ctx.state(|s: &mut TrustDecisionState| s.answer(reply, now, None, None))
+            .send()
     }
     /// Bad input is `{parameter} error` naming what was wrong: the body or the method.
     fn bad_input(&self, _path: &str, problem: &BadInput) -> (&'static str, String) {

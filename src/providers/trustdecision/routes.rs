@@ -2,16 +2,16 @@
 //! checks is documented in the README ("Order of checks").
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::errors::{TdError, failure};
-use super::scenario::{Country, Partner, TrustDecisionScenario};
-use super::state::{AccountPatch, MAX_RECORDED_BODY, Record, TrustDecisionState, indicators};
-use super::wire::{Answer, FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query, code_value};
-use crate::input::url_pairs;
-use crate::provider::{Ctx, Routes, json, sandbox_error};
-
-const NAME: &str = "trustdecision";
+use super::codes::TdError;
+use super::errors::Reply;
+use super::scenario::{Country, Package, Partner, Subject, TrustDecisionScenario};
+use super::state::{AccountPatch, MAX_RECORDED_BODY, TrustDecisionState, indicators};
+use super::wire::{FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query};
+use crate::input::{FieldProblem, Text, json_object, url_pairs};
+use crate::provider::{Ctx, Routes, sandbox_error};
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
 pub fn routes(r: &mut Routes) {
@@ -24,7 +24,7 @@ pub fn admin(cfg: &mut web::ServiceConfig) {
 }
 
 /// The phone rule of `country`: digits only, the right count, the right start.
-pub fn phone_matches(country: &Country, phone: &str) -> bool {
+fn phone_matches(country: &Country, phone: &str) -> bool {
     phone.len() == country.phone_digits
         && phone.bytes().all(|b| b.is_ascii_digit())
         && phone.starts_with(country.phone_prefix.as_str())
@@ -59,32 +59,25 @@ fn located_unserved(td: &TrustDecisionScenario, partner: &Partner) -> bool {
     partner
         .country
         .as_ref()
-        .is_some_and(|home| !td.countries.iter().any(|c| &c.code == home))
+        .is_some_and(|home| td.country(home).is_none())
 }
 
 /// A field's text: absent, `null` or blank is `{field} empty` when required; another
-/// type or an over-long text is `{field} error`.
+/// type or an over-long text is `{field} error`. The text is kept as given: `Text`
+/// trims what it returns, and a padded `id_type` or `country` is an error here.
 fn text(obj: &Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, TdError> {
-    match obj.get(field) {
-        None | Some(Value::Null) => {
-            if required {
-                Err(TdError::Empty(field.into()))
-            } else {
-                Ok(None)
-            }
-        }
-        Some(Value::String(s)) if s.trim().is_empty() => {
-            if required {
-                Err(TdError::Empty(field.into()))
-            } else {
-                Ok(None)
-            }
-        }
-        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+    const RULES: Text = Text {
+        max: MAX_TEXT,
+        trim: true,
+        blank_is_missing: true,
+    };
+    match RULES.optional(obj, field) {
+        Ok(Some(_)) => Ok(obj.get(field).and_then(Value::as_str).map(str::to_string)),
+        Ok(None) if !required => Ok(None),
+        Ok(None) | Err(FieldProblem::Missing) => Err(TdError::Empty(field.into())),
+        Err(FieldProblem::NotText | FieldProblem::TooLong(_)) => {
             Err(TdError::Invalid(field.into()))
         }
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(TdError::Invalid(field.into())),
     }
 }
 
@@ -92,29 +85,33 @@ fn required(obj: &Map<String, Value>, field: &str) -> Result<String, TdError> {
     text(obj, field, true)?.ok_or_else(|| TdError::Empty(field.into()))
 }
 
+/// The body as an object; a blank body is an empty one, so it asks for the first field.
+fn body_object(body: &[u8]) -> Result<Map<String, Value>, TdError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match json_object(body) {
+        Ok(Ok(obj)) => Ok(obj),
+        _ => Err(TdError::Invalid("body".into())),
+    }
+}
+
 /// The body's fields in the document's order; the first problem answers.
 fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_slice(body).map_err(|_| TdError::Invalid("body".into()))?
-    };
-    let Value::Object(obj) = value else {
-        return Err(TdError::Invalid("body".into()));
-    };
+    let obj = body_object(body)?;
     let id_number = required(&obj, "id_number")?;
     let id_type = required(&obj, "id_type")?;
     if id_type != ID_TYPE {
         return Err(TdError::Invalid("id_type".into()));
     }
     let country = required(&obj, "country")?;
-    if !td.countries.iter().any(|c| c.code == country) {
+    if td.country(&country).is_none() {
         return Err(TdError::Invalid("country".into()));
     }
     let name = required(&obj, "name")?;
     let phone_number = required(&obj, "phone_number")?;
     let package_name = required(&obj, "package_name")?;
-    if !td.packages.iter().any(|p| p.name == package_name) {
+    if td.package(&package_name).is_none() {
         return Err(TdError::Invalid("package_name".into()));
     }
     let app_name = text(&obj, "app_name", false)?;
@@ -134,18 +131,18 @@ fn parse(td: &TrustDecisionScenario, body: &[u8]) -> Result<Query, TdError> {
     })
 }
 
-/// Everything that needs no state, after authentication: the body, the partner's
-/// countries and packages, the phone, and a subject's forced result.
-fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, TdError> {
-    let td = &*ctx.section::<TrustDecisionScenario>();
-    let q = parse(td, body)?;
+/// What the partner may ask for: its countries, the country's packages and phone rule,
+/// then its own packages.
+fn check_offer<'a>(
+    td: &'a TrustDecisionScenario,
+    partner: &Partner,
+    q: &Query,
+) -> Result<&'a Package, TdError> {
     if !partner.countries.is_empty() && !partner.countries.contains(&q.country) {
         return Err(TdError::CountryNoService);
     }
     let country = td
-        .countries
-        .iter()
-        .find(|c| c.code == q.country)
+        .country(&q.country)
         .ok_or_else(|| TdError::Invalid("country".into()))?;
     if !country.packages.contains(&q.package_name) {
         return Err(TdError::Invalid("package_name".into()));
@@ -160,27 +157,46 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
     {
         return Err(TdError::PackageNotPurchased);
     }
+    td.package(&q.package_name)
+        .ok_or_else(|| TdError::Invalid("package_name".into()))
+}
+
+/// The subject a request is about: by its `id_number`, or a shared person's INN or
+/// identity document.
+fn subject<'a>(ctx: &Ctx, td: &'a TrustDecisionScenario, id_number: &str) -> Option<&'a Subject> {
     let people = &ctx.world().people;
-    let subject = td.subjects.iter().find(|s| {
-        (!s.id_number.is_empty() && s.id_number == q.id_number)
+    td.subjects.iter().find(|s| {
+        (!s.id_number.is_empty() && s.id_number == id_number)
             || s.person
                 .as_deref()
                 .and_then(|id| people.by_id(id))
                 .is_some_and(|p| {
-                    p.inn == q.id_number || p.id_document.eq_ignore_ascii_case(&q.id_number)
+                    p.inn == id_number || p.id_document.eq_ignore_ascii_case(id_number)
                 })
-    });
+    })
+}
+
+/// Everything that needs no state, after authentication: the body, what the partner
+/// may ask for, and a subject's forced result.
+fn prepare(
+    ctx: &Ctx,
+    td: &TrustDecisionScenario,
+    partner: &Partner,
+    body: &[u8],
+) -> Result<Vec<Indicator>, TdError> {
+    if partner.packages.as_ref().is_some_and(Vec::is_empty) {
+        // A partner without any package is "not purchased" before the body is read.
+        return Err(TdError::NotEffective);
+    }
+    let q = parse(td, body)?;
+    let package = check_offer(td, partner, &q)?;
+    let subject = subject(ctx, td, &q.id_number);
     if let Some(err) = subject
         .and_then(|s| s.result.as_deref())
         .and_then(TdError::from_key)
     {
         return Err(err);
     }
-    let package = td
-        .packages
-        .iter()
-        .find(|p| p.name == q.package_name)
-        .ok_or_else(|| TdError::Invalid("package_name".into()))?;
     Ok(indicators(
         ctx.seed(),
         package,
@@ -188,6 +204,43 @@ fn prepare(ctx: &Ctx, partner: &Partner, body: &[u8]) -> Result<Vec<Indicator>, 
         &q.phone_number,
         subject,
     ))
+}
+
+/// A partner let past its credentials and location, with what its body asks for.
+struct Admitted<'a> {
+    code: &'a str,
+    indicators: Result<Vec<Indicator>, TdError>,
+}
+
+/// A partner located in a country the sandbox does not serve answers 9055 before its
+/// account or body is looked at.
+fn admit<'a>(
+    ctx: &Ctx,
+    td: &TrustDecisionScenario,
+    partner: &'a Partner,
+    body: &[u8],
+) -> Result<Admitted<'a>, TdError> {
+    if located_unserved(td, partner) {
+        return Err(TdError::CountryNoService);
+    }
+    Ok(Admitted {
+        code: &partner.code,
+        indicators: prepare(ctx, td, partner, body),
+    })
+}
+
+/// Under the state's lock: the account's state answers before the body, and only a
+/// success spends a call.
+fn decide(
+    s: &mut TrustDecisionState,
+    admitted: Result<Admitted, TdError>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Indicator>, TdError> {
+    let Admitted { code, indicators } = admitted?;
+    s.usable(code, now)?;
+    let data = indicators?;
+    s.spend(code)?;
+    Ok(data)
 }
 
 /// What the record keeps of the request: the partner code (never the key) and the body.
@@ -201,96 +254,26 @@ fn recorded_request(partner_code: Option<&str>, body: &[u8]) -> Value {
     serde_json::json!({ "partner_code": partner_code, "body": body })
 }
 
+/// Every call, served or refused, is answered here rather than through `?`: its answer
+/// takes the next `sequence_id` and is recorded with the request, in the same lock
+/// that spends the balance (`TrustDecisionState::answer`).
 async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let now = ctx.now();
     let td = &*ctx.section::<TrustDecisionScenario>();
     let partner = authenticate(td, req.query_string());
-    let unserved = partner.as_ref().is_ok_and(|p| located_unserved(td, p));
-    let prepared = partner.as_ref().map_err(Clone::clone).and_then(|p| {
-        if unserved {
-            Err(TdError::CountryNoService)
-        } else if p.packages.as_ref().is_some_and(Vec::is_empty) {
-            // A partner without any package is "not purchased" before the body is read.
-            Err(TdError::NotEffective)
-        } else {
-            prepare(&ctx, p, &body)
-        }
-    });
     let partner_code = partner.as_ref().ok().map(|p| p.code.clone());
     let request = recorded_request(partner_code.as_deref(), &body);
-    let table = ctx.codes(NAME);
-    let (answer, status, code) = ctx.state(|s: &mut TrustDecisionState| {
-        let outcome = match (&partner_code, &partner) {
-            // The partner's location answers before its account: it never has service.
-            (Some(_), Ok(_)) if unserved => Err(TdError::CountryNoService),
-            (Some(code), Ok(_)) => s
-                .usable(code, now)
-                .and_then(|()| prepared.clone())
-                .and_then(|data| s.spend(code).map(|()| data)),
-            (_, Err(e)) => Err(e.clone()),
-            (None, Ok(_)) => Err(TdError::Invalid("partner_code".into())),
-        };
-        let sequence_id = s.next_sequence_id(now);
-        let (answer, status, code) = match outcome {
-            Ok(data) => {
-                let (code, message, status) = table
-                    .by_key("ok")
-                    .map(|e| (e.code.clone(), e.message.clone(), e.http_status))
-                    .unwrap_or_else(|| ("200".into(), "Success".into(), 200));
-                let answer = Answer {
-                    code: code_value(&code),
-                    message,
-                    sequence_id: sequence_id.clone(),
-                    data: Some(data),
-                };
-                (answer, status, code)
-            }
-            Err(e) => match table.by_key(e.key()) {
-                Some(entry) => (
-                    failure(entry, e.parameter(), sequence_id.clone()),
-                    entry.http_status,
-                    entry.code.clone(),
-                ),
-                None => (
-                    Answer {
-                        code: code_value("9500"),
-                        message: "Internal error".into(),
-                        sequence_id: sequence_id.clone(),
-                        data: None,
-                    },
-                    200,
-                    "9500".into(),
-                ),
-            },
-        };
-        s.record(Record {
-            sequence_id,
-            time: now,
-            partner_code: partner_code.clone(),
-            request: Some(request),
-            response: serde_json::to_value(&answer).unwrap_or(Value::Null),
-        });
-        (answer, status, code)
-    });
-    json(status, &answer, &code)
+    let admitted = partner.and_then(|p| admit(&ctx, td, p, &body));
+    let (now, table) = (ctx.now(), ctx.codes(super::NAME));
+    ctx.state(|s: &mut TrustDecisionState| {
+        let reply = Reply::of(table, decide(s, admitted, now));
+        s.answer(reply, now, partner_code, Some(request))
+    })
+    .send()
 }
 
 async fn partners(ctx: Ctx) -> HttpResponse {
     let now = ctx.now();
-    let view = ctx.state(|s: &mut TrustDecisionState| {
-        s.accounts
-            .values()
-            .map(|a| {
-                serde_json::json!({
-                    "code": a.code,
-                    "state": a.state_at(now),
-                    "expires_at": a.expires_at,
-                    "balance": a.balance,
-                    "spent": a.spent,
-                })
-            })
-            .collect::<Vec<_>>()
-    });
+    let view = ctx.state(|s: &mut TrustDecisionState| s.partners(now));
     HttpResponse::Ok().json(serde_json::json!({ "partners": view }))
 }
 
@@ -307,5 +290,32 @@ async fn patch_partner(ctx: Ctx, code: web::Path<String>, body: web::Bytes) -> H
             &format!("no trustdecision partner `{code}` in this tenant"),
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(value: Value, required: bool) -> Result<Option<String>, TdError> {
+        let obj = serde_json::json!({ "f": value });
+        text(obj.as_object().unwrap(), "f", required)
+    }
+
+    #[test]
+    fn text_is_kept_as_given_and_blank_means_empty() {
+        assert_eq!(read(" MX ".into(), true), Ok(Some(" MX ".into())));
+        assert_eq!(read("  ".into(), true), Err(TdError::Empty("f".into())));
+        assert_eq!(read("  ".into(), false), Ok(None));
+        // Blank is empty before it is too long.
+        assert_eq!(
+            read(" ".repeat(201).into(), true),
+            Err(TdError::Empty("f".into()))
+        );
+        assert_eq!(
+            read("x".repeat(201).into(), true),
+            Err(TdError::Invalid("f".into()))
+        );
+        assert_eq!(read(1.into(), false), Err(TdError::Invalid("f".into())));
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::errors::TdError;
+use super::codes::TdError;
 use super::state::MAX_PARTNERS;
 use crate::codes::{CodeOverride, CodeTable};
 use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
@@ -136,6 +136,150 @@ pub struct Subject {
     pub indicators: BTreeMap<String, BTreeMap<String, Value>>,
 }
 
+impl TrustDecisionScenario {
+    /// A served country by its code.
+    pub fn country(&self, code: &str) -> Option<&Country> {
+        self.countries.iter().find(|c| c.code == code)
+    }
+
+    pub fn package(&self, name: &str) -> Option<&Package> {
+        self.packages.iter().find(|p| p.name == name)
+    }
+
+    fn partner_problems(&self, packages: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.partners.len() > MAX_PARTNERS {
+            problems.push(format!("partners: more than {MAX_PARTNERS}"));
+        }
+        let mut codes = BTreeSet::new();
+        for (i, p) in self.partners.iter().enumerate() {
+            if p.code.is_empty() || p.key.is_empty() {
+                problems.push(format!("partners[{i}]: code and key must not be empty"));
+            }
+            if !codes.insert(p.code.as_str()) {
+                problems.push(format!("partners[{i}]: code `{}` appears twice", p.code));
+            }
+            problems.extend(p.problems(i, packages));
+        }
+        problems
+    }
+}
+
+/// The package names a scenario defines.
+type Known<'a> = BTreeSet<&'a str>;
+
+/// `{at}: unknown package` for each name not in `known`.
+fn unknown_packages<'a>(
+    at: &str,
+    names: impl IntoIterator<Item = &'a String>,
+    known: &Known,
+) -> Vec<String> {
+    names
+        .into_iter()
+        .filter(|name| !known.contains(name.as_str()))
+        .map(|name| format!("{at}: unknown package `{name}`"))
+        .collect()
+}
+
+/// ISO 3166 alpha-2: two upper-case letters.
+fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+impl Partner {
+    fn problems(&self, i: usize, packages: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(home) = &self.country
+            && !is_country_code(home)
+        {
+            problems.push(format!(
+                "partners[{i}].country `{home}` is not two upper-case letters"
+            ));
+        }
+        let at = format!("partners[{i}].packages");
+        problems.extend(unknown_packages(
+            &at,
+            self.packages.iter().flatten(),
+            packages,
+        ));
+        problems
+    }
+}
+
+impl Country {
+    fn problems(&self, i: usize, packages: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !is_country_code(&self.code) {
+            problems.push(format!(
+                "countries[{i}].code `{}` is not two upper-case letters",
+                self.code
+            ));
+        }
+        if !(1..=20).contains(&self.phone_digits) {
+            problems.push(format!("countries[{i}].phone_digits must be 1 to 20"));
+        }
+        if self.phone_prefix.len() > self.phone_digits
+            || !self.phone_prefix.bytes().all(|b| b.is_ascii_digit())
+        {
+            problems.push(format!(
+                "countries[{i}].phone_prefix must be digits, shorter than the number"
+            ));
+        }
+        let at = format!("countries[{i}].packages");
+        problems.extend(unknown_packages(&at, &self.packages, packages));
+        problems
+    }
+}
+
+impl Package {
+    fn problems(&self, i: usize) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (j, d) in self.indicators.iter().enumerate() {
+            let at = format!("packages[{i}].indicators[{j}]");
+            if d.name.is_empty() {
+                problems.push(format!("{at}.name is empty"));
+            }
+            if d.min > d.max {
+                problems.push(format!("{at}: min is above max"));
+            }
+            if d.kind == IndicatorType::String && d.choices.is_empty() {
+                problems.push(format!("{at}: a string indicator needs choices"));
+            }
+            if d.uncalculable_percent > 100 {
+                problems.push(format!("{at}.uncalculable_percent is above 100"));
+            }
+        }
+        problems
+    }
+}
+
+impl Subject {
+    fn problems(&self, i: usize, scenario: &Scenario, packages: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.id_number.is_empty() && self.person.is_none() {
+            problems.push(format!("subjects[{i}]: needs id_number or person"));
+        }
+        if let Some(person) = &self.person
+            && !scenario
+                .people
+                .iter()
+                .any(|p| p.id.as_deref() == Some(person.as_str()))
+        {
+            problems.push(format!("subjects[{i}].person `{person}` is not in people"));
+        }
+        if let Some(r) = &self.result
+            && TdError::from_key(r).is_none()
+        {
+            problems.push(format!(
+                "subjects[{i}].result `{r}` is not a code name (see /__sandbox/errors)"
+            ));
+        }
+        let at = format!("subjects[{i}].indicators");
+        problems.extend(unknown_packages(&at, self.indicators.keys(), packages));
+        problems
+    }
+}
+
 impl SectionType for TrustDecisionScenario {
     const KEY: &'static str = super::NAME;
 }
@@ -154,99 +298,17 @@ impl Section for TrustDecisionScenario {
     }
 
     fn problems(&self, scenario: &Scenario) -> Vec<String> {
-        let td = self;
-        let mut problems = CodeTable::override_problems(super::SPECS, &td.codes);
-        let packages: BTreeSet<&str> = td.packages.iter().map(|p| p.name.as_str()).collect();
-        if td.partners.len() > MAX_PARTNERS {
-            problems.push(format!("partners: more than {MAX_PARTNERS}"));
+        let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
+        let packages: Known = self.packages.iter().map(|p| p.name.as_str()).collect();
+        problems.extend(self.partner_problems(&packages));
+        for (i, c) in self.countries.iter().enumerate() {
+            problems.extend(c.problems(i, &packages));
         }
-        let mut codes = BTreeSet::new();
-        for (i, p) in td.partners.iter().enumerate() {
-            if p.code.is_empty() || p.key.is_empty() {
-                problems.push(format!("partners[{i}]: code and key must not be empty"));
-            }
-            if !codes.insert(p.code.as_str()) {
-                problems.push(format!("partners[{i}]: code `{}` appears twice", p.code));
-            }
-            if let Some(home) = &p.country
-                && (home.len() != 2 || !home.bytes().all(|b| b.is_ascii_uppercase()))
-            {
-                problems.push(format!(
-                    "partners[{i}].country `{home}` is not two upper-case letters"
-                ));
-            }
-            for name in p.packages.iter().flatten() {
-                if !packages.contains(name.as_str()) {
-                    problems.push(format!("partners[{i}].packages: unknown package `{name}`"));
-                }
-            }
+        for (i, p) in self.packages.iter().enumerate() {
+            problems.extend(p.problems(i));
         }
-        for (i, c) in td.countries.iter().enumerate() {
-            if c.code.len() != 2 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
-                problems.push(format!(
-                    "countries[{i}].code `{}` is not two upper-case letters",
-                    c.code
-                ));
-            }
-            if !(1..=20).contains(&c.phone_digits) {
-                problems.push(format!("countries[{i}].phone_digits must be 1 to 20"));
-            }
-            if c.phone_prefix.len() > c.phone_digits
-                || !c.phone_prefix.bytes().all(|b| b.is_ascii_digit())
-            {
-                problems.push(format!(
-                    "countries[{i}].phone_prefix must be digits, shorter than the number"
-                ));
-            }
-            for name in &c.packages {
-                if !packages.contains(name.as_str()) {
-                    problems.push(format!("countries[{i}].packages: unknown package `{name}`"));
-                }
-            }
-        }
-        for (i, p) in td.packages.iter().enumerate() {
-            for (j, d) in p.indicators.iter().enumerate() {
-                let at = format!("packages[{i}].indicators[{j}]");
-                if d.name.is_empty() {
-                    problems.push(format!("{at}.name is empty"));
-                }
-                if d.min > d.max {
-                    problems.push(format!("{at}: min is above max"));
-                }
-                if d.kind == IndicatorType::String && d.choices.is_empty() {
-                    problems.push(format!("{at}: a string indicator needs choices"));
-                }
-                if d.uncalculable_percent > 100 {
-                    problems.push(format!("{at}.uncalculable_percent is above 100"));
-                }
-            }
-        }
-        for (i, s) in td.subjects.iter().enumerate() {
-            if s.id_number.is_empty() && s.person.is_none() {
-                problems.push(format!("subjects[{i}]: needs id_number or person"));
-            }
-            if let Some(person) = &s.person
-                && !scenario
-                    .people
-                    .iter()
-                    .any(|p| p.id.as_deref() == Some(person.as_str()))
-            {
-                problems.push(format!("subjects[{i}].person `{person}` is not in people"));
-            }
-            if let Some(r) = &s.result
-                && TdError::from_key(r).is_none()
-            {
-                problems.push(format!(
-                    "subjects[{i}].result `{r}` is not a code name (see /__sandbox/errors)"
-                ));
-            }
-            for name in s.indicators.keys() {
-                if !packages.contains(name.as_str()) {
-                    problems.push(format!(
-                        "subjects[{i}].indicators: unknown package `{name}`"
-                    ));
-                }
-            }
+        for (i, s) in self.subjects.iter().enumerate() {
+            problems.extend(s.problems(i, scenario, &packages));
         }
         problems
     }

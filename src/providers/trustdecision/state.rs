@@ -9,7 +9,8 @@ use fake::rand::RngExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::errors::TdError;
+use super::codes::TdError;
+use super::errors::Reply;
 use super::scenario::{
     IndicatorDef, IndicatorType, Package, ServiceState, Subject, TrustDecisionScenario,
 };
@@ -18,7 +19,8 @@ use crate::rng;
 
 /// Call records kept per tenant; the oldest goes first.
 pub const MAX_RECORDS: usize = 1_000;
-/// Partners a scenario may define (checked by `validate`), so accounts stay bounded.
+/// Partners a scenario may define (checked by `Section::problems`), so accounts stay
+/// bounded.
 pub const MAX_PARTNERS: usize = 1_000;
 /// Request bodies larger than this are recorded as a size note, not in full.
 pub const MAX_RECORDED_BODY: usize = 4 * 1024;
@@ -42,6 +44,17 @@ impl Account {
         } else {
             self.state
         }
+    }
+
+    /// The account as the state view and the admin API show it.
+    pub fn view(&self, now: DateTime<Utc>) -> Value {
+        serde_json::json!({
+            "code": self.code,
+            "state": self.state_at(now),
+            "expires_at": self.expires_at,
+            "balance": self.balance,
+            "spent": self.spent,
+        })
     }
 
     /// 304, 302 or 300 when the service cannot be used at all.
@@ -150,6 +163,31 @@ impl TrustDecisionState {
         Ok(())
     }
 
+    /// Gives `reply` the next `sequence_id` and keeps it as a record, with what was read
+    /// of the request (nothing, for answers made before the handler).
+    pub fn answer(
+        &mut self,
+        mut reply: Reply,
+        now: DateTime<Utc>,
+        partner_code: Option<String>,
+        request: Option<Value>,
+    ) -> Reply {
+        reply.answer.sequence_id = self.next_sequence_id(now);
+        self.record(Record {
+            sequence_id: reply.answer.sequence_id.clone(),
+            time: now,
+            partner_code,
+            request,
+            response: serde_json::to_value(&reply.answer).unwrap_or(Value::Null),
+        });
+        reply
+    }
+
+    /// The accounts as the state view and the admin API show them.
+    pub fn partners(&self, now: DateTime<Utc>) -> Vec<Value> {
+        self.accounts.values().map(|a| a.view(now)).collect()
+    }
+
     /// Keeps a call's record, dropping the oldest past `MAX_RECORDS`.
     pub fn record(&mut self, record: Record) {
         while self.records.len() >= MAX_RECORDS {
@@ -181,13 +219,7 @@ impl crate::scenario::ProviderState for TrustDecisionState {
     fn view(&self, now: DateTime<Utc>) -> Value {
         serde_json::json!({
             "calls": self.calls,
-            "partners": self.accounts.values().map(|a| serde_json::json!({
-                "code": a.code,
-                "state": a.state_at(now),
-                "expires_at": a.expires_at,
-                "balance": a.balance,
-                "spent": a.spent,
-            })).collect::<Vec<_>>(),
+            "partners": self.partners(now),
             "records": self.records,
         })
     }
