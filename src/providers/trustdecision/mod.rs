@@ -65,6 +65,10 @@ impl Provider for TrustDecision {
     fn routes(&self, r: &mut Routes) {
         routes::routes(r);
     }
+    /// The default partner's keys: credentials travel in the query.
+    fn sample_query(&self) -> &'static str {
+        "?partner_code=sandbox&partner_key=sandbox"
+    }
     fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
         routes::admin(cfg);
     }
