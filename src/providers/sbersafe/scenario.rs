@@ -178,7 +178,7 @@ impl Section for SberSafeScenario {
             }
             for (j, k) in c.contacts.iter().enumerate() {
                 let ok = match k.kind.as_str() {
-                    "MPHONE" => super::routes::is_phone(&k.value),
+                    "MPHONE" => super::wire::is_phone(&k.value),
                     "EMAIL" => k.value.contains('@'),
                     _ => false,
                 };

@@ -8,7 +8,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Europe::Moscow;
 use serde::Serialize;
 
-use super::errors::{SberError, request_id};
+use super::codes::SberError;
+use super::errors::request_id;
 use super::scenario::{ClientSpec, SberSafeScenario};
 use crate::rng;
 use crate::state::bounded::make_room;
