@@ -264,7 +264,7 @@ pub async fn admin_otp(ctx: Ctx, code: web::Path<String>) -> HttpResponse {
             "client": a.client,
             "merchant": a.merchant,
             "expires": moscow(a.expires),
-            "valid": !a.used && !a.locked && now < a.expires,
+            "valid": a.valid_at(now),
         })),
         None => sandbox_error(
             actix_web::http::StatusCode::NOT_FOUND,

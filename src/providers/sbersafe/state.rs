@@ -77,6 +77,13 @@ pub struct Token {
     pub preset: bool,
 }
 
+impl AccessCode {
+    /// Still good for its OTP: not used, not locked, not expired.
+    pub fn valid_at(&self, now: DateTime<Utc>) -> bool {
+        !self.used && !self.locked && now < self.expires
+    }
+}
+
 impl Token {
     pub fn valid_at(&self, now: DateTime<Utc>) -> bool {
         self.expires.is_none_or(|e| now < e)
@@ -234,7 +241,7 @@ impl SberSafeState {
         make_room(
             &mut self.access_codes,
             MAX_ACCESS_CODES,
-            |a| !a.used && !a.locked && now < a.expires,
+            |a| a.valid_at(now),
             |a| Some((a.issued, a.code.clone())),
         );
         let n = self.next();
@@ -396,7 +403,7 @@ impl crate::scenario::ProviderState for SberSafeState {
                 "failures": a.failures,
                 "used": a.used,
                 "locked": a.locked,
-                "valid": !a.used && !a.locked && now < a.expires,
+                "valid": a.valid_at(now),
             })).collect::<Vec<_>>(),
             "tokens": tokens.iter().map(|t| serde_json::json!({
                 "accessToken": t.token,
