@@ -81,6 +81,12 @@ impl Body {
     }
 }
 
+/// A field read after the merchant is checked (see `routes::otp`): when absent, it is
+/// an INVALID_REQUEST of its own.
+pub fn required(value: Option<String>, field: &str) -> Result<String, SberError> {
+    value.ok_or_else(|| SberError::InvalidRequest(vec![format!("{field}: required")]))
+}
+
 fn is_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((user, domain)) => {
@@ -425,5 +431,51 @@ mod tests {
         assert!(accepts_json_v1_exactly("application/json; version=1.0"));
         assert!(!accepts_json_v1_exactly("*/*"));
         assert!(!accepts_json_v1_exactly("application/json"));
+    }
+
+    fn with_accept(accept: &str) -> HttpRequest {
+        actix_web::test::TestRequest::default()
+            .insert_header((header::ACCEPT, accept))
+            .to_http_request()
+    }
+
+    #[test]
+    fn strict_accept_wants_the_version_spelled_out_and_lenient_takes_none() {
+        let none = actix_web::test::TestRequest::default().to_http_request();
+
+        assert!(check_accept(&none, false).is_ok());
+        assert!(check_accept(&none, true).is_err());
+        assert!(check_accept(&with_accept("*/*"), false).is_ok());
+        assert!(check_accept(&with_accept("*/*"), true).is_err());
+        assert!(check_accept(&with_accept("application/json; version=1.0"), true).is_ok());
+    }
+
+    #[test]
+    fn a_contact_lists_all_its_problems_and_is_left_out() {
+        let item =
+            serde_json::json!({ "type": "FAX", "value": "1", "contactStatus": "NO", "k": 1 });
+
+        let problems = contact(&item, "contacts[0]", &wire::CONTACT_TYPES).unwrap_err();
+
+        assert_eq!(
+            problems,
+            [
+                "contacts[0].k: unknown field",
+                "contacts[0].contactStatus: ACTIVE or NOTACTIVE",
+                "contacts[0].type: `FAX` is not one of MPHONE, EMAIL",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_email_contact_is_kept_trimmed_and_lower_cased() {
+        let item = serde_json::json!({ "type": "EMAIL", "value": " New@X.Ru " });
+
+        let kept = contact(&item, "contacts[0]", &wire::CONTACT_TYPES).unwrap();
+
+        assert_eq!(
+            (kept.value.as_str(), kept.status.as_str()),
+            ("new@x.ru", "ACTIVE")
+        );
     }
 }

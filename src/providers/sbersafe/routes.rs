@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::codes::SberError;
 use super::request::{
     ClientsRequest, CreateRequest, FindRequest, OtpRequest, TokenRequest, authorization,
-    check_accept,
+    check_accept, required,
 };
 use super::scenario::SberSafeScenario;
 use super::state::{Binding, Client, Contact, OtpRules, SberSafeState, Token, moscow};
@@ -101,9 +101,7 @@ async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     // The gateway checks the merchant before the method's own fields, so `{}` answers
     // "[merchantLogin] is empty.", not a missing uuid.
     let merchant = merchant(&ctx, req.merchant)?;
-    let uuid = req
-        .uuid
-        .ok_or_else(|| SberError::InvalidRequest(vec!["uuid: required".into()]))?;
+    let uuid = required(req.uuid, "uuid")?;
     let sber = ctx.section::<SberSafeScenario>();
     let policy = &sber.otp;
     let ttl = Duration::minutes(i64::from(policy.ttl_minutes));
@@ -232,9 +230,7 @@ async fn create(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = CreateRequest::parse(&body)?;
     // Merchant first, as in `otp`: `{}` answers "[merchantLogin] is empty.".
     let merchant = merchant(&ctx, req.merchant)?;
-    let transaction = req
-        .transaction
-        .ok_or_else(|| SberError::InvalidRequest(vec!["transactionNumber: required".into()]))?;
+    let transaction = required(req.transaction, "transactionNumber")?;
     if req.contacts.is_empty() {
         return Err(SberError::ContactMissing);
     }
