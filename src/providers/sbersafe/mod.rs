@@ -44,7 +44,8 @@ impl Provider for SberSafe {
     fn scope(&self, _path: &str) -> &'static str {
         ""
     }
-    /// Forced answers take the next `requestId` of the tenant, like a handler's.
+    /// Every error answer, a handler's or a forced one, takes the tenant's next
+    /// `requestId`, as a success does: the ids of a run repeat.
     fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse {
         let request_id = ctx.state(|s: &mut SberSafeState| s.request_id());
         errors::render(entry, details, &request_id)
