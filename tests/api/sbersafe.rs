@@ -13,6 +13,7 @@ const PRESET_TOKEN: &str =
 const EXPIRED_TOKEN: &str =
     "000000000000001.SandboxPresetTokenThatExpiredLongAgo00000000000000000000";
 const ACCEPT: &str = "application/json; version=1.0";
+const ALL_BLOCKS: &str = "contacts,contactsExtra,bindings,permissions";
 
 fn is_request_id(v: &Value) -> bool {
     let Some(s) = v.as_str() else { return false };
@@ -45,10 +46,26 @@ async fn error(res: reqwest::Response, status: u16, code: &str) -> Value {
     b
 }
 
+/// A find body of the merchant `sandbox`.
+fn by_phone(phone: &str) -> Value {
+    json!({ "phone": phone, "merchantLogin": "sandbox" })
+}
+
+fn by_email(email: &str) -> Value {
+    json!({ "email": email, "merchantLogin": "sandbox" })
+}
+
+/// The body of a find that succeeds or not.
+async fn find(app: &TestApp, lookup: &Value) -> Value {
+    body(app.post_json(FIND, lookup).await).await
+}
+
+fn otp_for(uuid: &str) -> Value {
+    json!({ "merchantLogin": "sandbox", "uuid": uuid })
+}
+
 async fn access_code(app: &TestApp, uuid: &str) -> String {
-    let res = app
-        .post_json(OTP, &json!({ "merchantLogin": "sandbox", "uuid": uuid }))
-        .await;
+    let res = app.post_json(OTP, &otp_for(uuid)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
     b["accessCode"].as_str().expect("accessCode").to_string()
@@ -61,19 +78,14 @@ async fn redeem(app: &TestApp, code: &str, otp: &str) -> reqwest::Response {
 
 /// find → otp → token for the main client, with the fixed OTP.
 async fn login(app: &TestApp) -> String {
-    let found = body(
-        app.post_json(
-            FIND,
-            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
-        )
-        .await,
-    )
-    .await;
-    let uuid = found["client"]["uuid"]
-        .as_str()
-        .expect("client found")
-        .to_string();
-    let code = access_code(app, &uuid).await;
+    let found = find(app, &by_phone("9161234567")).await;
+    let uuid = found["client"]["uuid"].as_str().expect("client found");
+    token_for(app, uuid).await
+}
+
+/// otp → token for the client `uuid`, with the fixed OTP.
+async fn token_for(app: &TestApp, uuid: &str) -> String {
+    let code = access_code(app, uuid).await;
     let res = redeem(app, &code, "000000").await;
     assert_eq!(res.status(), StatusCode::OK);
     body(res).await["accessToken"]
@@ -82,14 +94,56 @@ async fn login(app: &TestApp) -> String {
         .to_string()
 }
 
+/// `/api/clients/` with `Authorization` and `Accept`, each only when given.
+async fn clients_with(
+    app: &TestApp,
+    token: Option<&str>,
+    accept: Option<&str>,
+    payload: &Value,
+) -> reqwest::Response {
+    let mut req = app.request(reqwest::Method::POST, CLIENTS);
+    if let Some(token) = token {
+        req = req.header("Authorization", token);
+    }
+    if let Some(accept) = accept {
+        req = req.header("Accept", accept);
+    }
+    req.json(payload).send().await.expect("request sent")
+}
+
 async fn clients(app: &TestApp, token: &str, payload: &Value) -> reqwest::Response {
-    app.request(reqwest::Method::POST, CLIENTS)
-        .header("Authorization", token)
-        .header("Accept", ACCEPT)
-        .json(payload)
-        .send()
-        .await
-        .expect("request sent")
+    clients_with(app, Some(token), Some(ACCEPT), payload).await
+}
+
+/// A clients body asking for the blocks of `response_type`.
+fn asking(response_type: &str) -> Value {
+    json!({ "responseType": response_type })
+}
+
+/// The body of `/api/clients/` asking for the blocks of `response_type`.
+async fn blocks(app: &TestApp, token: &str, response_type: &str) -> Value {
+    body(clients(app, token, &asking(response_type)).await).await
+}
+
+/// The preset token asking for `permissions` with this `Accept`.
+async fn permissions_accepting(app: &TestApp, accept: &str) -> reqwest::Response {
+    clients_with(
+        app,
+        Some(PRESET_TOKEN),
+        Some(accept),
+        &asking("permissions"),
+    )
+    .await
+}
+
+/// A create body of the merchant `sandbox`.
+fn new_client(transaction: &str, contacts: Value) -> Value {
+    json!({ "transactionNumber": transaction, "merchantLogin": "sandbox", "contacts": contacts })
+}
+
+/// The main client as find and clients show it.
+fn main_client() -> Value {
+    json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
 }
 
 async fn sbersafe_state(app: &TestApp) -> Value {
@@ -102,43 +156,21 @@ async fn sbersafe_state(app: &TestApp) -> Value {
 async fn find_by_phone_and_by_email_returns_the_same_client() {
     let app = TestApp::spawn().await;
 
-    let by_phone = body(
-        app.post_json(
-            FIND,
-            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
-        )
-        .await,
-    )
-    .await;
-    let by_email = body(
-        app.post_json(
-            FIND,
-            &json!({ "email": "Client@Sandbox.test", "merchantLogin": "sandbox" }),
-        )
-        .await,
-    )
-    .await;
+    let phone_hit = find(&app, &by_phone("9161234567")).await;
+    let email_hit = find(&app, &by_email("Client@Sandbox.test")).await;
 
-    assert_eq!(keys(&by_phone), ["client", "requestId", "status"]);
-    assert_eq!(
-        by_phone["client"],
-        json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
-    );
-    assert_eq!(by_phone["status"], "SUCCESS");
-    assert!(is_request_id(&by_phone["requestId"]));
-    assert_eq!(by_email["client"], by_phone["client"]);
+    assert_eq!(keys(&phone_hit), ["client", "requestId", "status"]);
+    assert_eq!(phone_hit["client"], main_client());
+    assert_eq!(phone_hit["status"], "SUCCESS");
+    assert!(is_request_id(&phone_hit["requestId"]));
+    assert_eq!(email_hit["client"], phone_hit["client"]);
 }
 
 #[tokio::test]
 async fn find_of_nobody_answers_success_without_client() {
     let app = TestApp::spawn().await;
 
-    let res = app
-        .post_json(
-            FIND,
-            &json!({ "phone": "9000000000", "merchantLogin": "sandbox" }),
-        )
-        .await;
+    let res = app.post_json(FIND, &by_phone("9000000000")).await;
 
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
@@ -150,14 +182,7 @@ async fn find_of_nobody_answers_success_without_client() {
 async fn inactive_contacts_are_not_found() {
     let app = TestApp::spawn().await;
 
-    let b = body(
-        app.post_json(
-            FIND,
-            &json!({ "email": "old.petrov@sandbox.test", "merchantLogin": "sandbox" }),
-        )
-        .await,
-    )
-    .await;
+    let b = find(&app, &by_email("old.petrov@sandbox.test")).await;
 
     assert!(b.get("client").is_none(), "{b}");
 }
@@ -166,12 +191,7 @@ async fn inactive_contacts_are_not_found() {
 async fn otp_issues_an_access_code_whose_generated_otp_is_in_the_state() {
     let app = TestApp::spawn().await;
 
-    let res = app
-        .post_json(
-            OTP,
-            &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID }),
-        )
-        .await;
+    let res = app.post_json(OTP, &otp_for(MAIN_UUID)).await;
 
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
@@ -251,18 +271,9 @@ async fn clients_blocks_are_masked_and_shaped_as_the_provider_writes_them() {
     let app = TestApp::spawn().await;
     let token = login(&app).await;
 
-    let res = clients(
-        &app,
-        &token,
-        &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" }),
-    )
-    .await;
+    let b = blocks(&app, &token, ALL_BLOCKS).await;
 
-    let b = body(res).await;
-    assert_eq!(
-        b["client"],
-        json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
-    );
+    assert_eq!(b["client"], main_client());
     assert_eq!(
         b["contacts"],
         json!([
@@ -295,29 +306,10 @@ async fn clients_blocks_are_masked_and_shaped_as_the_provider_writes_them() {
 #[tokio::test]
 async fn other_clients_show_their_mir_cards_and_permissions() {
     let app = TestApp::spawn().await;
-    let found = body(
-        app.post_json(
-            FIND,
-            &json!({ "email": "ivanova@sandbox.test", "merchantLogin": "sandbox" }),
-        )
-        .await,
-    )
-    .await;
-    let code = access_code(&app, found["client"]["uuid"].as_str().unwrap()).await;
-    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let found = find(&app, &by_email("ivanova@sandbox.test")).await;
+    let token = token_for(&app, found["client"]["uuid"].as_str().unwrap()).await;
 
-    let b = body(
-        clients(
-            &app,
-            &token,
-            &json!({ "responseType": "bindings,permissions" }),
-        )
-        .await,
-    )
-    .await;
+    let b = blocks(&app, &token, "bindings,permissions").await;
 
     assert_eq!(b["bindings"][0]["paymentSystem"], "MIR");
     assert_eq!(b["bindings"][0]["card"]["maskedPan"], "2200129010");
@@ -328,12 +320,7 @@ async fn other_clients_show_their_mir_cards_and_permissions() {
 async fn preset_token_reads_the_main_client_without_the_otp_flow() {
     let app = TestApp::spawn().await;
 
-    let res = clients(
-        &app,
-        PRESET_TOKEN,
-        &json!({ "responseType": "permissions" }),
-    )
-    .await;
+    let res = clients(&app, PRESET_TOKEN, &asking("permissions")).await;
 
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(body(res).await["client"]["uuid"], MAIN_UUID);
@@ -342,19 +329,11 @@ async fn preset_token_reads_the_main_client_without_the_otp_flow() {
 #[tokio::test]
 async fn lenient_accept_serves_empty_or_any_json_and_refuses_other_types() {
     let app = TestApp::spawn().await;
-    let with_accept = |accept: &'static str| {
-        app.request(reqwest::Method::POST, CLIENTS)
-            .header("Authorization", PRESET_TOKEN)
-            .header("Accept", accept)
-            .json(&json!({ "responseType": "permissions" }))
-            .send()
-    };
-
-    let empty = with_accept("").await.unwrap();
-    let any = with_accept("*/*").await.unwrap();
-    let plain_json = with_accept("application/json").await.unwrap();
-    let xml = with_accept("application/xml").await.unwrap();
-    let v2 = with_accept("application/json; version=2.0").await.unwrap();
+    let empty = permissions_accepting(&app, "").await;
+    let any = permissions_accepting(&app, "*/*").await;
+    let plain_json = permissions_accepting(&app, "application/json").await;
+    let xml = permissions_accepting(&app, "application/xml").await;
+    let v2 = permissions_accepting(&app, "application/json; version=2.0").await;
 
     assert_eq!(empty.status(), StatusCode::OK);
     assert_eq!(any.status(), StatusCode::OK);
@@ -366,17 +345,9 @@ async fn lenient_accept_serves_empty_or_any_json_and_refuses_other_types() {
 #[tokio::test]
 async fn require_accept_wants_json_version_1_0_spelled_out() {
     let app = TestApp::spawn_with("sbersafe:\n  require_accept: true\n").await;
-    let with_accept = |accept: &'static str| {
-        app.request(reqwest::Method::POST, CLIENTS)
-            .header("Authorization", PRESET_TOKEN)
-            .header("Accept", accept)
-            .json(&json!({ "responseType": "permissions" }))
-            .send()
-    };
-
-    let any = with_accept("*/*").await.unwrap();
-    let empty = with_accept("").await.unwrap();
-    let exact = with_accept(ACCEPT).await.unwrap();
+    let any = permissions_accepting(&app, "*/*").await;
+    let empty = permissions_accepting(&app, "").await;
+    let exact = permissions_accepting(&app, ACCEPT).await;
 
     error(any, 406, "NOT_ACCEPTABLE").await;
     error(empty, 406, "NOT_ACCEPTABLE").await;
@@ -400,14 +371,7 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
 
     let created = body(app.post_json(CREATE, &create).await).await;
     let again = body(app.post_json(CREATE, &create).await).await;
-    let found = body(
-        app.post_json(
-            FIND,
-            &json!({ "phone": "9267778899", "merchantLogin": "sandbox" }),
-        )
-        .await,
-    )
-    .await;
+    let found = find(&app, &by_phone("9267778899")).await;
 
     assert_eq!(keys(&created), ["client", "requestId", "status"]);
     assert_eq!(created["status"], "SUCCESS");
@@ -423,20 +387,8 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
         "same transactionNumber, same client"
     );
     assert_eq!(found["client"], created["client"]);
-    let code = access_code(&app, uuid).await;
-    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let b = body(
-        clients(
-            &app,
-            &token,
-            &json!({ "responseType": "contacts,contactsExtra,bindings,permissions" }),
-        )
-        .await,
-    )
-    .await;
+    let token = token_for(&app, uuid).await;
+    let b = blocks(&app, &token, ALL_BLOCKS).await;
     assert_eq!(b["contacts"][0]["value"], "+7 *** ***-88-99");
     assert_eq!(b["contacts"][1]["value"], "nt@sandbox.test");
     assert_eq!(b["contactsExtra"][0]["type"], "POST_ADRESS");
@@ -447,32 +399,22 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
 #[tokio::test]
 async fn short_emails_never_come_back_whole() {
     let app = TestApp::spawn().await;
+    let contacts = json!([
+        { "type": "EMAIL", "value": "ab@x.ru" },
+        { "type": "EMAIL", "value": "a@y.ru" }
+    ]);
     let created = body(
-        app.post_json(
-            CREATE,
-            &json!({
-                "transactionNumber": "T-SHORT",
-                "merchantLogin": "sandbox",
-                "contacts": [
-                    { "type": "EMAIL", "value": "ab@x.ru" },
-                    { "type": "EMAIL", "value": "a@y.ru" }
-                ]
-            }),
-        )
-        .await,
+        app.post_json(CREATE, &new_client("T-SHORT", contacts))
+            .await,
     )
     .await;
     let uuid = created["client"]["uuid"]
         .as_str()
         .expect("created")
         .to_string();
-    let code = access_code(&app, &uuid).await;
-    let token = body(redeem(&app, &code, "000000").await).await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = token_for(&app, &uuid).await;
 
-    let b = body(clients(&app, &token, &json!({ "responseType": "contacts" })).await).await;
+    let b = blocks(&app, &token, "contacts").await;
 
     assert_eq!(b["contacts"][0]["value"], "b@x.ru");
     assert_eq!(b["contacts"][1]["value"], "@y.ru");
@@ -485,8 +427,7 @@ async fn create_with_a_contact_of_another_client_is_refused() {
     let res = app
         .post_json(
             CREATE,
-            &json!({ "transactionNumber": "T-2", "merchantLogin": "sandbox",
-                                     "contacts": [{ "type": "MPHONE", "value": "9161234567" }] }),
+            &new_client("T-2", json!([{ "type": "MPHONE", "value": "9161234567" }])),
         )
         .await;
 
@@ -498,17 +439,11 @@ async fn create_with_a_contact_of_another_client_is_refused() {
 async fn create_checks_its_contacts() {
     let app = TestApp::spawn().await;
 
-    let no_contacts = app
-        .post_json(
-            CREATE,
-            &json!({ "transactionNumber": "T", "merchantLogin": "sandbox", "contacts": [] }),
-        )
-        .await;
+    let no_contacts = app.post_json(CREATE, &new_client("T", json!([]))).await;
     let bad_type = app
         .post_json(
             CREATE,
-            &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
-                                     "contacts": [{ "type": "FAX", "value": "1" }] }),
+            &new_client("T", json!([{ "type": "FAX", "value": "1" }])),
         )
         .await;
     let no_merchant = app
@@ -611,12 +546,7 @@ async fn wrong_types_unknown_fields_and_bad_phones_are_invalid_requests() {
             &json!({ "phone": "9161234567", "merchantLogin": "sandbox", "x": 1 }),
         )
         .await;
-    let with_seven = app
-        .post_json(
-            FIND,
-            &json!({ "phone": "79161234567", "merchantLogin": "sandbox" }),
-        )
-        .await;
+    let with_seven = app.post_json(FIND, &by_phone("79161234567")).await;
     let no_uuid = app
         .post_json(OTP, &json!({ "merchantLogin": "sandbox" }))
         .await;
@@ -653,15 +583,9 @@ async fn otp_for_an_unknown_client_is_client_not_found() {
 #[tokio::test]
 async fn clients_without_token_with_bearer_or_unknown_token_fail_authentication() {
     let app = TestApp::spawn().await;
-    let payload = json!({ "responseType": "contacts" });
+    let payload = asking("contacts");
 
-    let none = app
-        .request(reqwest::Method::POST, CLIENTS)
-        .header("Accept", ACCEPT)
-        .json(&payload)
-        .send()
-        .await
-        .unwrap();
+    let none = clients_with(&app, None, Some(ACCEPT), &payload).await;
     let bearer = clients(&app, &format!("Bearer {PRESET_TOKEN}"), &payload).await;
     let unknown = clients(&app, "123456789012345.nope", &payload).await;
 
@@ -675,7 +599,7 @@ async fn clients_without_token_with_bearer_or_unknown_token_fail_authentication(
 async fn preset_expired_token_is_refused() {
     let app = TestApp::spawn().await;
 
-    let res = clients(&app, EXPIRED_TOKEN, &json!({ "responseType": "contacts" })).await;
+    let res = clients(&app, EXPIRED_TOKEN, &asking("contacts")).await;
 
     error(res, 401, "TOKEN_EXPIRED").await;
 }
@@ -684,7 +608,7 @@ async fn preset_expired_token_is_refused() {
 async fn token_expires_after_sixty_virtual_minutes() {
     let app = TestApp::spawn().await;
     let token = login(&app).await;
-    let payload = json!({ "responseType": "permissions" });
+    let payload = asking("permissions");
 
     app.advance_clock(59 * 60).await;
     let before = clients(&app, &token, &payload).await;
@@ -786,13 +710,8 @@ async fn access_code_is_single_use() {
 async fn unknown_or_empty_response_type_is_refused() {
     let app = TestApp::spawn().await;
 
-    let unknown = clients(
-        &app,
-        PRESET_TOKEN,
-        &json!({ "responseType": "contacts,cards" }),
-    )
-    .await;
-    let empty = clients(&app, PRESET_TOKEN, &json!({ "responseType": "" })).await;
+    let unknown = clients(&app, PRESET_TOKEN, &asking("contacts,cards")).await;
+    let empty = clients(&app, PRESET_TOKEN, &asking("")).await;
     let missing = clients(&app, PRESET_TOKEN, &json!({})).await;
 
     let b = error(unknown, 400, "RESPONSE_TYPE_INVALID").await;
@@ -805,15 +724,15 @@ async fn unknown_or_empty_response_type_is_refused() {
 async fn magic_phone_and_email_answer_system_error() {
     let app = TestApp::spawn().await;
 
-    let phone = app
-        .post_json(
-            FIND,
-            &json!({ "phone": "9000000500", "merchantLogin": "sandbox" }),
-        )
-        .await;
+    let phone = app.post_json(FIND, &by_phone("9000000500")).await;
     let email = app
-        .post_json(CREATE, &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
-                                     "contacts": [{ "type": "EMAIL", "value": "error@sandbox.test" }] }))
+        .post_json(
+            CREATE,
+            &new_client(
+                "T",
+                json!([{ "type": "EMAIL", "value": "error@sandbox.test" }]),
+            ),
+        )
         .await;
 
     let b = error(phone, 500, "SYSTEM_ERROR").await;
@@ -872,13 +791,7 @@ async fn every_catalog_code_can_be_forced_with_its_status_and_message() {
 
     for entry in codes {
         let code = entry["code"].as_str().unwrap();
-        let res = app
-            .post_forced(
-                FIND,
-                &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
-                code,
-            )
-            .await;
+        let res = app.post_forced(FIND, &by_phone("9161234567"), code).await;
 
         let b = error(res, entry["http_status"].as_u64().unwrap() as u16, code).await;
         assert_eq!(b["errorMessage"], entry["message"]);
@@ -890,7 +803,7 @@ async fn every_catalog_code_can_be_forced_with_its_status_and_message() {
 #[tokio::test]
 async fn forced_answers_each_get_their_own_request_id() {
     let app = TestApp::spawn().await;
-    let find = json!({ "phone": "9161234567", "merchantLogin": "sandbox" });
+    let find = by_phone("9161234567");
 
     let first = body(app.post_forced(FIND, &find, "SYSTEM_ERROR").await).await;
     let second = body(app.post_forced(FIND, &find, "SYSTEM_ERROR").await).await;
@@ -904,21 +817,10 @@ async fn a_runtime_rule_answers_its_code() {
     let app = TestApp::spawn().await;
     let rule = json!({ "when": { "provider": "sbersafe", "endpoint": "/api/auth/otp" },
                        "then": { "code": "SYSTEM_ERROR" } });
-    let added = app.post_json("/__sandbox/rules", &rule).await;
-    assert!(added.status().is_success());
+    app.add_rule(&rule).await;
 
-    let res = app
-        .post_json(
-            OTP,
-            &json!({ "merchantLogin": "sandbox", "uuid": MAIN_UUID }),
-        )
-        .await;
-    let find = app
-        .post_json(
-            FIND,
-            &json!({ "phone": "9161234567", "merchantLogin": "sandbox" }),
-        )
-        .await;
+    let res = app.post_json(OTP, &otp_for(MAIN_UUID)).await;
+    let find = app.post_json(FIND, &by_phone("9161234567")).await;
 
     error(res, 500, "SYSTEM_ERROR").await;
     assert_eq!(find.status(), StatusCode::OK);
@@ -961,22 +863,13 @@ async fn tenants_do_not_share_codes_tokens_or_created_clients() {
     let code = access_code(&app, MAIN_UUID).await;
     app.post_json(
         CREATE,
-        &json!({ "transactionNumber": "T", "merchantLogin": "sandbox",
-                                    "contacts": [{ "type": "MPHONE", "value": "9267778899" }] }),
+        &new_client("T", json!([{ "type": "MPHONE", "value": "9267778899" }])),
     )
     .await;
 
-    let token_in_b = clients(&other, &token, &json!({ "responseType": "contacts" })).await;
+    let token_in_b = clients(&other, &token, &asking("contacts")).await;
     let code_in_b = redeem(&other, &code, "000000").await;
-    let find_in_b = body(
-        other
-            .post_json(
-                FIND,
-                &json!({ "phone": "9267778899", "merchantLogin": "sandbox" }),
-            )
-            .await,
-    )
-    .await;
+    let find_in_b = find(&other, &by_phone("9267778899")).await;
     let token_b = login(&other).await;
 
     error(token_in_b, 401, "TOKEN_INVALID").await;

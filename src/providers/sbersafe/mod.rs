@@ -4,13 +4,13 @@
 
 mod codes;
 mod errors;
+mod request;
 mod routes;
 mod scenario;
 mod state;
 mod wire;
 
-pub use codes::SPECS;
-pub use errors::SberError;
+pub use codes::{SPECS, SberError};
 pub use scenario::SberSafeScenario;
 pub use state::{SberSafeState, moscow};
 
@@ -44,10 +44,11 @@ impl Provider for SberSafe {
     fn scope(&self, _path: &str) -> &'static str {
         ""
     }
-    /// Forced answers take the next `requestId` of the tenant, like a handler's.
+    /// Every error answer, a handler's or a forced one, takes the tenant's next
+    /// `requestId`, as a success does: the ids of a run repeat.
     fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse {
         let request_id = ctx.state(|s: &mut SberSafeState| s.request_id());
-        errors::render(entry, details.first().map(String::as_str), &request_id)
+        errors::render(entry, details, &request_id)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         match problem {

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::wire;
 use crate::codes::{CodeOverride, CodeTable};
 use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
 
@@ -141,106 +142,151 @@ impl Section for SberSafeScenario {
     }
 
     fn problems(&self, _scenario: &Scenario) -> Vec<String> {
-        let s = self;
-        let mut problems = CodeTable::override_problems(super::SPECS, &s.codes);
-        for (i, m) in s.merchants.iter().enumerate() {
+        let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
+        for (i, m) in self.merchants.iter().enumerate() {
             if m.login.trim().is_empty() {
                 problems.push(format!("merchants[{i}].login is empty"));
             }
         }
-        if let Some(fixed) = &s.otp.fixed
+        problems.extend(self.otp_problems());
+        problems.extend(self.client_problems());
+        for (i, t) in self.tokens.iter().enumerate() {
+            problems.extend(t.problems(&format!("tokens[{i}]"), self));
+        }
+        problems
+    }
+}
+
+impl SberSafeScenario {
+    fn otp_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(fixed) = &self.otp.fixed
             && fixed.is_empty()
         {
             problems.push("otp.fixed is empty (use null to turn it off)".into());
         }
-        if !(4..=12).contains(&s.otp.length) {
+        if !(4..=12).contains(&self.otp.length) {
             problems.push("otp.length must be 4..=12".into());
         }
-        if s.otp.ttl_minutes == 0 || s.token_ttl_minutes == 0 {
+        if self.otp.ttl_minutes == 0 || self.token_ttl_minutes == 0 {
             problems.push("otp.ttl_minutes and token_ttl_minutes must be above 0".into());
         }
-        let hex32 = |u: &str| {
-            u.len() == 32
-                && u.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-        };
+        problems
+    }
+
+    /// Each client's own problems, and ids or active contacts that two clients share.
+    fn client_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
         let mut ids = BTreeSet::new();
-        let mut values = BTreeSet::new();
-        for (i, c) in s.clients.iter().enumerate() {
+        let mut taken = BTreeSet::new();
+        for (i, c) in self.clients.iter().enumerate() {
             let at = format!("clients[{i}]");
             if c.id.is_empty() || !ids.insert(c.id.as_str()) {
                 problems.push(format!("{at}.id is empty or repeated"));
             }
-            if let Some(u) = &c.uuid
-                && !hex32(u)
+            problems.extend(c.problems(&at, &mut taken));
+        }
+        problems
+    }
+}
+
+/// A uuid as SberSafe writes one: 32 upper-case hex characters.
+fn is_upper_hex32(u: &str) -> bool {
+    u.len() == 32
+        && u.bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+}
+
+impl ClientSpec {
+    /// `taken`: the active contact values of the clients before this one.
+    fn problems(&self, at: &str, taken: &mut BTreeSet<String>) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(u) = &self.uuid
+            && !is_upper_hex32(u)
+        {
+            problems.push(format!("{at}.uuid must be 32 upper-case hex characters"));
+        }
+        for (j, k) in self.contacts.iter().enumerate() {
+            problems.extend(k.problems(&format!("{at}.contacts[{j}]"), taken));
+        }
+        for (j, k) in self.contacts.iter().chain(&self.contacts_extra).enumerate() {
+            if let Some(st) = &k.status
+                && !wire::CONTACT_STATUSES.contains(&st.as_str())
             {
-                problems.push(format!("{at}.uuid must be 32 upper-case hex characters"));
-            }
-            for (j, k) in c.contacts.iter().enumerate() {
-                let ok = match k.kind.as_str() {
-                    "MPHONE" => super::routes::is_phone(&k.value),
-                    "EMAIL" => k.value.contains('@'),
-                    _ => false,
-                };
-                if !ok {
-                    problems.push(format!(
-                        "{at}.contacts[{j}]: type MPHONE (10 digits, no leading 7) or EMAIL"
-                    ));
-                }
-                let active = k.status.as_deref().is_none_or(|st| st == "ACTIVE");
-                if active && !values.insert(k.value.to_lowercase()) {
-                    problems.push(format!(
-                        "{at}.contacts[{j}]: `{}` is another client's",
-                        k.value
-                    ));
-                }
-            }
-            for (j, k) in c.contacts.iter().chain(&c.contacts_extra).enumerate() {
-                if let Some(st) = &k.status
-                    && !super::wire::CONTACT_STATUSES.contains(&st.as_str())
-                {
-                    problems.push(format!(
-                        "{at}: contact {j} status must be ACTIVE or NOTACTIVE"
-                    ));
-                }
-            }
-            for (j, k) in c.contacts_extra.iter().enumerate() {
-                if !super::wire::EXTRA_TYPES.contains(&k.kind.as_str()) {
-                    problems.push(format!("{at}.contacts_extra[{j}].type must be POST_ADRESS"));
-                }
-            }
-            for (j, b) in c.bindings.iter().enumerate() {
-                if !super::wire::PAYMENT_SYSTEMS.contains(&b.payment_system.as_str()) {
-                    problems.push(format!(
-                        "{at}.bindings[{j}].payment_system must be VISA, MASTERCARD or MIR"
-                    ));
-                }
-                if !(13..=19).contains(&b.pan.len()) || !b.pan.bytes().all(|d| d.is_ascii_digit()) {
-                    problems.push(format!("{at}.bindings[{j}].pan must be 13 to 19 digits"));
-                }
-                if let Some(u) = &b.uuid
-                    && !hex32(u)
-                {
-                    problems.push(format!("{at}.bindings[{j}].uuid must be 32 upper-case hex"));
-                }
+                problems.push(format!(
+                    "{at}: contact {j} status must be ACTIVE or NOTACTIVE"
+                ));
             }
         }
-        for (i, t) in s.tokens.iter().enumerate() {
-            if !s.clients.iter().any(|c| c.id == t.client) {
-                problems.push(format!(
-                    "tokens[{i}].client `{}` is not a client id",
-                    t.client
-                ));
+        for (j, k) in self.contacts_extra.iter().enumerate() {
+            if !wire::EXTRA_TYPES.contains(&k.kind.as_str()) {
+                problems.push(format!("{at}.contacts_extra[{j}].type must be POST_ADRESS"));
             }
-            if !s.merchants.iter().any(|m| m.login == t.merchant) {
-                problems.push(format!(
-                    "tokens[{i}].merchant `{}` is not a merchant",
-                    t.merchant
-                ));
-            }
-            if t.token.is_empty() {
-                problems.push(format!("tokens[{i}].token is empty"));
-            }
+        }
+        for (j, b) in self.bindings.iter().enumerate() {
+            problems.extend(b.problems(&format!("{at}.bindings[{j}]")));
+        }
+        problems
+    }
+}
+
+impl ContactSpec {
+    /// An MPHONE or EMAIL contact whose value, if active, no earlier client has.
+    fn problems(&self, at: &str, taken: &mut BTreeSet<String>) -> Vec<String> {
+        let mut problems = Vec::new();
+        let ok = match self.kind.as_str() {
+            "MPHONE" => wire::is_phone(&self.value),
+            "EMAIL" => self.value.contains('@'),
+            _ => false,
+        };
+        if !ok {
+            problems.push(format!(
+                "{at}: type MPHONE (10 digits, no leading 7) or EMAIL"
+            ));
+        }
+        let active = self.status.as_deref().is_none_or(|st| st == "ACTIVE");
+        if active && !taken.insert(self.value.to_lowercase()) {
+            problems.push(format!("{at}: `{}` is another client's", self.value));
+        }
+        problems
+    }
+}
+
+impl BindingSpec {
+    fn problems(&self, at: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !wire::PAYMENT_SYSTEMS.contains(&self.payment_system.as_str()) {
+            problems.push(format!(
+                "{at}.payment_system must be VISA, MASTERCARD or MIR"
+            ));
+        }
+        if !(13..=19).contains(&self.pan.len()) || !self.pan.bytes().all(|d| d.is_ascii_digit()) {
+            problems.push(format!("{at}.pan must be 13 to 19 digits"));
+        }
+        if let Some(u) = &self.uuid
+            && !is_upper_hex32(u)
+        {
+            problems.push(format!("{at}.uuid must be 32 upper-case hex"));
+        }
+        problems
+    }
+}
+
+impl PresetToken {
+    /// A token of a scenario client and merchant.
+    fn problems(&self, at: &str, sber: &SberSafeScenario) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !sber.clients.iter().any(|c| c.id == self.client) {
+            problems.push(format!("{at}.client `{}` is not a client id", self.client));
+        }
+        if !sber.merchants.iter().any(|m| m.login == self.merchant) {
+            problems.push(format!(
+                "{at}.merchant `{}` is not a merchant",
+                self.merchant
+            ));
+        }
+        if self.token.is_empty() {
+            problems.push(format!("{at}.token is empty"));
         }
         problems
     }

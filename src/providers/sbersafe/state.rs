@@ -8,7 +8,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Europe::Moscow;
 use serde::Serialize;
 
-use super::errors::{SberError, request_id};
+use super::codes::SberError;
+use super::errors::request_id;
 use super::scenario::{ClientSpec, SberSafeScenario};
 use crate::rng;
 use crate::state::bounded::make_room;
@@ -74,6 +75,13 @@ pub struct Token {
     pub expires: Option<DateTime<Utc>>,
     /// From the scenario: never evicted, so an expired preset keeps answering expired.
     pub preset: bool,
+}
+
+impl AccessCode {
+    /// Still good for its OTP: not used, not locked, not expired.
+    pub fn valid_at(&self, now: DateTime<Utc>) -> bool {
+        !self.used && !self.locked && now < self.expires
+    }
 }
 
 impl Token {
@@ -233,7 +241,7 @@ impl SberSafeState {
         make_room(
             &mut self.access_codes,
             MAX_ACCESS_CODES,
-            |a| !a.used && !a.locked && now < a.expires,
+            |a| a.valid_at(now),
             |a| Some((a.issued, a.code.clone())),
         );
         let n = self.next();
@@ -395,7 +403,7 @@ impl crate::scenario::ProviderState for SberSafeState {
                 "failures": a.failures,
                 "used": a.used,
                 "locked": a.locked,
-                "valid": !a.used && !a.locked && now < a.expires,
+                "valid": a.valid_at(now),
             })).collect::<Vec<_>>(),
             "tokens": tokens.iter().map(|t| serde_json::json!({
                 "accessToken": t.token,

@@ -102,6 +102,11 @@ pub const EXTRA_TYPES: [&str; 1] = ["POST_ADRESS"];
 pub const CONTACT_STATUSES: [&str; 2] = ["ACTIVE", "NOTACTIVE"];
 pub const PAYMENT_SYSTEMS: [&str; 3] = ["VISA", "MASTERCARD", "MIR"];
 
+/// An MPHONE value: 10 digits, without the country's leading 7.
+pub fn is_phone(s: &str) -> bool {
+    s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `+7 *** ***-45-67` for `9161234567`: only the last four digits show.
 pub fn mask_phone(digits: &str) -> String {
     let chars: Vec<char> = digits.chars().collect();
