@@ -373,35 +373,6 @@ fn person_of(ctx: &Ctx, item: &Item) -> Option<String> {
         .map(|p| p.id.clone())
 }
 
-/// When a request for `person` turns `Done`: the person's rule, else the slowest peer
-/// that knows them, else the scenario default; `None` for never.
-fn ready_at(
-    sc: &CarmaChainScenario,
-    person: Option<&str>,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    let rule = person.and_then(|id| sc.persons.iter().find(|r| r.person == id));
-    if rule.is_some_and(|r| r.never_completes) {
-        return None;
-    }
-    let seconds = rule.and_then(|r| r.pending_seconds).unwrap_or_else(|| {
-        sc.peers
-            .iter()
-            .filter(|p| knows(p, person))
-            .map(|p| p.pending_seconds.unwrap_or(sc.pending_seconds))
-            .max()
-            .unwrap_or(sc.pending_seconds)
-    });
-    let seconds = i64::try_from(seconds)
-        .unwrap_or(i64::MAX)
-        .min(100 * 366 * 86_400);
-    now.checked_add_signed(Duration::seconds(seconds))
-}
-
-fn knows(peer: &super::scenario::Peer, person: Option<&str>) -> bool {
-    peer.knows_everyone || person.is_some_and(|id| peer.knows.iter().any(|k| k == id))
-}
-
 fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, CarmaError> {
     authorize(ctx, req, METHOD_CREATE)?;
     let obj = object(body, &["type_request", "value"])?;
@@ -426,7 +397,7 @@ fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, 
             NewRequest {
                 id_document: item.id_document.clone(),
                 phone: item.phone.clone(),
-                ready_at: ready_at(&sc, person.as_deref(), now),
+                ready_at: sc.ready_at(person.as_deref(), now),
                 person,
                 categories: categories.clone(),
             }
@@ -537,7 +508,7 @@ fn details(ctx: &Ctx, r: &Request, asked: &[&'static str]) -> Vec<wire::Detail> 
     };
     sc.peers
         .iter()
-        .filter(|p| knows(p, r.person.as_deref()))
+        .filter(|p| p.knows(r.person.as_deref()))
         .flat_map(|peer| {
             let fixed = r.person.as_deref().and_then(|id| peer.data.get(id));
             data::rows(world.seed, peer, &key, &person, &categories, fixed)
