@@ -1,5 +1,7 @@
 //! CarmaChain over HTTP: API keys, createrequest, respond, pending → done, every code.
 
+use std::collections::BTreeSet;
+
 use crate::common::{TestApp, body};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::{Method, Response, StatusCode};
@@ -9,6 +11,7 @@ const TOKEN: &str = "/carmachain/auth/getToken";
 const CREATE: &str = "/carmachain/api/createrequest";
 const RESPOND: &str = "/carmachain/api/respond";
 const SECRET: &str = "carmachain-sandbox-secret";
+const T0: &str = "2024-09-04T10:00:00Z";
 
 // ---------------------------------------------------------------- helpers
 
@@ -20,9 +23,7 @@ async fn get_token(app: &TestApp, basic: Option<(&str, &str)>) -> Response {
     req.send().await.expect("request sent")
 }
 
-/// A full-scope key from the open client.
-async fn key(app: &TestApp) -> String {
-    let res = get_token(app, None).await;
+async fn token_of(res: Response) -> String {
     assert_eq!(res.status(), StatusCode::OK);
     body(res).await["token"]
         .as_str()
@@ -30,13 +31,20 @@ async fn key(app: &TestApp) -> String {
         .to_string()
 }
 
+/// A full-scope key from the open client.
+async fn key(app: &TestApp) -> String {
+    token_of(get_token(app, None).await).await
+}
+
+/// A server with its clock frozen at `T0`, and a full-scope key.
+async fn frozen(app: TestApp) -> (TestApp, String) {
+    app.freeze_clock(T0).await;
+    let key = key(&app).await;
+    (app, key)
+}
+
 async fn key_of(app: &TestApp, user: &str) -> String {
-    let res = get_token(app, Some((user, "sandbox"))).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    body(res).await["token"]
-        .as_str()
-        .expect("token")
-        .to_string()
+    token_of(get_token(app, Some((user, "sandbox"))).await).await
 }
 
 async fn call(app: &TestApp, path: &str, auth: Option<&str>, payload: &Value) -> Response {
@@ -45,6 +53,11 @@ async fn call(app: &TestApp, path: &str, auth: Option<&str>, payload: &Value) ->
         req = req.header("Authorization", auth);
     }
     req.send().await.expect("request sent")
+}
+
+/// `payload` at `path` with `key`.
+async fn post(app: &TestApp, path: &str, key: &str, payload: &Value) -> Response {
+    call(app, path, Some(key), payload).await
 }
 
 async fn call_raw(
@@ -66,17 +79,23 @@ fn alice() -> Value {
     json!({ "IdDocument": "AB123456", "PhoneNumber": "+380501234567" })
 }
 
-/// Creates one request per item and returns the ids.
-async fn create(app: &TestApp, key: &str, categories: Value, items: Vec<Value>) -> Vec<String> {
-    let res = call(
-        app,
-        CREATE,
-        Some(key),
-        &json!({ "type_request": categories, "value": items }),
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let b = body(res).await;
+/// A createrequest body asking `Name` for `value`.
+fn names(value: Value) -> Value {
+    json!({ "type_request": "Name", "value": value })
+}
+
+/// A respond body asking `Name` for the requests of the last `minutes`.
+fn period(minutes: i64) -> Value {
+    json!({ "type_request": "Name", "period": minutes })
+}
+
+/// A respond body asking `Name` for `ids`.
+fn by_ids(ids: &[String]) -> Value {
+    json!({ "type_request": "Name", "idRequest": ids })
+}
+
+/// The `idRequest`s of an answer's `parametrRequest`, in order.
+fn request_ids(b: &Value) -> Vec<String> {
     b["parametrRequest"]
         .as_array()
         .expect("parametrRequest")
@@ -85,16 +104,38 @@ async fn create(app: &TestApp, key: &str, categories: Value, items: Vec<Value>) 
         .collect()
 }
 
+/// The status of the `i`th request of a respond answer.
+fn status(b: &Value, i: usize) -> &Value {
+    &b["parametrRequest"][i]["status"]
+}
+
+/// Creates one request per item and returns the ids.
+async fn create(app: &TestApp, key: &str, categories: Value, items: Vec<Value>) -> Vec<String> {
+    let payload = json!({ "type_request": categories, "value": items });
+    let res = post(app, CREATE, key, &payload).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    request_ids(&body(res).await)
+}
+
 async fn respond_ids(app: &TestApp, key: &str, categories: Value, ids: &[String]) -> Value {
-    let res = call(
-        app,
-        RESPOND,
-        Some(key),
-        &json!({ "type_request": categories, "idRequest": ids }),
-    )
-    .await;
+    let payload = json!({ "type_request": categories, "idRequest": ids });
+    let res = post(app, RESPOND, key, &payload).await;
     assert_eq!(res.status(), StatusCode::OK);
     body(res).await
+}
+
+async fn respond_period(app: &TestApp, key: &str, minutes: i64) -> Value {
+    body(post(app, RESPOND, key, &period(minutes)).await).await
+}
+
+async fn complete(app: &TestApp, id: &str) -> Response {
+    let path = format!("/__sandbox/carmachain/requests/{id}/complete");
+    app.post_json(&path, &json!({})).await
+}
+
+/// CarmaChain's part of `GET /__sandbox/state`.
+async fn carma_state(app: &TestApp) -> Value {
+    app.state().await["providers"]["carmachain"].clone()
 }
 
 async fn assert_code(res: Response, status: u16, code: i64) -> Value {
@@ -110,7 +151,7 @@ async fn assert_code(res: Response, status: u16, code: i64) -> Value {
     b
 }
 
-fn groups(item: &Value) -> std::collections::BTreeSet<String> {
+fn groups(item: &Value) -> BTreeSet<String> {
     item["requestDetails"]
         .as_array()
         .expect("requestDetails")
@@ -162,20 +203,12 @@ async fn key_works_bare_and_with_bearer_prefix() {
 
 #[tokio::test]
 async fn key_expires_after_24_virtual_hours() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     app.advance_clock(24 * 3600 - 1).await;
     create(&app, &key, json!("Name"), vec![alice()]).await;
 
     app.advance_clock(1).await;
-    let res = call(
-        &app,
-        CREATE,
-        Some(&key),
-        &json!({ "type_request": "Name", "value": [alice()] }),
-    )
-    .await;
+    let res = post(&app, CREATE, &key, &names(json!([alice()]))).await;
 
     assert_code(res, 401, 1003).await;
 }
@@ -183,24 +216,14 @@ async fn key_expires_after_24_virtual_hours() {
 #[tokio::test]
 async fn revoked_key_returns_401_and_is_listed_as_revoked() {
     let app = TestApp::spawn().await;
-    let res = get_token(&app, None).await;
-    let b = body(res).await;
-    let (key, id) = (
-        b["token"].as_str().unwrap().to_string(),
-        b["id"].as_str().unwrap().to_string(),
-    );
+    let b = body(get_token(&app, None).await).await;
+    let (key, id) = (b["token"].as_str().unwrap(), b["id"].as_str().unwrap());
 
     let res = app
         .delete(&format!("/__sandbox/carmachain/tokens/{id}"))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = call(
-        &app,
-        RESPOND,
-        Some(&key),
-        &json!({ "type_request": "Name", "period": 5 }),
-    )
-    .await;
+    let res = post(&app, RESPOND, key, &period(5)).await;
 
     assert_code(res, 401, 1004).await;
     let list = body(app.get("/__sandbox/carmachain/tokens").await).await;
@@ -229,20 +252,8 @@ async fn scoped_keys_call_only_their_methods() {
     let full = key_of(&app, "sandbox").await;
 
     let ids = create(&app, &creator, json!("Name"), vec![alice()]).await;
-    let denied_create = call(
-        &app,
-        CREATE,
-        Some(&reader),
-        &json!({ "type_request": "Name", "value": [alice()] }),
-    )
-    .await;
-    let denied_respond = call(
-        &app,
-        RESPOND,
-        Some(&creator),
-        &json!({ "type_request": "Name", "idRequest": ids }),
-    )
-    .await;
+    let denied_create = post(&app, CREATE, &reader, &names(json!([alice()]))).await;
+    let denied_respond = post(&app, RESPOND, &creator, &by_ids(&ids)).await;
 
     assert_code(denied_create, 403, 1006).await;
     assert_code(denied_respond, 403, 1006).await;
@@ -264,8 +275,7 @@ async fn wrong_basic_credentials_get_no_key() {
 
     assert_code(wrong, 401, 1005).await;
     assert_code(garbled, 401, 1005).await;
-    let state = app.state().await;
-    assert_eq!(state["providers"]["carmachain"]["keys"], json!([]));
+    assert_eq!(carma_state(&app).await["keys"], json!([]));
 }
 
 // ---------------------------------------------------------------- createrequest
@@ -280,13 +290,8 @@ async fn batch_createrequest_answers_one_id_per_item_with_phones_normalised() {
         { "IdDocument": "CC000001", "PhoneNumber": "0500000001" },
     ]);
 
-    let res = call(
-        &app,
-        CREATE,
-        Some(&key),
-        &json!({ "type_request": ["Address", "Name"], "value": items }),
-    )
-    .await;
+    let payload = json!({ "type_request": ["Address", "Name"], "value": items });
+    let res = post(&app, CREATE, &key, &payload).await;
 
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
@@ -302,10 +307,7 @@ async fn batch_createrequest_answers_one_id_per_item_with_phones_normalised() {
     let mut keys: Vec<&String> = out[0].as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(keys, ["IdDocument", "PhoneNumber", "idRequest"]);
-    let ids: std::collections::BTreeSet<&str> = out
-        .iter()
-        .map(|i| i["idRequest"].as_str().unwrap())
-        .collect();
+    let ids: BTreeSet<String> = request_ids(&b).into_iter().collect();
     assert_eq!(ids.len(), 3);
 }
 
@@ -313,18 +315,15 @@ async fn batch_createrequest_answers_one_id_per_item_with_phones_normalised() {
 
 #[tokio::test]
 async fn request_is_panding_then_done_by_clock_with_rows_from_both_peers() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     let ids = create(&app, &key, json!("All categories"), vec![alice()]).await;
 
     let pending = respond_ids(&app, &key, json!("All categories"), &ids).await;
     app.advance_clock(10).await;
     let done = respond_ids(&app, &key, json!("All categories"), &ids).await;
 
-    let p = &pending["parametrRequest"][0];
-    assert_eq!(p["status"], json!("Panding"));
-    assert_eq!(p["requestDetails"], json!([]));
+    assert_eq!(status(&pending, 0), &json!("Panding"));
+    assert_eq!(pending["parametrRequest"][0]["requestDetails"], json!([]));
     let d = &done["parametrRequest"][0];
     assert_eq!(done["response"]["code"], json!(0));
     assert_eq!(d["status"], json!("Done"));
@@ -332,7 +331,7 @@ async fn request_is_panding_then_done_by_clock_with_rows_from_both_peers() {
     assert_eq!(d["phoneNumber"], json!("+380501234567"));
     assert_eq!(d["idRequest"], json!(ids[0]));
     let details = d["requestDetails"].as_array().unwrap();
-    let peers: std::collections::BTreeSet<&str> = details
+    let peers: BTreeSet<&str> = details
         .iter()
         .map(|r| r["idPpeers"].as_str().unwrap())
         .collect();
@@ -363,9 +362,7 @@ async fn request_is_panding_then_done_by_clock_with_rows_from_both_peers() {
 
 #[tokio::test]
 async fn respond_filters_rows_to_the_categories_asked() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     let all = create(&app, &key, json!("All categories"), vec![alice()]).await;
     let two = create(&app, &key, json!(["Address", "Name"]), vec![alice()]).await;
     app.advance_clock(60).await;
@@ -374,11 +371,7 @@ async fn respond_filters_rows_to_the_categories_asked() {
     let listed = respond_ids(&app, &key, json!(["Credit History", "Contacts"]), &all).await;
     let created_two = respond_ids(&app, &key, json!("All categories"), &two).await;
 
-    let set = |v: &[&str]| {
-        v.iter()
-            .map(|s| s.to_string())
-            .collect::<std::collections::BTreeSet<_>>()
-    };
+    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     assert_eq!(groups(&name_only["parametrRequest"][0]), set(&["Name"]));
     assert_eq!(
         groups(&listed["parametrRequest"][0]),
@@ -395,20 +388,21 @@ async fn unknown_category_next_to_all_categories_is_refused_in_both_endpoints() 
     let app = TestApp::spawn().await;
     let key = key(&app).await;
     let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
-    let before = app.state().await;
+    let before = carma_state(&app).await;
+    let bogus = json!(["All categories", "Bogus"]);
 
-    let created = call(
+    let created = post(
         &app,
         CREATE,
-        Some(&key),
-        &json!({ "type_request": ["All categories", "Bogus"], "value": [alice()] }),
+        &key,
+        &json!({ "type_request": bogus, "value": [alice()] }),
     )
     .await;
-    let answered = call(
+    let answered = post(
         &app,
         RESPOND,
-        Some(&key),
-        &json!({ "type_request": ["All categories", "Bogus"], "idRequest": ids }),
+        &key,
+        &json!({ "type_request": bogus, "idRequest": ids }),
     )
     .await;
 
@@ -416,8 +410,8 @@ async fn unknown_category_next_to_all_categories_is_refused_in_both_endpoints() 
     assert!(b["response"]["detail"].as_str().unwrap().contains("Bogus"));
     assert_code(answered, 400, 2003).await;
     assert_eq!(
-        app.state().await["providers"]["carmachain"]["requests"],
-        before["providers"]["carmachain"]["requests"],
+        carma_state(&app).await["requests"],
+        before["requests"],
         "the refused batch stored nothing"
     );
 }
@@ -426,9 +420,7 @@ async fn unknown_category_next_to_all_categories_is_refused_in_both_endpoints() 
 /// she waits for the slowest; bob, known to the bank only, waits 5 s.
 #[tokio::test]
 async fn request_waits_for_the_slowest_peer_that_knows_the_person() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     let bob = json!({ "IdDocument": "004512397", "PhoneNumber": "+380671112233" });
     let ids = create(&app, &key, json!("Name"), vec![alice(), bob]).await;
 
@@ -441,16 +433,12 @@ async fn request_waits_for_the_slowest_peer_that_knows_the_person() {
     app.advance_clock(1).await;
     let at10 = respond_ids(&app, &key, json!("Name"), &ids).await;
 
-    let status = |b: &Value, i: usize| b["parametrRequest"][i]["status"].clone();
-    assert_eq!(
-        status(&at4, 1),
-        json!("Panding"),
-        "bob before his peer's 5 s"
-    );
-    assert_eq!(status(&at5, 1), json!("Done"), "bob at 5 s");
-    assert_eq!(status(&at5, 0), json!("Panding"), "alice at 5 s");
-    assert_eq!(status(&at9, 0), json!("Panding"), "alice at 9 s");
-    assert_eq!(status(&at10, 0), json!("Done"), "alice at 10 s");
+    let (panding, done) = (json!("Panding"), json!("Done"));
+    assert_eq!(status(&at4, 1), &panding, "bob before his peer's 5 s");
+    assert_eq!(status(&at5, 1), &done, "bob at 5 s");
+    assert_eq!(status(&at5, 0), &panding, "alice at 5 s");
+    assert_eq!(status(&at9, 0), &panding, "alice at 9 s");
+    assert_eq!(status(&at10, 0), &done, "alice at 10 s");
 }
 
 #[tokio::test]
@@ -459,8 +447,7 @@ async fn person_rule_pending_seconds_overrides_the_peers() {
         "carmachain:\n  persons:\n    - person: alice\n      pending_seconds: 30\n",
     )
     .await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(app).await;
     let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
 
     app.advance_clock(29).await;
@@ -468,81 +455,40 @@ async fn person_rule_pending_seconds_overrides_the_peers() {
     app.advance_clock(1).await;
     let at30 = respond_ids(&app, &key, json!("Name"), &ids).await;
 
-    assert_eq!(at29["parametrRequest"][0]["status"], json!("Panding"));
-    assert_eq!(at30["parametrRequest"][0]["status"], json!("Done"));
+    assert_eq!(status(&at29, 0), &json!("Panding"));
+    assert_eq!(status(&at30, 0), &json!("Done"));
     assert_eq!(groups(&at30["parametrRequest"][0]).len(), 1);
 }
 
 #[tokio::test]
 async fn respond_by_period_returns_requests_of_the_last_n_minutes() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     let old = create(&app, &key, json!("Name"), vec![alice()]).await;
     app.advance_clock(10 * 60).await;
     let new = create(&app, &key, json!("Name"), vec![alice()]).await;
 
-    let last5 = body(
-        call(
-            &app,
-            RESPOND,
-            Some(&key),
-            &json!({ "type_request": "Name", "period": 5 }),
-        )
-        .await,
-    )
-    .await;
-    let last15 = body(
-        call(
-            &app,
-            RESPOND,
-            Some(&key),
-            &json!({ "type_request": "Name", "period": 15 }),
-        )
-        .await,
-    )
-    .await;
+    let last5 = respond_period(&app, &key, 5).await;
+    let last15 = respond_period(&app, &key, 15).await;
 
-    let ids = |b: &Value| -> Vec<String> {
-        b["parametrRequest"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["idRequest"].as_str().unwrap().to_string())
-            .collect()
-    };
-    assert_eq!(ids(&last5), new);
-    assert_eq!(ids(&last15), [old[0].clone(), new[0].clone()]);
-    assert_eq!(last15["parametrRequest"][0]["status"], json!("Done"));
-    assert_eq!(last15["parametrRequest"][1]["status"], json!("Panding"));
+    assert_eq!(request_ids(&last5), new);
+    assert_eq!(request_ids(&last15), [old[0].clone(), new[0].clone()]);
+    assert_eq!(status(&last15, 0), &json!("Done"));
+    assert_eq!(status(&last15, 1), &json!("Panding"));
 }
 
 #[tokio::test]
 async fn respond_by_period_answers_at_most_the_1000_newest_requests() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     let mut ids = Vec::new();
     for _ in 0..11 {
         ids.extend(create(&app, &key, json!("Name"), vec![alice(); 100]).await);
     }
 
-    let res = call(
-        &app,
-        RESPOND,
-        Some(&key),
-        &json!({ "type_request": "Name", "period": 60 }),
-    )
-    .await;
+    let res = post(&app, RESPOND, &key, &period(60)).await;
 
     assert_eq!(res.status(), StatusCode::OK);
     let b = body(res).await;
-    let got: Vec<&str> = b["parametrRequest"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["idRequest"].as_str().unwrap())
-        .collect();
+    let got = request_ids(&b);
     assert_eq!(got.len(), 1_000);
     assert_eq!(got, ids[100..], "the newest 1000, oldest first");
     assert_eq!(b["response"]["code"], json!(0));
@@ -567,21 +513,13 @@ async fn respond_by_id_answers_each_id_once_and_refuses_over_1000_ids() {
     let once = respond_ids(&app, &key, json!("Name"), &repeated).await;
     let mut too_many = repeated.clone();
     too_many.push(ids[0].clone());
-    let refused = call(
-        &app,
-        RESPOND,
-        Some(&key),
-        &json!({ "type_request": "Name", "idRequest": too_many }),
-    )
-    .await;
+    let refused = post(&app, RESPOND, &key, &by_ids(&too_many)).await;
 
-    let got: Vec<&Value> = once["parametrRequest"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| &i["idRequest"])
-        .collect();
-    assert_eq!(got, [&json!(ids[1]), &json!(ids[0])], "first-asked order");
+    assert_eq!(
+        request_ids(&once),
+        [ids[1].clone(), ids[0].clone()],
+        "first-asked order"
+    );
     assert!(once["response"].get("detail").is_none());
     let b = assert_code(refused, 400, 2002).await;
     assert!(b["response"]["detail"].as_str().unwrap().contains("1000"));
@@ -597,40 +535,27 @@ async fn never_completing_request_is_done_after_admin_complete() {
     let key = self::key(&app).await;
     let still = respond_ids(&app, &key, json!("All categories"), &ids).await;
 
-    let res = app
-        .post_json(
-            &format!("/__sandbox/carmachain/requests/{}/complete", ids[0]),
-            &json!({}),
-        )
-        .await;
+    let res = complete(&app, &ids[0]).await;
 
-    assert_eq!(still["parametrRequest"][0]["status"], json!("Panding"));
+    assert_eq!(status(&still, 0), &json!("Panding"));
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(body(res).await["status"], json!("Done"));
     let done = respond_ids(&app, &key, json!("All categories"), &ids).await;
-    assert_eq!(done["parametrRequest"][0]["status"], json!("Done"));
+    assert_eq!(status(&done, 0), &json!("Done"));
     assert_eq!(done["parametrRequest"][0]["requestDetails"], json!([]));
-    let missing = app
-        .post_json("/__sandbox/carmachain/requests/nope/complete", &json!({}))
-        .await;
+    let missing = complete(&app, "nope").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn admin_complete_finishes_a_pending_request_before_its_time() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     let ids = create(&app, &key, json!("Name"), vec![alice()]).await;
 
-    app.post_json(
-        &format!("/__sandbox/carmachain/requests/{}/complete", ids[0]),
-        &json!({}),
-    )
-    .await;
+    complete(&app, &ids[0]).await;
 
     let b = respond_ids(&app, &key, json!("Name"), &ids).await;
-    assert_eq!(b["parametrRequest"][0]["status"], json!("Done"));
+    assert_eq!(status(&b, 0), &json!("Done"));
     assert!(
         !b["parametrRequest"][0]["requestDetails"]
             .as_array()
@@ -641,9 +566,7 @@ async fn admin_complete_finishes_a_pending_request_before_its_time() {
 
 #[tokio::test]
 async fn person_no_peer_knows_completes_done_without_details() {
-    let app = TestApp::spawn().await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(TestApp::spawn().await).await;
     let nobody = json!({ "IdDocument": "CC000001", "PhoneNumber": "+380500000001" });
     let stranger = json!({ "IdDocument": "ZZ999999", "PhoneNumber": "0939999999" });
     let ids = create(&app, &key, json!("All categories"), vec![nobody, stranger]).await;
@@ -665,7 +588,7 @@ async fn peer_that_knows_everyone_shares_generated_data_on_strangers_determinist
     let stranger = json!({ "IdDocument": "ZZ999999", "PhoneNumber": "0939999999" });
     let mut answers = Vec::new();
     for app in [&app, &other] {
-        app.freeze_clock("2024-09-04T10:00:00Z").await;
+        app.freeze_clock(T0).await;
         let key = key(app).await;
         let ids = create(app, &key, json!("All categories"), vec![stranger.clone()]).await;
         app.advance_clock(5).await;
@@ -675,19 +598,18 @@ async fn peer_that_knows_everyone_shares_generated_data_on_strangers_determinist
     let details = answers[0]["parametrRequest"][0]["requestDetails"]
         .as_array()
         .unwrap();
+    let has = |field: &str, value: &str| {
+        details
+            .iter()
+            .any(|d| d["fieldName"] == json!(field) && d["fieldValue"] == json!(value))
+    };
     assert!(
         details
             .iter()
             .all(|d| d["idPpeers"] == json!("peer-open-03"))
     );
-    assert!(
-        details
-            .iter()
-            .any(|d| d["fieldName"] == json!("idDocument") && d["fieldValue"] == json!("ZZ999999"))
-    );
-    assert!(details.iter().any(
-        |d| d["fieldName"] == json!("phoneNumber") && d["fieldValue"] == json!("+380939999999")
-    ));
+    assert!(has("idDocument", "ZZ999999"));
+    assert!(has("phoneNumber", "+380939999999"));
     assert_eq!(answers[0], answers[1]);
 }
 
@@ -700,34 +622,13 @@ async fn requests_and_keys_are_per_tenant() {
     let ids = create(&app, &key_a, json!("Name"), vec![alice()]).await;
     let ids_b = create(&b, &key_b, json!("Name"), vec![alice()]).await;
 
-    let unknown_there = call(
-        &b,
-        RESPOND,
-        Some(&key_b),
-        &json!({ "type_request": "Name", "idRequest": ids }),
-    )
-    .await;
-    let foreign_key = call(
-        &b,
-        RESPOND,
-        Some(&key_a),
-        &json!({ "type_request": "Name", "period": 5 }),
-    )
-    .await;
+    let unknown_there = post(&b, RESPOND, &key_b, &by_ids(&ids)).await;
+    let foreign_key = post(&b, RESPOND, &key_a, &period(5)).await;
 
     assert_ne!(ids, ids_b);
     assert_code(unknown_there, 400, 2006).await;
     assert_code(foreign_key, 401, 1004).await;
-    let listed = body(
-        call(
-            &b,
-            RESPOND,
-            Some(&key_b),
-            &json!({ "type_request": "Name", "period": 60 }),
-        )
-        .await,
-    )
-    .await;
+    let listed = respond_period(&b, &key_b, 60).await;
     assert_eq!(listed["parametrRequest"].as_array().unwrap().len(), 1);
 }
 
@@ -737,7 +638,7 @@ async fn same_scenario_gives_same_ids_and_same_data() {
     let two = TestApp::spawn().await;
     let mut seen = Vec::new();
     for app in [&one, &two] {
-        app.freeze_clock("2024-09-04T10:00:00Z").await;
+        app.freeze_clock(T0).await;
         let key = key(app).await;
         let ids = create(app, &key, json!("All categories"), vec![alice()]).await;
         app.advance_clock(10).await;
@@ -751,7 +652,8 @@ async fn same_scenario_gives_same_ids_and_same_data() {
 
 // ---------------------------------------------------------------- errors
 
-/// Each code reached by real input: (path, Authorization, body, status, code).
+/// Each code reached by real input: the key codes on a good createrequest body, then
+/// the body codes with a good key. Nothing refused is stored.
 #[tokio::test]
 async fn every_error_is_reachable_naturally() {
     let app = TestApp::spawn().await;
@@ -762,147 +664,99 @@ async fn every_error_is_reachable_naturally() {
         &jsonwebtoken::EncodingKey::from_secret(b"another"),
     )
     .unwrap();
-    let name = |value: Value| json!({ "type_request": "Name", "value": value });
-    let cases: Vec<(&str, Option<String>, Value, u16, i64)> = vec![
-        (CREATE, None, name(json!([alice()])), 401, 1001),
+    let one = |item: Value| names(json!([item]));
+    let phone = "0501234567";
+    let without_a_good_key: Vec<(Option<&str>, u16, i64)> = vec![
+        (None, 401, 1001),
+        (Some("not-a-jwt"), 401, 1002),
+        (Some(&other_secret), 401, 1002),
+    ];
+    let with_key: Vec<(&str, u16, i64, Vec<Value>)> = vec![
         (
             CREATE,
-            Some("not-a-jwt".into()),
-            name(json!([alice()])),
-            401,
-            1002,
-        ),
-        (
-            CREATE,
-            Some(other_secret),
-            name(json!([alice()])),
-            401,
-            1002,
-        ),
-        (
-            CREATE,
-            Some(key.clone()),
-            json!({ "type_request": "Name", "value": 1 }),
             400,
             2002,
+            vec![
+                names(json!(1)),
+                json!({ "type_request": "Name", "value": [alice()], "extra": 1 }),
+                json!({ "value": [alice()] }),
+                one(json!({ "IdDocument": 5, "PhoneNumber": phone })),
+                one(json!({ "IdDocument": "A", "PhoneNumber": phone, "x": 1 })),
+            ],
         ),
         (
             CREATE,
-            Some(key.clone()),
-            json!({ "type_request": "Name", "value": [alice()], "extra": 1 }),
-            400,
-            2002,
-        ),
-        (
-            CREATE,
-            Some(key.clone()),
-            json!({ "value": [alice()] }),
-            400,
-            2002,
-        ),
-        (
-            CREATE,
-            Some(key.clone()),
-            name(json!([{ "IdDocument": 5, "PhoneNumber": "0501234567" }])),
-            400,
-            2002,
-        ),
-        (
-            CREATE,
-            Some(key.clone()),
-            name(json!([{ "IdDocument": "A", "PhoneNumber": "0501234567", "x": 1 }])),
-            400,
-            2002,
-        ),
-        (
-            CREATE,
-            Some(key.clone()),
-            json!({ "type_request": "Adress", "value": [alice()] }),
             400,
             2003,
+            vec![
+                json!({ "type_request": "Adress", "value": [alice()] }),
+                json!({ "type_request": ["Name", "Nope"], "value": [alice()] }),
+            ],
         ),
         (
             CREATE,
-            Some(key.clone()),
-            json!({ "type_request": ["Name", "Nope"], "value": [alice()] }),
-            400,
-            2003,
-        ),
-        (
-            CREATE,
-            Some(key.clone()),
-            name(json!([{ "IdDocument": "A1", "PhoneNumber": "12345" }])),
             400,
             2004,
+            vec![one(json!({ "IdDocument": "A1", "PhoneNumber": "12345" }))],
         ),
-        (CREATE, Some(key.clone()), name(json!([])), 400, 2005),
+        (CREATE, 400, 2005, vec![names(json!([]))]),
         (
             CREATE,
-            Some(key.clone()),
-            name(json!([{ "IdDocument": "SYSTEM-ERROR", "PhoneNumber": "0501234567" }])),
             500,
             5000,
+            vec![one(
+                json!({ "IdDocument": "SYSTEM-ERROR", "PhoneNumber": phone }),
+            )],
         ),
+        (RESPOND, 400, 2006, vec![by_ids(&["nope".into()])]),
         (
             RESPOND,
-            Some(key.clone()),
-            json!({ "type_request": "Name", "idRequest": ["nope"] }),
-            400,
-            2006,
-        ),
-        (
-            RESPOND,
-            Some(key.clone()),
-            json!({ "type_request": "Name", "idRequest": ["nope"], "period": 5 }),
             400,
             2007,
+            vec![
+                json!({ "type_request": "Name", "idRequest": ["nope"], "period": 5 }),
+                json!({ "type_request": "Name" }),
+            ],
         ),
         (
             RESPOND,
-            Some(key.clone()),
-            json!({ "type_request": "Name" }),
-            400,
-            2007,
-        ),
-        (
-            RESPOND,
-            Some(key.clone()),
-            json!({ "type_request": "Name", "period": -1 }),
             400,
             2002,
-        ),
-        (
-            RESPOND,
-            Some(key.clone()),
-            json!({ "type_request": "Name", "idRequest": "x" }),
-            400,
-            2002,
-        ),
-        (
-            RESPOND,
-            Some(key.clone()),
-            json!({ "type_request": 7, "period": 5 }),
-            400,
-            2002,
+            vec![
+                period(-1),
+                json!({ "type_request": "Name", "idRequest": "x" }),
+                json!({ "type_request": 7, "period": 5 }),
+            ],
         ),
     ];
+    let cases = without_a_good_key
+        .into_iter()
+        .map(|(auth, status, code)| (CREATE, auth, names(json!([alice()])), status, code))
+        .chain(
+            with_key
+                .into_iter()
+                .flat_map(|(path, status, code, payloads)| {
+                    let key = key.as_str();
+                    payloads
+                        .into_iter()
+                        .map(move |payload| (path, Some(key), payload, status, code))
+                }),
+        );
+
     for (path, auth, payload, status, code) in cases {
-        let res = call(&app, path, auth.as_deref(), &payload).await;
+        let res = call(&app, path, auth, &payload).await;
         assert_eq!(res.status().as_u16(), status, "{path} {payload}");
         let b = body(res).await;
         assert_eq!(b["response"]["code"], json!(code), "{path} {payload}: {b}");
     }
-    assert_eq!(
-        app.state().await["providers"]["carmachain"]["requests"],
-        json!([])
-    );
+    assert_eq!(carma_state(&app).await["requests"], json!([]));
 }
 
 #[tokio::test]
 async fn malformed_json_and_oversized_body_are_answered_and_change_nothing() {
     let app = TestApp::spawn().await;
     let key = key(&app).await;
-    let before = app.state().await;
+    let before = carma_state(&app).await;
 
     let broken = call_raw(&app, CREATE, &key, "{\"type_request\": ").await;
     let not_object = call_raw(&app, CREATE, &key, "[1, 2]").await;
@@ -912,10 +766,7 @@ async fn malformed_json_and_oversized_body_are_answered_and_change_nothing() {
     assert_code(not_object, 400, 2002).await;
     let b = assert_code(huge, 400, 2001).await;
     assert!(b["response"]["detail"].as_str().unwrap().contains("larger"));
-    assert_eq!(
-        app.state().await["providers"]["carmachain"],
-        before["providers"]["carmachain"]
-    );
+    assert_eq!(carma_state(&app).await, before);
 }
 
 #[tokio::test]
@@ -956,24 +807,14 @@ async fn every_code_is_reachable_by_force_header() {
 async fn rule_forces_a_code_on_one_endpoint() {
     let app = TestApp::spawn().await;
     let key = key(&app).await;
-    let rule = json!({ "when": { "provider": "carmachain", "endpoint": "/api/respond" }, "then": { "code": "5000" } });
-    let res = app.post_json("/__sandbox/rules", &rule).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    app.add_rule(&json!({
+        "when": { "provider": "carmachain", "endpoint": "/api/respond" },
+        "then": { "code": "5000" },
+    }))
+    .await;
 
-    let respond = call(
-        &app,
-        RESPOND,
-        Some(&key),
-        &json!({ "type_request": "Name", "period": 5 }),
-    )
-    .await;
-    let create_ok = call(
-        &app,
-        CREATE,
-        Some(&key),
-        &json!({ "type_request": "Name", "value": [alice()] }),
-    )
-    .await;
+    let respond = post(&app, RESPOND, &key, &period(5)).await;
+    let create_ok = post(&app, CREATE, &key, &names(json!([alice()]))).await;
 
     assert_code(respond, 500, 5000).await;
     assert_eq!(create_ok.status(), StatusCode::OK);
@@ -985,17 +826,10 @@ async fn scenario_override_changes_a_code_message() {
         "carmachain:\n  codes:\n    expired_key:\n      message: Token expired\n",
     )
     .await;
-    app.freeze_clock("2024-09-04T10:00:00Z").await;
-    let key = key(&app).await;
+    let (app, key) = frozen(app).await;
     app.advance_clock(24 * 3600).await;
 
-    let res = call(
-        &app,
-        RESPOND,
-        Some(&key),
-        &json!({ "type_request": "Name", "period": 5 }),
-    )
-    .await;
+    let res = post(&app, RESPOND, &key, &period(5)).await;
 
     let b = assert_code(res, 401, 1003).await;
     assert_eq!(b["response"]["message"], json!("Token expired"));

@@ -110,38 +110,50 @@ fn generated(
             ("email", p.email.clone()),
             ("additionalPhone", uk::phone(&mut g)),
         ],
-        "Credit History" => vec![
-            ("activeLoans", g.random_range(0..5u32).to_string()),
-            ("closedLoans", g.random_range(0..13u32).to_string()),
-            (
-                "maxOverdueDays",
-                pick(&mut g, &["0", "0", "0", "7", "30", "90"]).to_string(),
-            ),
-            (
-                "totalDebtUAH",
-                (g.random_range(0..2000u32) * 100).to_string(),
-            ),
-        ],
-        "Consumer Profile" => vec![
-            ("segment", pick(&mut g, SEGMENTS).to_string()),
-            (
-                "averageMonthlySpendUAH",
-                (g.random_range(20..600u32) * 100).to_string(),
-            ),
-            ("preferredChannel", pick(&mut g, CHANNELS).to_string()),
-        ],
+        "Credit History" => credit_history(&mut g),
+        "Consumer Profile" => consumer_profile(&mut g),
         "Services" => vec![("services", some(&mut g, SERVICES, 3))],
-        "Socio-Demographic Profile" => vec![
-            ("sex", p.sex.clone()),
-            ("maritalStatus", pick(&mut g, MARITAL).to_string()),
-            ("education", pick(&mut g, EDUCATION).to_string()),
-            ("employer", pick(&mut g, EMPLOYERS).to_string()),
-            ("position", pick(&mut g, POSITIONS).to_string()),
-        ],
+        "Socio-Demographic Profile" => socio_demographic(&mut g, p),
         "Subscription" => vec![("subscriptions", some(&mut g, SUBSCRIPTIONS, 2))],
         _ => Vec::new(),
     };
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn credit_history(g: &mut rng::Rng) -> Vec<(&'static str, String)> {
+    vec![
+        ("activeLoans", g.random_range(0..5u32).to_string()),
+        ("closedLoans", g.random_range(0..13u32).to_string()),
+        (
+            "maxOverdueDays",
+            pick(g, &["0", "0", "0", "7", "30", "90"]).to_string(),
+        ),
+        (
+            "totalDebtUAH",
+            (g.random_range(0..2000u32) * 100).to_string(),
+        ),
+    ]
+}
+
+fn consumer_profile(g: &mut rng::Rng) -> Vec<(&'static str, String)> {
+    vec![
+        ("segment", pick(g, SEGMENTS).to_string()),
+        (
+            "averageMonthlySpendUAH",
+            (g.random_range(20..600u32) * 100).to_string(),
+        ),
+        ("preferredChannel", pick(g, CHANNELS).to_string()),
+    ]
+}
+
+fn socio_demographic(g: &mut rng::Rng, p: &PersonRecord) -> Vec<(&'static str, String)> {
+    vec![
+        ("sex", p.sex.clone()),
+        ("maritalStatus", pick(g, MARITAL).to_string()),
+        ("education", pick(g, EDUCATION).to_string()),
+        ("employer", pick(g, EMPLOYERS).to_string()),
+        ("position", pick(g, POSITIONS).to_string()),
+    ]
 }
 
 /// Rows `peer` shares on `person` (keyed `key`) for `categories`, with scenario values

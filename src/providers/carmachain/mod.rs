@@ -10,8 +10,7 @@ mod scenario;
 mod state;
 mod wire;
 
-pub use codes::SPECS;
-pub use errors::CarmaError;
+pub use codes::{CarmaError, SPECS};
 pub use scenario::CarmaChainScenario;
 pub use state::{CarmaState, MAX_KEYS, MAX_REQUESTS};
 
@@ -47,7 +46,7 @@ impl Provider for CarmaChain {
         ""
     }
     fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
-        errors::render(entry, details.first().map(String::as_str))
+        errors::render(entry, details)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         match problem {

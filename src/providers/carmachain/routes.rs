@@ -1,19 +1,21 @@
 //! Thin handlers: check the key, parse and check the body, ask the state, answer.
 
+use std::collections::HashSet;
+
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{Map, Value};
 
+use super::codes::CarmaError;
 use super::data;
-use super::errors::CarmaError;
 use super::scenario::{CarmaChainScenario, Client};
-use super::state::{self, CarmaState, NewRequest, Request};
+use super::state::{self, ApiKey, CarmaState, NewRequest, Request};
 use super::wire::{
     self, ALL_CATEGORIES, CATEGORIES, Claims, CreateAnswer, CreatedItem, RespondAnswer,
     RespondItem, Status, TokenAnswer,
 };
-use crate::input::header;
+use crate::input::{Text, header, json_object};
 use crate::provider::{Ctx, Routes, json, sandbox_error};
 use crate::scenario::PersonRecord;
 
@@ -38,17 +40,34 @@ pub fn routes(r: &mut Routes) {
         .post("/api/respond", respond);
 }
 
-fn scenario(ctx: &Ctx) -> std::sync::Arc<CarmaChainScenario> {
-    ctx.section::<CarmaChainScenario>()
-}
-
 // ---------------------------------------------------------------- getToken
 
-async fn get_token(ctx: Ctx, req: HttpRequest) -> HttpResponse {
-    match do_get_token(&ctx, &req) {
-        Ok(res) => res,
-        Err(e) => e.respond(&ctx),
-    }
+async fn get_token(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, CarmaError> {
+    let ctx = &ctx;
+    let sc = ctx.section::<CarmaChainScenario>();
+    let client = client(&sc.clients, header(&req, "authorization"))?;
+    let scope: Vec<String> = match client {
+        Some(c) if !c.scope.is_empty() => c.scope.clone(),
+        _ => METHODS.iter().map(|m| m.to_string()).collect(),
+    };
+    let now = ctx.now();
+    let ttl = Duration::hours(i64::from(sc.key_ttl_hours));
+    let username = client.and_then(|c| c.username.clone());
+    let key = ctx.state(|s: &mut CarmaState| s.issue_key(username, scope, now, ttl));
+    let token = sign(&key, &sc.jwt_secret)?;
+    let body = TokenAnswer {
+        token,
+        id: key.id,
+        expires_at: key.expires.to_rfc3339_opts(SecondsFormat::Secs, true),
+        scope: key.scope,
+    };
+    Ok(json(200, &body, &ok_code(ctx).0))
+}
+
+/// What follows `scheme` (in any case) in an `Authorization` value.
+fn after_scheme<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
+    let (given, rest) = value.split_once(' ')?;
+    given.eq_ignore_ascii_case(scheme).then(|| rest.trim())
 }
 
 /// The client `getToken` is talking to: by HTTP Basic credentials, or the open one.
@@ -59,70 +78,37 @@ fn client<'a>(
     if clients.is_empty() {
         return Ok(None);
     }
-    let basic = authorization.and_then(|v| {
-        let (scheme, rest) = v.split_once(' ')?;
-        scheme.eq_ignore_ascii_case("basic").then(|| rest.trim())
-    });
-    match basic {
+    let found = match authorization.and_then(|v| after_scheme(v, "basic")) {
         Some(encoded) => {
-            let decoded = base64_decode(encoded)
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| {
-                    CarmaError::BadCredentials(
-                        "Basic credentials are not base64 of user:password".into(),
-                    )
-                })?;
-            let (user, pass) = decoded
-                .split_once(':')
-                .ok_or_else(|| CarmaError::BadCredentials("Basic credentials lack a `:`".into()))?;
+            let (user, pass) = basic_credentials(encoded)?;
             clients
                 .iter()
-                .find(|c| c.username.as_deref() == Some(user) && c.password == pass)
-                .map(Some)
+                .find(|c| c.username.as_deref() == Some(user.as_str()) && c.password == pass)
                 .ok_or_else(|| {
                     CarmaError::BadCredentials(format!("no client `{user}` with that password"))
-                })
+                })?
         }
         None => clients
             .iter()
             .find(|c| c.username.is_none())
-            .map(Some)
             .ok_or_else(|| {
                 CarmaError::BadCredentials("HTTP Basic credentials are required".into())
-            }),
-    }
+            })?,
+    };
+    Ok(Some(found))
 }
 
-fn do_get_token(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, CarmaError> {
-    let sc = scenario(ctx);
-    let client = client(&sc.clients, header(req, "authorization"))?;
-    let scope: Vec<String> = match client {
-        Some(c) if !c.scope.is_empty() => c.scope.clone(),
-        _ => METHODS.iter().map(|m| m.to_string()).collect(),
-    };
-    let now = ctx.now();
-    let ttl = Duration::hours(i64::from(sc.key_ttl_hours));
-    let username = client.and_then(|c| c.username.clone());
-    let key = ctx.state(|s: &mut CarmaState| s.issue_key(username, scope, now, ttl));
-    let claims = Claims {
-        id: key.id.clone(),
-        iat: key.issued.timestamp(),
-        exp: key.expires.timestamp(),
-        scope: key.scope.clone(),
-    };
-    let token = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(sc.jwt_secret.as_bytes()),
-    )
-    .map_err(|e| CarmaError::Internal(format!("signing the key failed: {e}")))?;
-    let body = TokenAnswer {
-        token,
-        id: key.id,
-        expires_at: key.expires.to_rfc3339_opts(SecondsFormat::Secs, true),
-        scope: key.scope,
-    };
-    Ok(json(200, &body, &ok_code(ctx).0))
+/// The user and password of HTTP Basic credentials.
+fn basic_credentials(encoded: &str) -> Result<(String, String), CarmaError> {
+    let decoded = base64_decode(encoded)
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| {
+            CarmaError::BadCredentials("Basic credentials are not base64 of user:password".into())
+        })?;
+    let (user, pass) = decoded
+        .split_once(':')
+        .ok_or_else(|| CarmaError::BadCredentials("Basic credentials lack a `:`".into()))?;
+    Ok((user.to_string(), pass.to_string()))
 }
 
 /// Standard base64 (padding optional), enough for HTTP Basic.
@@ -159,26 +145,33 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The key as an HS256 JWT; its `iat` and `exp` are the key's whole seconds.
+fn sign(key: &ApiKey, secret: &str) -> Result<String, CarmaError> {
+    let claims = Claims {
+        id: key.id.clone(),
+        iat: key.issued.timestamp(),
+        exp: key.expires.timestamp(),
+        scope: key.scope.clone(),
+    };
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .map_err(|e| CarmaError::Internal(format!("signing the key failed: {e}")))
+}
+
 // ---------------------------------------------------------------- key check
 
 /// The key of `Authorization` (bare or `Bearer`), checked at the tenant's clock and for
-/// `method`. The expiry is ours: jsonwebtoken would read the system clock.
+/// `method`.
 fn authorize(ctx: &Ctx, req: &HttpRequest, method: &str) -> Result<(), CarmaError> {
     let raw = header(req, "authorization").unwrap_or_default();
-    let token = match raw.split_once(' ') {
-        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
-        _ => raw,
-    };
+    let token = after_scheme(raw, "bearer").unwrap_or(raw);
     if token.is_empty() {
         return Err(CarmaError::MissingKey);
     }
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.validate_exp = false;
-    validation.set_required_spec_claims(&["exp"]);
-    let secret = DecodingKey::from_secret(scenario(ctx).jwt_secret.as_bytes());
-    let claims = jsonwebtoken::decode::<Claims>(token, &secret, &validation)
-        .map_err(|e| CarmaError::MalformedKey(e.to_string()))?
-        .claims;
+    let claims = verify(token, &ctx.section::<CarmaChainScenario>().jwt_secret)?;
     let now = ctx.now();
     if now.timestamp() >= claims.exp {
         return Err(CarmaError::ExpiredKey);
@@ -201,23 +194,42 @@ fn authorize(ctx: &Ctx, req: &HttpRequest, method: &str) -> Result<(), CarmaErro
     Ok(())
 }
 
+/// The claims of a key signed with `secret`, expired or not: the expiry is checked
+/// against the tenant's clock, where jsonwebtoken would read the system's.
+fn verify(token: &str, secret: &str) -> Result<Claims, CarmaError> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.validate_exp = false;
+    validation.set_required_spec_claims(&["exp"]);
+    let secret = DecodingKey::from_secret(secret.as_bytes());
+    jsonwebtoken::decode::<Claims>(token, &secret, &validation)
+        .map(|data| data.claims)
+        .map_err(|e| CarmaError::MalformedKey(e.to_string()))
+}
+
 // ---------------------------------------------------------------- body checks
 
+fn invalid(detail: impl Into<String>) -> CarmaError {
+    CarmaError::InvalidField(detail.into())
+}
+
+/// The body as a JSON object of `allowed` fields.
 fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, CarmaError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| CarmaError::BadJson(e.to_string()))?;
-    let Value::Object(obj) = value else {
-        return Err(CarmaError::InvalidField(
-            "body: must be a JSON object".into(),
-        ));
-    };
-    if let Some(unknown) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(CarmaError::InvalidField(format!(
-            "{unknown}: not a known field (known: {})",
-            allowed.join(", ")
-        )));
-    }
+    let obj = json_object(body)
+        .map_err(|e| CarmaError::BadJson(e.to_string()))?
+        .map_err(|_| invalid("body: must be a JSON object"))?;
+    only_fields(&obj, allowed, "")?;
     Ok(obj)
+}
+
+/// Refuses the first field of `obj` not in `allowed`; `at` prefixes its name.
+fn only_fields(obj: &Map<String, Value>, allowed: &[&str], at: &str) -> Result<(), CarmaError> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(unknown) => Err(invalid(format!(
+            "{at}{unknown}: not a known field (known: {})",
+            allowed.join(", ")
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// `type_request` as a string or an array of strings; `All categories` expands to all.
@@ -225,19 +237,15 @@ fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, CarmaErro
 /// still refused.
 fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError> {
     let names: Vec<&Value> = match obj.get("type_request") {
-        None | Some(Value::Null) => {
-            return Err(CarmaError::InvalidField("type_request: required".into()));
-        }
+        None | Some(Value::Null) => return Err(invalid("type_request: required")),
         Some(v @ Value::String(_)) => vec![v],
         Some(Value::Array(items)) if items.is_empty() => {
-            return Err(CarmaError::InvalidField(
-                "type_request: must not be empty".into(),
-            ));
+            return Err(invalid("type_request: must not be empty"));
         }
         Some(Value::Array(items)) => items.iter().collect(),
         Some(_) => {
-            return Err(CarmaError::InvalidField(
-                "type_request: must be a string or an array of strings".into(),
+            return Err(invalid(
+                "type_request: must be a string or an array of strings",
             ));
         }
     };
@@ -245,9 +253,7 @@ fn categories(obj: &Map<String, Value>) -> Result<Vec<&'static str>, CarmaError>
     let mut all = false;
     for (i, name) in names.iter().enumerate() {
         let Value::String(name) = name else {
-            return Err(CarmaError::InvalidField(format!(
-                "type_request[{i}]: must be a string"
-            )));
+            return Err(invalid(format!("type_request[{i}]: must be a string")));
         };
         let category = wire::category(name).ok_or_else(|| {
             CarmaError::UnknownCategory(format!(
@@ -277,16 +283,17 @@ pub fn phone(text: &str) -> Option<String> {
     }
 }
 
+/// A text field of an item, trimmed. Its length is checked after trimming, with a
+/// message of its own, so the shared rule sets no limit.
 fn text_field(item: &Map<String, Value>, at: &str, field: &str) -> Result<String, CarmaError> {
-    match item.get(field) {
-        None | Some(Value::Null) => {
-            Err(CarmaError::InvalidField(format!("{at}.{field}: required")))
-        }
-        Some(Value::String(s)) => Ok(s.trim().to_string()),
-        Some(_) => Err(CarmaError::InvalidField(format!(
-            "{at}.{field}: must be a string"
-        ))),
-    }
+    const TRIMMED: Text = Text {
+        max: usize::MAX,
+        trim: true,
+        blank_is_missing: false,
+    };
+    TRIMMED
+        .required(item, field)
+        .map_err(|p| invalid(p.describe(&format!("{at}.{field}"))))
 }
 
 struct Item {
@@ -296,55 +303,46 @@ struct Item {
 
 fn items(obj: &Map<String, Value>) -> Result<Vec<Item>, CarmaError> {
     let list = match obj.get("value") {
-        None | Some(Value::Null) => return Err(CarmaError::InvalidField("value: required".into())),
+        None | Some(Value::Null) => return Err(invalid("value: required")),
         Some(Value::Array(list)) => list,
-        Some(_) => {
-            return Err(CarmaError::InvalidField(
-                "value: must be an array of objects".into(),
-            ));
-        }
+        Some(_) => return Err(invalid("value: must be an array of objects")),
     };
     if list.is_empty() {
         return Err(CarmaError::EmptyValue);
     }
     if list.len() > MAX_BATCH {
-        return Err(CarmaError::InvalidField(format!(
+        return Err(invalid(format!(
             "value: at most {MAX_BATCH} items per request"
         )));
     }
-    let mut out = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        let at = format!("value[{i}]");
-        let Value::Object(item) = item else {
-            return Err(CarmaError::InvalidField(format!("{at}: must be an object")));
-        };
-        if let Some(unknown) = item
-            .keys()
-            .find(|k| *k != "IdDocument" && *k != "PhoneNumber")
-        {
-            return Err(CarmaError::InvalidField(format!(
-                "{at}.{unknown}: not a known field (known: IdDocument, PhoneNumber)"
-            )));
-        }
-        let id_document = text_field(item, &at, "IdDocument")?;
-        if id_document.is_empty() || id_document.chars().count() > MAX_DOCUMENT {
-            return Err(CarmaError::InvalidField(format!(
-                "{at}.IdDocument: must be 1 to {MAX_DOCUMENT} characters"
-            )));
-        }
-        let raw_phone = text_field(item, &at, "PhoneNumber")?;
-        let phone = phone(&raw_phone).ok_or_else(|| {
-            CarmaError::BadPhone(format!(
-                "{at}.PhoneNumber `{raw_phone}`: use +380XXXXXXXXX, 380XXXXXXXXX or 0XXXXXXXXX"
-            ))
-        })?;
-        out.push(Item { id_document, phone });
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| item(&format!("value[{i}]"), v))
+        .collect()
+}
+
+fn item(at: &str, value: &Value) -> Result<Item, CarmaError> {
+    let Value::Object(item) = value else {
+        return Err(invalid(format!("{at}: must be an object")));
+    };
+    only_fields(item, &["IdDocument", "PhoneNumber"], &format!("{at}."))?;
+    let id_document = text_field(item, at, "IdDocument")?;
+    if id_document.is_empty() || id_document.chars().count() > MAX_DOCUMENT {
+        return Err(invalid(format!(
+            "{at}.IdDocument: must be 1 to {MAX_DOCUMENT} characters"
+        )));
     }
-    Ok(out)
+    let raw_phone = text_field(item, at, "PhoneNumber")?;
+    let phone = phone(&raw_phone).ok_or_else(|| {
+        CarmaError::BadPhone(format!(
+            "{at}.PhoneNumber `{raw_phone}`: use +380XXXXXXXXX, 380XXXXXXXXX or 0XXXXXXXXX"
+        ))
+    })?;
+    Ok(Item { id_document, phone })
 }
 
 fn ok_code(ctx: &Ctx) -> (String, String) {
-    ctx.codes("carmachain")
+    ctx.codes(super::NAME)
         .by_key("ok")
         .map(|e| (e.code.clone(), e.message.clone()))
         .unwrap_or_else(|| ("0".into(), "OK".into()))
@@ -357,57 +355,17 @@ fn ok_status(ctx: &Ctx) -> (Status, String) {
 
 // ---------------------------------------------------------------- createrequest
 
-async fn create_request(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    match do_create(&ctx, &req, &body) {
-        Ok(res) => res,
-        Err(e) => e.respond(&ctx),
-    }
-}
-
-/// The scenario person behind an item: by document first, then by phone.
-fn person_of(ctx: &Ctx, item: &Item) -> Option<String> {
-    let people = &ctx.world().people;
-    people
-        .by_document(&item.id_document)
-        .or_else(|| people.by_phone(&item.phone))
-        .map(|p| p.id.clone())
-}
-
-/// When a request for `person` turns `Done`: the person's rule, else the slowest peer
-/// that knows them, else the scenario default; `None` for never.
-fn ready_at(
-    sc: &CarmaChainScenario,
-    person: Option<&str>,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    let rule = person.and_then(|id| sc.persons.iter().find(|r| r.person == id));
-    if rule.is_some_and(|r| r.never_completes) {
-        return None;
-    }
-    let seconds = rule.and_then(|r| r.pending_seconds).unwrap_or_else(|| {
-        sc.peers
-            .iter()
-            .filter(|p| knows(p, person))
-            .map(|p| p.pending_seconds.unwrap_or(sc.pending_seconds))
-            .max()
-            .unwrap_or(sc.pending_seconds)
-    });
-    let seconds = i64::try_from(seconds)
-        .unwrap_or(i64::MAX)
-        .min(100 * 366 * 86_400);
-    now.checked_add_signed(Duration::seconds(seconds))
-}
-
-fn knows(peer: &super::scenario::Peer, person: Option<&str>) -> bool {
-    peer.knows_everyone || person.is_some_and(|id| peer.knows.iter().any(|k| k == id))
-}
-
-fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, CarmaError> {
-    authorize(ctx, req, METHOD_CREATE)?;
-    let obj = object(body, &["type_request", "value"])?;
+async fn create_request(
+    ctx: Ctx,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, CarmaError> {
+    let ctx = &ctx;
+    authorize(ctx, &req, METHOD_CREATE)?;
+    let obj = object(&body, &["type_request", "value"])?;
     let categories = categories(&obj)?;
     let items = items(&obj)?;
-    let sc = scenario(ctx);
+    let sc = ctx.section::<CarmaChainScenario>();
     if let Some(item) = items.iter().find(|i| {
         sc.error_documents
             .iter()
@@ -420,17 +378,8 @@ fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, 
     }
     let now = ctx.now();
     let batch: Vec<NewRequest> = items
-        .iter()
-        .map(|item| {
-            let person = person_of(ctx, item);
-            NewRequest {
-                id_document: item.id_document.clone(),
-                phone: item.phone.clone(),
-                ready_at: ready_at(&sc, person.as_deref(), now),
-                person,
-                categories: categories.clone(),
-            }
-        })
+        .into_iter()
+        .map(|item| new_request(ctx, &sc, item, &categories, now))
         .collect();
     let made = ctx
         .state(|s: &mut CarmaState| s.create(batch, now))
@@ -452,13 +401,55 @@ fn do_create(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, 
     Ok(json(200, &body, &code))
 }
 
+/// An item as stored: with the scenario person behind it (by document first, then by
+/// phone) and the time it turns `Done`.
+fn new_request(
+    ctx: &Ctx,
+    sc: &CarmaChainScenario,
+    item: Item,
+    categories: &[&'static str],
+    now: DateTime<Utc>,
+) -> NewRequest {
+    let people = &ctx.world().people;
+    let person = people
+        .by_document(&item.id_document)
+        .or_else(|| people.by_phone(&item.phone))
+        .map(|p| p.id.clone());
+    NewRequest {
+        ready_at: sc.ready_at(person.as_deref(), now),
+        id_document: item.id_document,
+        phone: item.phone,
+        person,
+        categories: categories.to_vec(),
+    }
+}
+
 // ---------------------------------------------------------------- respond
 
-async fn respond(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    match do_respond(&ctx, &req, &body) {
-        Ok(res) => res,
-        Err(e) => e.respond(&ctx),
+async fn respond(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, CarmaError> {
+    let ctx = &ctx;
+    authorize(ctx, &req, METHOD_RESPOND)?;
+    let obj = object(&body, &["type_request", "idRequest", "period"])?;
+    let asked = categories(&obj)?;
+    let selector = selector(&obj)?;
+    let now = ctx.now();
+    let (found, total) = ctx.state(|s: &mut CarmaState| select(s, &selector, now))?;
+    let items = found
+        .iter()
+        .map(|r| respond_item(ctx, r, &asked, now))
+        .collect();
+    let (mut response, code) = ok_status(ctx);
+    if total > found.len() {
+        response.detail = Some(format!(
+            "only the {} newest of {total} requests of the period; shorten `period` or ask by `idRequest`",
+            found.len()
+        ));
     }
+    let body = RespondAnswer {
+        response,
+        parametr_request: items,
+    };
+    Ok(json(200, &body, &code))
 }
 
 enum Selector {
@@ -476,42 +467,83 @@ fn selector(obj: &Map<String, Value>) -> Result<Selector, CarmaError> {
         (None, None) => Err(CarmaError::Selector(
             "neither idRequest nor period given".into(),
         )),
-        (Some(Value::Array(list)), None) => {
-            if list.is_empty() {
-                return Err(CarmaError::InvalidField(
-                    "idRequest: must not be empty".into(),
-                ));
-            }
-            if list.len() > MAX_IDS {
-                return Err(CarmaError::InvalidField(format!(
-                    "idRequest: at most {MAX_IDS} ids"
-                )));
-            }
-            // Each id once, in the order first asked: repeats would only repeat rows.
-            let mut seen = std::collections::HashSet::new();
-            let mut ids = Vec::new();
-            for (i, v) in list.iter().enumerate() {
-                let Value::String(id) = v else {
-                    return Err(CarmaError::InvalidField(format!(
-                        "idRequest[{i}]: must be a string"
-                    )));
-                };
-                if seen.insert(id.as_str()) {
-                    ids.push(id.clone());
-                }
-            }
-            Ok(Selector::Ids(ids))
-        }
-        (Some(_), None) => Err(CarmaError::InvalidField(
-            "idRequest: must be an array of strings".into(),
-        )),
+        (Some(Value::Array(list)), None) => request_ids(list).map(Selector::Ids),
+        (Some(_), None) => Err(invalid("idRequest: must be an array of strings")),
         (None, Some(p)) => match p.as_f64() {
             Some(m) if m.is_finite() && m >= 0.0 => {
                 Ok(Selector::Minutes(m.min(MAX_PERIOD_MINUTES)))
             }
-            _ => Err(CarmaError::InvalidField(
-                "period: must be a number of minutes, 0 or more".into(),
-            )),
+            _ => Err(invalid("period: must be a number of minutes, 0 or more")),
+        },
+    }
+}
+
+/// Each id once, in the order first asked: repeats would only repeat rows.
+fn request_ids(list: &[Value]) -> Result<Vec<String>, CarmaError> {
+    if list.is_empty() {
+        return Err(invalid("idRequest: must not be empty"));
+    }
+    if list.len() > MAX_IDS {
+        return Err(invalid(format!("idRequest: at most {MAX_IDS} ids")));
+    }
+    let mut seen = HashSet::new();
+    let mut ids = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        let Value::String(id) = v else {
+            return Err(invalid(format!("idRequest[{i}]: must be a string")));
+        };
+        if seen.insert(id.as_str()) {
+            ids.push(id.clone());
+        }
+    }
+    Ok(ids)
+}
+
+/// The requests `selector` names, and how many the period held (more than those
+/// answered when it holds over `MAX_RESPOND_ITEMS`).
+fn select(
+    s: &CarmaState,
+    selector: &Selector,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Request>, usize), CarmaError> {
+    match selector {
+        Selector::Ids(ids) => {
+            let unknown: Vec<&str> = ids
+                .iter()
+                .filter(|id| s.request(id).is_none())
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                return Err(CarmaError::UnknownRequest(format!(
+                    "unknown: {}",
+                    unknown.join(", ")
+                )));
+            }
+            let found: Vec<Request> = ids.iter().filter_map(|id| s.request(id).cloned()).collect();
+            let total = found.len();
+            Ok((found, total))
+        }
+        Selector::Minutes(m) => {
+            let from = now
+                .checked_sub_signed(Duration::milliseconds((m * 60_000.0) as i64))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
+            Ok(s.since(from, now, MAX_RESPOND_ITEMS))
+        }
+    }
+}
+
+/// A request as `respond` lists it: rows only once it is `Done`.
+fn respond_item(ctx: &Ctx, r: &Request, asked: &[&'static str], now: DateTime<Utc>) -> RespondItem {
+    let status = state::status(r, now);
+    RespondItem {
+        id_document: r.id_document.clone(),
+        phone_number: r.phone.clone(),
+        id_request: r.id.clone(),
+        status,
+        request_details: if status == wire::STATUS_DONE {
+            details(ctx, r, asked)
+        } else {
+            Vec::new()
         },
     }
 }
@@ -519,7 +551,7 @@ fn selector(obj: &Map<String, Value>) -> Result<Selector, CarmaError> {
 /// Rows from every peer that knows the person, for the categories asked at creation
 /// and now.
 fn details(ctx: &Ctx, r: &Request, asked: &[&'static str]) -> Vec<wire::Detail> {
-    let sc = scenario(ctx);
+    let sc = ctx.section::<CarmaChainScenario>();
     let world = ctx.world();
     let categories: Vec<&'static str> = r
         .categories
@@ -537,78 +569,12 @@ fn details(ctx: &Ctx, r: &Request, asked: &[&'static str]) -> Vec<wire::Detail> 
     };
     sc.peers
         .iter()
-        .filter(|p| knows(p, r.person.as_deref()))
+        .filter(|p| p.knows(r.person.as_deref()))
         .flat_map(|peer| {
             let fixed = r.person.as_deref().and_then(|id| peer.data.get(id));
             data::rows(world.seed, peer, &key, &person, &categories, fixed)
         })
         .collect()
-}
-
-fn do_respond(ctx: &Ctx, req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, CarmaError> {
-    authorize(ctx, req, METHOD_RESPOND)?;
-    let obj = object(body, &["type_request", "idRequest", "period"])?;
-    let asked = categories(&obj)?;
-    let selector = selector(&obj)?;
-    let now = ctx.now();
-    let (found, total): (Vec<Request>, usize) =
-        ctx.state(|s: &mut CarmaState| match &selector {
-            Selector::Ids(ids) => {
-                let unknown: Vec<&str> = ids
-                    .iter()
-                    .filter(|id| s.request(id).is_none())
-                    .map(String::as_str)
-                    .collect();
-                if !unknown.is_empty() {
-                    return Err(CarmaError::UnknownRequest(format!(
-                        "unknown: {}",
-                        unknown.join(", ")
-                    )));
-                }
-                let found: Vec<Request> =
-                    ids.iter().filter_map(|id| s.request(id).cloned()).collect();
-                let total = found.len();
-                Ok((found, total))
-            }
-            Selector::Minutes(m) => {
-                let from = now
-                    .checked_sub_signed(Duration::milliseconds((m * 60_000.0) as i64))
-                    .unwrap_or(DateTime::<Utc>::MIN_UTC);
-                Ok(s.since(from, now, MAX_RESPOND_ITEMS))
-            }
-        })?;
-    let items = found
-        .iter()
-        .map(|r| {
-            let status = state::status(r, now);
-            RespondItem {
-                id_document: r.id_document.clone(),
-                phone_number: r.phone.clone(),
-                id_request: r.id.clone(),
-                status,
-                request_details: if status == wire::STATUS_DONE {
-                    details(ctx, r, &asked)
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect();
-    let (mut response, code) = ok_status(ctx);
-    if total > found.len() {
-        response.detail = Some(format!(
-            "only the {} newest of {total} requests of the period; shorten `period` or ask by `idRequest`",
-            found.len()
-        ));
-    }
-    Ok(json(
-        200,
-        &RespondAnswer {
-            response,
-            parametr_request: items,
-        },
-        &code,
-    ))
 }
 
 // ---------------------------------------------------------------- admin
@@ -633,12 +599,7 @@ async fn revoke_token(ctx: Ctx, id: web::Path<String>) -> HttpResponse {
     });
     match key {
         Some(key) => HttpResponse::Ok().json(key),
-        None => sandbox_error(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            &format!("no CarmaChain key `{id}` in tenant `{}`", ctx.tenant.name),
-            None,
-        ),
+        None => not_found(&ctx, "key", &id),
     }
 }
 
@@ -650,21 +611,23 @@ async fn complete_request(ctx: Ctx, id: web::Path<String>) -> HttpResponse {
             "status": state::status(&r, now),
             "completedAt": r.completed_at.unwrap_or(now).to_rfc3339_opts(SecondsFormat::Millis, true),
         })),
-        None => sandbox_error(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            &format!(
-                "no CarmaChain request `{id}` in tenant `{}`",
-                ctx.tenant.name
-            ),
-            None,
-        ),
+        None => not_found(&ctx, "request", &id),
     }
+}
+
+/// The admin answer for an id this tenant does not hold.
+fn not_found(ctx: &Ctx, what: &str, id: &str) -> HttpResponse {
+    let message = format!(
+        "no CarmaChain {what} `{id}` in tenant `{}`",
+        ctx.tenant.name
+    );
+    sandbox_error(StatusCode::NOT_FOUND, "not-found", &message, None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::Coded;
 
     #[test]
     fn three_phone_formats_normalise_and_others_fail() {

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{CodeOverride, CodeTable};
@@ -84,38 +85,38 @@ pub struct PersonRule {
 
 /// Ten years: keys longer than that are a typo, and far-off instants overflow.
 const MAX_TTL_HOURS: u32 = 10 * 366 * 24;
+/// Pending times are capped at a hundred years, which the clock can still add.
+const MAX_PENDING_SECONDS: i64 = 100 * 366 * 86_400;
 
-impl SectionType for CarmaChainScenario {
-    const KEY: &'static str = super::NAME;
-}
+/// The `people` ids of the scenario, which peers and person rules refer to.
+type PersonIds<'a> = BTreeSet<&'a str>;
 
-impl Section for CarmaChainScenario {
-    fn codes(&self) -> &BTreeMap<String, CodeOverride> {
-        &self.codes
+impl CarmaChainScenario {
+    /// When a request for `person` turns `Done`: the person's rule, else the slowest
+    /// peer that knows them, else the scenario default; `None` for never.
+    pub fn ready_at(&self, person: Option<&str>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let rule = person.and_then(|id| self.persons.iter().find(|r| r.person == id));
+        if rule.is_some_and(|r| r.never_completes) {
+            return None;
+        }
+        let seconds = rule.and_then(|r| r.pending_seconds).unwrap_or_else(|| {
+            self.peers
+                .iter()
+                .filter(|p| p.knows(person))
+                .map(|p| p.pending_seconds.unwrap_or(self.pending_seconds))
+                .max()
+                .unwrap_or(self.pending_seconds)
+        });
+        let seconds = i64::try_from(seconds)
+            .unwrap_or(i64::MAX)
+            .min(MAX_PENDING_SECONDS);
+        now.checked_add_signed(Duration::seconds(seconds))
     }
 
-    fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState> {
-        Box::new(super::CarmaState::new(seeding.seed, seeding.tenant))
-    }
-
-    fn problems(&self, scenario: &Scenario) -> Vec<String> {
-        let sc = self;
-        let mut problems = CodeTable::override_problems(super::SPECS, &sc.codes);
-        let people: BTreeSet<&str> = scenario
-            .people
-            .iter()
-            .filter_map(|p| p.id.as_deref())
-            .collect();
-        let person_known = |id: &str| people.contains(id);
-        let category_ok = |c: &str| super::wire::CATEGORIES.contains(&c);
-        if sc.jwt_secret.is_empty() {
-            problems.push("jwt_secret must not be empty".into());
-        }
-        if sc.key_ttl_hours == 0 || sc.key_ttl_hours > MAX_TTL_HOURS {
-            problems.push(format!("key_ttl_hours must be 1 to {MAX_TTL_HOURS}"));
-        }
+    fn client_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
         let mut names = BTreeSet::new();
-        for (i, c) in sc.clients.iter().enumerate() {
+        for (i, c) in self.clients.iter().enumerate() {
             if !names.insert(c.username.clone()) {
                 problems.push(format!(
                     "clients[{i}]: a second client {}",
@@ -132,43 +133,89 @@ impl Section for CarmaChainScenario {
                 }
             }
         }
-        let mut peer_ids = BTreeSet::new();
-        for (i, p) in sc.peers.iter().enumerate() {
-            if p.id.is_empty() || !peer_ids.insert(p.id.as_str()) {
+        problems
+    }
+
+    fn peer_problems(&self, people: &PersonIds) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut ids = BTreeSet::new();
+        for (i, p) in self.peers.iter().enumerate() {
+            if p.id.is_empty() || !ids.insert(p.id.as_str()) {
                 problems.push(format!("peers[{i}].id is empty or repeated"));
             }
-            for k in &p.knows {
-                if !person_known(k) {
-                    problems.push(format!(
-                        "peers[{i}].knows: no person with id `{k}` in people"
-                    ));
-                }
-            }
-            for c in &p.categories {
-                if !category_ok(c) {
-                    problems.push(format!("peers[{i}].categories: unknown category `{c}`"));
-                }
-            }
-            for (person, cats) in &p.data {
-                if !person_known(person) {
-                    problems.push(format!(
-                        "peers[{i}].data: no person with id `{person}` in people"
-                    ));
-                }
-                for c in cats.keys() {
-                    if !category_ok(c) {
-                        problems.push(format!("peers[{i}].data.{person}: unknown category `{c}`"));
-                    }
-                }
+            problems.extend(p.problems(&format!("peers[{i}]"), people));
+        }
+        problems
+    }
+}
+
+impl Peer {
+    /// Whether it holds data on `person` (`None`: someone not in `people`).
+    pub fn knows(&self, person: Option<&str>) -> bool {
+        self.knows_everyone || person.is_some_and(|id| self.knows.iter().any(|k| k == id))
+    }
+
+    fn problems(&self, at: &str, people: &PersonIds) -> Vec<String> {
+        let mut problems = Vec::new();
+        for k in &self.knows {
+            problems.extend(unknown_person(people, &format!("{at}.knows"), k));
+        }
+        for c in &self.categories {
+            problems.extend(unknown_category(&format!("{at}.categories"), c));
+        }
+        for (person, categories) in &self.data {
+            problems.extend(unknown_person(people, &format!("{at}.data"), person));
+            for c in categories.keys() {
+                problems.extend(unknown_category(&format!("{at}.data.{person}"), c));
             }
         }
-        for (i, r) in sc.persons.iter().enumerate() {
-            if !person_known(&r.person) {
-                problems.push(format!(
-                    "persons[{i}].person: no person with id `{}` in people",
-                    r.person
-                ));
-            }
+        problems
+    }
+}
+
+fn unknown_person(people: &PersonIds, at: &str, id: &str) -> Option<String> {
+    (!people.contains(id)).then(|| format!("{at}: no person with id `{id}` in people"))
+}
+
+fn unknown_category(at: &str, category: &str) -> Option<String> {
+    (!super::wire::CATEGORIES.contains(&category))
+        .then(|| format!("{at}: unknown category `{category}`"))
+}
+
+impl SectionType for CarmaChainScenario {
+    const KEY: &'static str = super::NAME;
+}
+
+impl Section for CarmaChainScenario {
+    fn codes(&self) -> &BTreeMap<String, CodeOverride> {
+        &self.codes
+    }
+
+    fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState> {
+        Box::new(super::CarmaState::new(seeding.seed, seeding.tenant))
+    }
+
+    fn problems(&self, scenario: &Scenario) -> Vec<String> {
+        let people: PersonIds = scenario
+            .people
+            .iter()
+            .filter_map(|p| p.id.as_deref())
+            .collect();
+        let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
+        if self.jwt_secret.is_empty() {
+            problems.push("jwt_secret must not be empty".into());
+        }
+        if self.key_ttl_hours == 0 || self.key_ttl_hours > MAX_TTL_HOURS {
+            problems.push(format!("key_ttl_hours must be 1 to {MAX_TTL_HOURS}"));
+        }
+        problems.extend(self.client_problems());
+        problems.extend(self.peer_problems(&people));
+        for (i, r) in self.persons.iter().enumerate() {
+            problems.extend(unknown_person(
+                &people,
+                &format!("persons[{i}].person"),
+                &r.person,
+            ));
         }
         problems
     }
