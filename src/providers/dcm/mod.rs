@@ -9,8 +9,8 @@ mod scenario;
 mod state;
 mod wire;
 
+pub use codes::DcmError;
 pub use codes::SPECS;
-pub use errors::DcmError;
 pub use routes::parse_list_query;
 pub use scenario::{
     AccountSpec, AssetSpec, CounterpartySpec, CustomerSpec, DcmScenario, Employee,
@@ -59,7 +59,7 @@ impl Provider for Dcm {
         ""
     }
     fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
-        errors::render(entry, details.first().map(String::as_str))
+        errors::render(entry, details)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         match problem {

@@ -11,7 +11,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::errors::{DcmError, bad};
+use super::codes::DcmError;
+use super::errors::bad;
 use super::scenario::DcmScenario;
 use super::state::{
     CustomerUpdate, DcmState, ListQuery, MAX_FILTER_VALUES, MAX_JWK_BYTES, MAX_TEXT, NewCustomer,
@@ -41,8 +42,8 @@ pub fn routes(r: &mut Routes) {
         .get(format!("{CG}/customers/{CU}/accounts"), list_accounts);
 }
 
-fn answer(ctx: &Ctx, r: Result<HttpResponse, DcmError>) -> HttpResponse {
-    r.unwrap_or_else(|e| e.respond(ctx))
+fn answer(_ctx: &Ctx, r: Result<HttpResponse, DcmError>) -> HttpResponse {
+    r.unwrap_or_else(|e| actix_web::ResponseError::error_response(&e))
 }
 
 fn ok(body: &impl serde::Serialize) -> HttpResponse {

@@ -10,7 +10,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use jsonwebtoken::jwk::Jwk;
 use serde_json::{Value, json};
 
-use super::errors::{DcmError, bad};
+use super::codes::DcmError;
+use super::errors::bad;
 use super::scenario::{CounterpartySpec, DcmScenario};
 use crate::rng;
 use crate::scenario::People;
