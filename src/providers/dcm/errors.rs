@@ -20,6 +20,16 @@ pub fn bad(msg: impl Into<String>) -> DcmError {
     DcmError::BadRequest(msg.into())
 }
 
+/// The 404 of a counterparty GUID that is not in the tenant.
+pub fn no_counterparty(cg: &str) -> DcmError {
+    DcmError::NotFound(format!("counterparty {cg} not found"))
+}
+
+/// The 404 of a customer GUID that is not in the counterparty.
+pub fn no_customer(cu: &str) -> DcmError {
+    DcmError::NotFound(format!("customer {cu} not found"))
+}
+
 /// DCM's body for `entry`: `{"error": detail}` (the table's message without one) for
 /// errors; a forced success is `{}` (what `PUT` answers), since a success body depends
 /// on the endpoint.

@@ -45,10 +45,10 @@ pub struct DcmScenario {
 
 /// Longest flow or session lifetime a scenario may set (ten years): far enough for any
 /// test, near enough that `now + lifetime` stays inside the virtual clock's range.
-pub const MAX_LIFETIME_MINUTES: u32 = 10 * 365 * 24 * 60;
-pub const MAX_LIFETIME_HOURS: u32 = 10 * 365 * 24;
+const MAX_LIFETIME_MINUTES: u32 = 10 * 365 * 24 * 60;
+const MAX_LIFETIME_HOURS: u32 = 10 * 365 * 24;
 /// Largest JWT `iat` skew a scenario may set (one day).
-pub const MAX_SKEW_SECONDS: u32 = 24 * 60 * 60;
+const MAX_SKEW_SECONDS: u32 = 24 * 60 * 60;
 
 impl DcmScenario {
     pub fn flow_minutes(&self) -> i64 {
