@@ -15,23 +15,77 @@ fn customers() -> String {
     format!("/dcm/api/v1/counterparty/{CG}/customers")
 }
 
+fn jwks() -> String {
+    format!("/dcm/api/v1/counterparty/{CG}/jwk")
+}
+
 fn accounts(customer: &str) -> String {
     format!("/dcm/api/v1/counterparty/{CG}/customers/{customer}/accounts")
 }
 
-fn req(app: &TestApp, method: Method, path: &str) -> reqwest::RequestBuilder {
+/// A request to the bank API with `token` as the bearer.
+fn req_as(app: &TestApp, token: &str, method: Method, path: &str) -> reqwest::RequestBuilder {
     app.request(method, path)
-        .header("Authorization", format!("Bearer {TOKEN}"))
+        .header("Authorization", format!("Bearer {token}"))
+}
+
+fn req(app: &TestApp, method: Method, path: &str) -> reqwest::RequestBuilder {
+    req_as(app, TOKEN, method, path)
+}
+
+async fn answer(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let res = request.send().await.expect("sent");
+    (res.status(), body(res).await)
 }
 
 async fn get(app: &TestApp, path: &str) -> (StatusCode, Value) {
-    let res = req(app, Method::GET, path).send().await.expect("sent");
-    (res.status(), body(res).await)
+    answer(req(app, Method::GET, path)).await
 }
 
 async fn send(app: &TestApp, method: Method, path: &str, b: &Value) -> (StatusCode, Value) {
-    let res = req(app, method, path).json(b).send().await.expect("sent");
-    (res.status(), body(res).await)
+    answer(req(app, method, path).json(b)).await
+}
+
+/// Creates `new_customer(login)` in the default bank.
+async fn create(app: &TestApp, login: &str) -> (StatusCode, Value) {
+    send(app, Method::POST, &customers(), &new_customer(login)).await
+}
+
+/// Opens another account of `customer` in the default bank.
+async fn open_account(app: &TestApp, customer: &str, b: &Value) -> (StatusCode, Value) {
+    send(app, Method::POST, &accounts(customer), b).await
+}
+
+/// DCM's part of the state view, to show that a refused call changed nothing.
+async fn dcm_state(app: &TestApp) -> Value {
+    app.state().await["providers"]["dcm"].clone()
+}
+
+/// The message of a DCM error body (`""` when there is none).
+fn error(b: &Value) -> &str {
+    b["error"].as_str().unwrap_or_default()
+}
+
+/// The customers list's status with `auth` as the whole `Authorization` header.
+async fn list_status(app: &TestApp, auth: &str) -> StatusCode {
+    app.request(Method::GET, &customers())
+        .header("Authorization", auth)
+        .send()
+        .await
+        .expect("sent")
+        .status()
+}
+
+/// Starts a Kratos login flow; answers the path its login posts to.
+async fn login_flow(app: &TestApp) -> String {
+    let flow = body(app.get("/dcm/kratos/self-service/login/api").await).await;
+    let id = flow["id"].as_str().expect("flow id");
+    format!("/dcm/kratos/self-service/login?flow={id}")
+}
+
+/// The default employee's credentials with `password`, as JSON.
+fn employee(password: &str) -> Value {
+    json!({"identifier": "employee@sandbox.test", "password": password})
 }
 
 fn new_customer(login: &str) -> Value {
@@ -67,13 +121,7 @@ fn claims(iat: i64, exp: i64) -> Value {
 
 async fn register_bank_key(app: &TestApp) -> String {
     let jwk: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
-    let (status, b) = send(
-        app,
-        Method::POST,
-        &format!("/dcm/api/v1/counterparty/{CG}/jwk"),
-        &jwk,
-    )
-    .await;
+    let (status, b) = send(app, Method::POST, &jwks(), &jwk).await;
     assert_eq!(status, StatusCode::OK, "{b}");
     b["guid"].as_str().expect("guid").to_string()
 }
@@ -93,14 +141,10 @@ async fn with_jwt(app: &TestApp, jwt: &str) -> StatusCode {
 #[tokio::test]
 async fn kratos_login_flow_issues_a_token_that_works() {
     let app = TestApp::spawn().await;
-    let flow = body(app.get("/dcm/kratos/self-service/login/api").await).await;
-    let id = flow["id"].as_str().expect("flow id");
+    let path = login_flow(&app).await;
 
     let res = app
-        .request(
-            Method::POST,
-            &format!("/dcm/kratos/self-service/login?flow={id}"),
-        )
+        .request(Method::POST, &path)
         .form(&[
             ("csrf_token", ""),
             ("identifier", "employee@sandbox.test"),
@@ -119,49 +163,29 @@ async fn kratos_login_flow_issues_a_token_that_works() {
             .is_some_and(|t| t.ends_with('Z'))
     );
 
-    let res = app
-        .request(Method::GET, &customers())
-        .header("Authorization", format!("BEARER {token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        list_status(&app, &format!("BEARER {token}")).await,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn login_accepts_json_and_a_flow_is_used_once() {
     let app = TestApp::spawn().await;
-    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let path = format!("/dcm/kratos/self-service/login?flow={id}");
-    let creds =
-        json!({"identifier": "employee@sandbox.test", "password": "sandbox", "method": "password"});
+    let path = login_flow(&app).await;
+    let mut creds = employee("sandbox");
+    creds["method"] = json!("password");
     assert_eq!(app.post_json(&path, &creds).await.status(), StatusCode::OK);
     let again = app.post_json(&path, &creds).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
-    assert!(
-        body(again).await["error"]
-            .as_str()
-            .unwrap()
-            .contains("flow")
-    );
+    assert!(error(&body(again).await).contains("flow"));
 }
 
 #[tokio::test]
 async fn wrong_password_returns_401() {
     let app = TestApp::spawn().await;
-    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let res = app
-        .post_json(
-            &format!("/dcm/kratos/self-service/login?flow={id}"),
-            &json!({"identifier": "employee@sandbox.test", "password": "nope"}),
-        )
-        .await;
+    let path = login_flow(&app).await;
+    let res = app.post_json(&path, &employee("nope")).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         body(res).await,
@@ -172,24 +196,13 @@ async fn wrong_password_returns_401() {
 #[tokio::test]
 async fn expired_flow_and_missing_flow_return_400() {
     let app = TestApp::spawn().await;
-    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let path = login_flow(&app).await;
     app.advance_clock(61 * 60).await;
-    let creds = json!({"identifier": "employee@sandbox.test", "password": "sandbox"});
-    let res = app
-        .post_json(&format!("/dcm/kratos/self-service/login?flow={id}"), &creds)
-        .await;
+    let res = app.post_json(&path, &employee("sandbox")).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        body(res).await["error"]
-            .as_str()
-            .unwrap()
-            .contains("expired")
-    );
+    assert!(error(&body(res).await).contains("expired"));
     let res = app
-        .post_json("/dcm/kratos/self-service/login", &creds)
+        .post_json("/dcm/kratos/self-service/login", &employee("sandbox"))
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
@@ -197,30 +210,12 @@ async fn expired_flow_and_missing_flow_return_400() {
 #[tokio::test]
 async fn session_token_expires_with_the_virtual_clock() {
     let app = TestApp::spawn().await;
-    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let b = body(
-        app.post_json(
-            &format!("/dcm/kratos/self-service/login?flow={id}"),
-            &json!({"identifier": "employee@sandbox.test", "password": "sandbox"}),
-        )
-        .await,
-    )
-    .await;
-    let token = b["session_token"].as_str().unwrap().to_string();
-    let call = || async {
-        app.request(Method::GET, &customers())
-            .header("Authorization", format!("bearer {token}"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-    };
-    assert_eq!(call().await, StatusCode::OK);
+    let path = login_flow(&app).await;
+    let b = body(app.post_json(&path, &employee("sandbox")).await).await;
+    let auth = format!("bearer {}", b["session_token"].as_str().unwrap());
+    assert_eq!(list_status(&app, &auth).await, StatusCode::OK);
     app.advance_clock(24 * 3600 + 1).await;
-    assert_eq!(call().await, StatusCode::UNAUTHORIZED);
+    assert_eq!(list_status(&app, &auth).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -238,13 +233,11 @@ async fn missing_unknown_and_expired_credentials_return_401() {
         "bearer expired-dcm-token",
         TOKEN,
     ] {
-        let res = app
-            .request(Method::GET, &customers())
-            .header("Authorization", auth)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{auth}");
+        assert_eq!(
+            list_status(&app, auth).await,
+            StatusCode::UNAUTHORIZED,
+            "{auth}"
+        );
     }
 }
 
@@ -266,13 +259,10 @@ dcm:
 "#,
     )
     .await;
-    let res = app
-        .request(Method::GET, &customers())
-        .header("Authorization", "bearer other-token")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        list_status(&app, "bearer other-token").await,
+        StatusCode::UNAUTHORIZED
+    );
     let (status, _) = get(&app, &customers()).await;
     assert_eq!(
         status,
@@ -299,7 +289,7 @@ async fn registered_key_signs_an_accepted_cx_authorization_jwt() {
     app.freeze_clock(NOW).await;
     let guid = register_bank_key(&app).await;
 
-    let (status, list) = get(&app, &format!("/dcm/api/v1/counterparty/{CG}/jwk")).await;
+    let (status, list) = get(&app, &jwks()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["total"], 1);
     assert_eq!(list["jwks"][0]["guid"], guid.as_str());
@@ -323,7 +313,7 @@ async fn an_ed25519_key_signs_an_accepted_eddsa_jwt() {
     app.freeze_clock(NOW).await;
     let jwk: Value =
         serde_json::from_str(include_str!("fixtures/dcm/bank-ed25519.jwk.json")).unwrap();
-    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let path = jwks();
     let (status, b) = send(&app, Method::POST, &path, &json!({ "jwk": jwk })).await;
     assert_eq!(status, StatusCode::OK, "{b}");
     let key = EncodingKey::from_ed_der(include_bytes!("fixtures/dcm/bank-ed25519.pk8.der"));
@@ -376,7 +366,7 @@ async fn a_jwt_valid_now_expires_when_the_clock_advances() {
 #[tokio::test]
 async fn private_or_malformed_jwk_is_refused() {
     let app = TestApp::spawn().await;
-    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let path = jwks();
     let mut jwk: Value = serde_json::from_str(BANK_JWK).unwrap();
     jwk["d"] = json!("c2VjcmV0");
     assert_eq!(
@@ -400,13 +390,7 @@ async fn private_or_malformed_jwk_is_refused() {
 #[tokio::test]
 async fn create_customer_answers_the_documented_shape() {
     let app = TestApp::spawn().await;
-    let (status, b) = send(
-        &app,
-        Method::POST,
-        &customers(),
-        &new_customer("ivan@x.test"),
-    )
-    .await;
+    let (status, b) = create(&app, "ivan@x.test").await;
     assert_eq!(status, StatusCode::OK, "{b}");
     let keys: Vec<&str> = b.as_object().unwrap().keys().map(String::as_str).collect();
     let mut expected = vec![
@@ -465,24 +449,15 @@ async fn stellar_code_is_accepted_and_defaults_are_filled() {
 #[tokio::test]
 async fn duplicate_login_returns_400_with_409_message_and_changes_nothing() {
     let app = TestApp::spawn().await;
-    let before = app.state().await;
-    let (status, b) = send(
-        &app,
-        Method::POST,
-        &customers(),
-        &new_customer("o.limarenko@gmail.com"),
-    )
-    .await;
+    let before = dcm_state(&app).await;
+    let (status, b) = create(&app, "o.limarenko@gmail.com").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let msg = b["error"].as_str().unwrap();
+    let msg = error(&b);
     assert!(
         msg.starts_with("failed to create wallet user:") && msg.contains("409"),
         "{msg}"
     );
-    assert_eq!(
-        app.state().await["providers"]["dcm"],
-        before["providers"]["dcm"]
-    );
+    assert_eq!(dcm_state(&app).await, before);
 }
 
 #[tokio::test]
@@ -497,7 +472,7 @@ async fn sent_guid_is_honoured_and_a_duplicate_or_empty_guid_refused() {
     c["login"] = json!("g2@x.test");
     let (status, b) = send(&app, Method::POST, &customers(), &c).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("409"));
+    assert!(error(&b).contains("409"));
     c["guid"] = json!("");
     let (status, b) = send(&app, Method::POST, &customers(), &c).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -507,23 +482,11 @@ async fn sent_guid_is_honoured_and_a_duplicate_or_empty_guid_refused() {
 #[tokio::test]
 async fn a_full_counterparty_refuses_new_customers_with_400() {
     let app = TestApp::spawn_with("dcm:\n  max_customers: 4\n").await;
-    let (status, _) = send(
-        &app,
-        Method::POST,
-        &customers(),
-        &new_customer("fourth@x.test"),
-    )
-    .await;
+    let (status, _) = create(&app, "fourth@x.test").await;
     assert_eq!(status, StatusCode::OK);
-    let (status, b) = send(
-        &app,
-        Method::POST,
-        &customers(),
-        &new_customer("fifth@x.test"),
-    )
-    .await;
+    let (status, b) = create(&app, "fifth@x.test").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("maximum of 4"), "{b}");
+    assert!(error(&b).contains("maximum of 4"), "{b}");
     assert_eq!(get(&app, &customers()).await.1["total"], 4);
 }
 
@@ -609,7 +572,7 @@ async fn missing_or_unknown_asset_returns_400() {
 #[tokio::test]
 async fn wrong_types_and_unknown_fields_return_400_in_dcm_format() {
     let app = TestApp::spawn().await;
-    let before = app.state().await;
+    let before = dcm_state(&app).await;
     for bad in [
         json!({"asset_code": "UAH", "asset_issuer": ISSUER, "kyc_level": "high"}),
         json!({"asset_code": "UAH", "asset_issuer": ISSUER, "is_disabled": "yes"}),
@@ -622,46 +585,26 @@ async fn wrong_types_and_unknown_fields_return_400_in_dcm_format() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(b["error"].is_string(), "{b}");
     }
-    assert_eq!(
-        app.state().await["providers"]["dcm"],
-        before["providers"]["dcm"]
-    );
+    assert_eq!(dcm_state(&app).await, before);
 }
 
 #[tokio::test]
 async fn malformed_json_and_huge_body_return_400_and_change_nothing() {
     let app = TestApp::spawn().await;
-    let before = app.state().await;
-    let res = req(&app, Method::POST, &customers())
-        .header("content-type", "application/json")
-        .body("{\"asset_code\": ")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        body(res).await["error"]
-            .as_str()
-            .unwrap()
-            .contains("invalid JSON")
-    );
-    let res = req(&app, Method::POST, &customers())
-        .header("content-type", "application/json")
-        .body(format!("{{\"name\": \"{}\"}}", "x".repeat(1_100_000)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        body(res).await["error"]
-            .as_str()
-            .unwrap()
-            .contains("larger")
-    );
-    assert_eq!(
-        app.state().await["providers"]["dcm"],
-        before["providers"]["dcm"]
-    );
+    let before = dcm_state(&app).await;
+    let raw = |text: String| {
+        req(&app, Method::POST, &customers())
+            .header("content-type", "application/json")
+            .body(text)
+    };
+    let (status, b) = answer(raw("{\"asset_code\": ".into())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error(&b).contains("invalid JSON"));
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(1_100_000));
+    let (status, b) = answer(raw(huge)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error(&b).contains("larger"));
+    assert_eq!(dcm_state(&app).await, before);
 }
 
 #[tokio::test]
@@ -670,7 +613,7 @@ async fn unknown_counterparty_customer_and_path_return_404() {
     let other = "/dcm/api/v1/counterparty/22222222-2222-4222-8222-222222222222/customers";
     let (status, b) = get(&app, other).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(b["error"].as_str().unwrap().contains("counterparty"));
+    assert!(error(&b).contains("counterparty"));
     let (status, _) = get(&app, &accounts("eeeeeeee-0000-4000-8000-000000000000")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, b) = get(&app, "/dcm/api/v1/nothing").await;
@@ -689,12 +632,9 @@ async fn malformed_path_uuid_returns_400() {
 #[tokio::test]
 async fn wrong_method_returns_405_in_dcm_format() {
     let app = TestApp::spawn().await;
-    let res = req(&app, Method::DELETE, &customers())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert!(body(res).await["error"].is_string());
+    let (status, b) = answer(req(&app, Method::DELETE, &customers())).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(b["error"].is_string());
 }
 
 // ---------------------------------------------------------------- accounts
@@ -702,7 +642,7 @@ async fn wrong_method_returns_405_in_dcm_format() {
 #[tokio::test]
 async fn additional_account_gets_its_own_iban_and_lists_with_iban_filter() {
     let app = TestApp::spawn().await;
-    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    let (status, b) = open_account(&app, BOB, &json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let guid = b["wallet_account_guid"].as_str().unwrap().to_string();
     assert_eq!(b.as_object().unwrap().len(), 1);
@@ -729,13 +669,7 @@ async fn additional_account_gets_its_own_iban_and_lists_with_iban_filter() {
 #[tokio::test]
 async fn sent_iban_is_used_and_an_iban_in_use_is_refused() {
     let app = TestApp::spawn().await;
-    let (status, _) = send(
-        &app,
-        Method::POST,
-        &accounts(BOB),
-        &json!({"iban": "LT96 6008 0508 6033 2937"}),
-    )
-    .await;
+    let (status, _) = open_account(&app, BOB, &json!({"iban": "LT96 6008 0508 6033 2937"})).await;
     assert_eq!(status, StatusCode::OK);
     let (_, list) = get(
         &app,
@@ -743,50 +677,39 @@ async fn sent_iban_is_used_and_an_iban_in_use_is_refused() {
     )
     .await;
     assert_eq!(list["total"], 1);
-    let before = app.state().await;
-    let (status, b) = send(
+    let before = dcm_state(&app).await;
+    let (status, b) = open_account(
         &app,
-        Method::POST,
-        &accounts(ALICE),
+        ALICE,
         &json!({"iban": "UA303220010000026001000000003"}),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("already in use"));
-    let (status, _) = send(
+    assert!(error(&b).contains("already in use"));
+    let (status, _) = open_account(
         &app,
-        Method::POST,
-        &accounts(ALICE),
+        ALICE,
         &json!({"iban": "UA303220010000026001000000004"}),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "bad checksum");
-    assert_eq!(
-        app.state().await["providers"]["dcm"],
-        before["providers"]["dcm"]
-    );
+    assert_eq!(dcm_state(&app).await, before);
 }
 
 #[tokio::test]
 async fn one_account_per_asset_can_be_switched_on() {
     let app = TestApp::spawn_with("dcm:\n  one_account_per_asset: true\n").await;
-    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    let (status, b) = open_account(&app, BOB, &json!({})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("UAH"));
+    assert!(error(&b).contains("UAH"));
 }
 
 #[tokio::test]
 async fn account_of_unknown_customer_returns_404() {
     let app = TestApp::spawn().await;
-    let (status, b) = send(
-        &app,
-        Method::POST,
-        &accounts("eeeeeeee-0000-4000-8000-000000000000"),
-        &json!({}),
-    )
-    .await;
+    let (status, b) = open_account(&app, "eeeeeeee-0000-4000-8000-000000000000", &json!({})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(b["error"].as_str().unwrap().contains("customer"));
+    assert!(error(&b).contains("customer"));
 }
 
 // ---------------------------------------------------------------- update
@@ -831,7 +754,7 @@ async fn put_updates_only_sent_fields_and_bumps_updated_at() {
 #[tokio::test]
 async fn put_with_bad_input_changes_nothing() {
     let app = TestApp::spawn().await;
-    let before = app.state().await;
+    let before = dcm_state(&app).await;
     let path = format!("{}/{BOB}", customers());
     for bad in [
         json!({"name": "X", "kyc_level": "one"}),
@@ -850,10 +773,7 @@ async fn put_with_bad_input_changes_nothing() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.state().await["providers"]["dcm"],
-        before["providers"]["dcm"]
-    );
+    assert_eq!(dcm_state(&app).await, before);
 }
 
 // ---------------------------------------------------------------- list
@@ -879,25 +799,15 @@ fn customers2() -> String {
     format!("/dcm/api/v1/counterparty/{CG2}/customers")
 }
 
+/// The seeded bank's token.
+const SEEDED_TOKEN: &str = "seeded-token";
+
 async fn send2(app: &TestApp, path: &str, b: &Value) -> (StatusCode, Value) {
-    let res = app
-        .request(Method::POST, path)
-        .header("Authorization", "bearer seeded-token")
-        .json(b)
-        .send()
-        .await
-        .unwrap();
-    (res.status(), body(res).await)
+    answer(req_as(app, SEEDED_TOKEN, Method::POST, path).json(b)).await
 }
 
 async fn get2(app: &TestApp, path: &str) -> (StatusCode, Value) {
-    let res = app
-        .request(Method::GET, path)
-        .header("Authorization", "bearer seeded-token")
-        .send()
-        .await
-        .unwrap();
-    (res.status(), body(res).await)
+    answer(req_as(app, SEEDED_TOKEN, Method::GET, path)).await
 }
 
 /// Six customers with distinct values for every filter, created an hour apart.
@@ -905,89 +815,23 @@ async fn seeded() -> TestApp {
     let app = TestApp::spawn_with(SEEDED_BANK).await;
     app.freeze_clock("2025-01-01T00:00:00Z").await;
     let rows = [
-        (
-            "anna@x.test",
-            "Anna",
-            "Koval",
-            "Ivanivna",
-            "+380501",
-            0,
-            100.0,
-            "PL",
-            "active",
-            false,
-        ),
-        (
-            "boris@x.test",
-            "Boris",
-            "Lysenko",
-            "Petrovych",
-            "+380502",
-            1,
-            200.5,
-            "PI",
-            "active",
-            false,
-        ),
-        (
-            "clara@x.test",
-            "Clara",
-            "Moroz",
-            "Ivanivna",
-            "+380503",
-            2,
-            300.0,
-            "PL",
-            "pending",
-            false,
-        ),
-        (
-            "dmytro@x.test",
-            "Dmytro",
-            "Koval",
-            "Olehovych",
-            "+380504",
-            1,
-            400.0,
-            "PI",
-            "active",
-            true,
-        ),
-        (
-            "olena@x.test",
-            "Olena",
-            "Shevchuk",
-            "Petrivna",
-            "+380505",
-            3,
-            500.0,
-            "PL",
-            "blocked",
-            true,
-        ),
-        (
-            "annabel@y.test",
-            "Annabel",
-            "Zhuk",
-            "Ivanivna",
-            "+380506",
-            0,
-            50.0,
-            "",
-            "active",
-            false,
-        ),
+        json!({"login": "anna@x.test", "name": "Anna", "surname": "Koval", "paternal_name": "Ivanivna",
+            "phone_number": "+380501", "kyc_level": 0, "balance_allowed": 100.0, "segment": "PL", "status": "active", "is_disabled": false}),
+        json!({"login": "boris@x.test", "name": "Boris", "surname": "Lysenko", "paternal_name": "Petrovych",
+            "phone_number": "+380502", "kyc_level": 1, "balance_allowed": 200.5, "segment": "PI", "status": "active", "is_disabled": false}),
+        json!({"login": "clara@x.test", "name": "Clara", "surname": "Moroz", "paternal_name": "Ivanivna",
+            "phone_number": "+380503", "kyc_level": 2, "balance_allowed": 300.0, "segment": "PL", "status": "pending", "is_disabled": false,
+            "branch_guid": "33333333-3333-4333-8333-333333333333", "balance_asset_code": "eUAH"}),
+        json!({"login": "dmytro@x.test", "name": "Dmytro", "surname": "Koval", "paternal_name": "Olehovych",
+            "phone_number": "+380504", "kyc_level": 1, "balance_allowed": 400.0, "segment": "PI", "status": "active", "is_disabled": true}),
+        json!({"login": "olena@x.test", "name": "Olena", "surname": "Shevchuk", "paternal_name": "Petrivna",
+            "phone_number": "+380505", "kyc_level": 3, "balance_allowed": 500.0, "segment": "PL", "status": "blocked", "is_disabled": true}),
+        json!({"login": "annabel@y.test", "name": "Annabel", "surname": "Zhuk", "paternal_name": "Ivanivna",
+            "phone_number": "+380506", "kyc_level": 0, "balance_allowed": 50.0, "segment": "", "status": "active", "is_disabled": false}),
     ];
-    for (i, (login, name, surname, pat, phone, kyc, bal, seg, status, dis)) in
-        rows.iter().enumerate()
-    {
-        let mut c = json!({"asset_code": "UAH", "asset_issuer": ISSUER, "login": login, "name": name,
-            "surname": surname, "paternal_name": pat, "phone_number": phone, "kyc_level": kyc,
-            "balance_allowed": bal, "segment": seg, "status": status, "is_disabled": dis});
-        if i == 2 {
-            c["branch_guid"] = json!("33333333-3333-4333-8333-333333333333");
-            c["balance_asset_code"] = json!("eUAH");
-        }
+    for mut c in rows {
+        c["asset_code"] = json!("UAH");
+        c["asset_issuer"] = json!(ISSUER);
         let (s, b) = send2(&app, &customers2(), &c).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         app.advance_clock(3600).await;
@@ -1226,9 +1070,7 @@ async fn concurrent_creates_of_one_login_make_exactly_one_customer() {
     let ok = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
     let refused = results
         .iter()
-        .filter(|(s, b)| {
-            *s == StatusCode::BAD_REQUEST && b["error"].as_str().unwrap_or("").contains("409")
-        })
+        .filter(|(s, b)| *s == StatusCode::BAD_REQUEST && error(b).contains("409"))
         .count();
     assert_eq!((ok, refused), (1, 19));
     let (_, list) = get(&app, &format!("{}?logins=race@x.test", customers())).await;
@@ -1239,23 +1081,11 @@ async fn concurrent_creates_of_one_login_make_exactly_one_customer() {
 async fn tenants_do_not_see_each_others_customers() {
     let app = TestApp::spawn().await;
     let other = app.as_tenant("b");
-    let (status, _) = send(
-        &app,
-        Method::POST,
-        &customers(),
-        &new_customer("mine@x.test"),
-    )
-    .await;
+    let (status, _) = create(&app, "mine@x.test").await;
     assert_eq!(status, StatusCode::OK);
     let (_, list) = get(&other, &format!("{}?logins=mine@x.test", customers())).await;
     assert_eq!(list["total"], 0);
-    let (status, _) = send(
-        &other,
-        Method::POST,
-        &customers(),
-        &new_customer("mine@x.test"),
-    )
-    .await;
+    let (status, _) = create(&other, "mine@x.test").await;
     assert_eq!(status, StatusCode::OK, "logins are unique per tenant");
 }
 
@@ -1263,16 +1093,10 @@ async fn tenants_do_not_see_each_others_customers() {
 async fn same_requests_generate_the_same_guids_and_ibans() {
     let a = TestApp::spawn().await;
     let b = TestApp::spawn().await;
-    let (_, x) = send(&a, Method::POST, &customers(), &new_customer("same@x.test")).await;
-    let (_, y) = send(&b, Method::POST, &customers(), &new_customer("same@x.test")).await;
+    let (_, x) = create(&a, "same@x.test").await;
+    let (_, y) = create(&b, "same@x.test").await;
     assert_eq!(x, y);
-    let (_, z) = send(
-        &a.as_tenant("other"),
-        Method::POST,
-        &customers(),
-        &new_customer("same@x.test"),
-    )
-    .await;
+    let (_, z) = create(&a.as_tenant("other"), "same@x.test").await;
     assert_ne!(
         x["customer_guid"], z["customer_guid"],
         "tenants never share generated ids"
@@ -1288,26 +1112,18 @@ async fn every_code_can_be_forced() {
     assert_eq!(codes.len(), 3, "every code but the success");
     for code in codes {
         let code = code["code"].as_str().unwrap().to_string();
-        let res = req(&app, Method::GET, &customers())
-            .header("X-Sandbox-Force", &code)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16().to_string(), code);
-        let b = body(res).await;
+        let forced = req(&app, Method::GET, &customers()).header("X-Sandbox-Force", &code);
+        let (status, b) = answer(forced).await;
+        assert_eq!(status.as_u16().to_string(), code);
         if code == "200" {
             assert_eq!(b, json!({}));
         } else {
             assert!(b["error"].is_string(), "{code}: {b}");
         }
     }
-    let res = req(&app, Method::GET, &customers())
-        .header("X-Sandbox-Force", "401")
-        .send()
-        .await
-        .unwrap();
+    let forced = req(&app, Method::GET, &customers()).header("X-Sandbox-Force", "401");
     assert_eq!(
-        body(res).await,
+        answer(forced).await.1,
         json!({"error": "Access credentials are invalid"})
     );
 }
@@ -1315,13 +1131,8 @@ async fn every_code_can_be_forced() {
 #[tokio::test]
 async fn a_runtime_rule_answers_a_code() {
     let app = TestApp::spawn().await;
-    let rule = json!({"when": {"provider": "dcm", "endpoint": "/api/v1/counterparty/*/customers"}, "then": {"code": "401"}});
-    assert!(
-        app.post_json("/__sandbox/rules", &rule)
-            .await
-            .status()
-            .is_success()
-    );
+    app.add_rule(&json!({"when": {"provider": "dcm", "endpoint": "/api/v1/counterparty/*/customers"}, "then": {"code": "401"}}))
+        .await;
     let (status, b) = get(&app, &customers()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(b, json!({"error": "Access credentials are invalid"}));
@@ -1365,13 +1176,7 @@ async fn put_default_with(app: &TestApp, from: &str, to: &str) -> (StatusCode, V
         sandbox::scenario::DEFAULT_SCENARIO,
         "`{from}` is in the default"
     );
-    let res = app
-        .request(Method::PUT, "/__sandbox/scenario")
-        .body(yaml)
-        .send()
-        .await
-        .expect("sent");
-    (res.status(), body(res).await)
+    answer(app.request(Method::PUT, "/__sandbox/scenario").body(yaml)).await
 }
 
 #[tokio::test]
@@ -1406,16 +1211,8 @@ async fn huge_lifetimes_and_skew_are_refused_and_login_keeps_working() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{b}");
-    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
-        .as_str()
-        .expect("flow id")
-        .to_string();
-    let res = app
-        .post_json(
-            &format!("/dcm/kratos/self-service/login?flow={id}"),
-            &json!({"identifier": "employee@sandbox.test", "password": "sandbox"}),
-        )
-        .await;
+    let path = login_flow(&app).await;
+    let res = app.post_json(&path, &employee("sandbox")).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -1423,34 +1220,19 @@ async fn huge_lifetimes_and_skew_are_refused_and_login_keeps_working() {
 async fn a_counterparty_full_of_accounts_refuses_more_with_400_and_changes_nothing() {
     // The default bank starts with 4 accounts (Alice 2, Bob 1, Taras 1).
     let app = TestApp::spawn_with("dcm:\n  max_accounts: 6\n").await;
-    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("a6@x.test")).await;
+    let (status, b) = create(&app, "a6@x.test").await;
     assert_eq!(status, StatusCode::OK, "{b}");
-    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    let (status, b) = open_account(&app, BOB, &json!({})).await;
     assert_eq!(status, StatusCode::OK, "{b}");
-    let before = app.state().await;
+    let before = dcm_state(&app).await;
 
-    let (status, b) = send(&app, Method::POST, &accounts(BOB), &json!({})).await;
+    let (status, b) = open_account(&app, BOB, &json!({})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        b["error"]
-            .as_str()
-            .unwrap()
-            .contains("maximum of 6 accounts"),
-        "{b}"
-    );
-    let (status, b) = send(&app, Method::POST, &customers(), &new_customer("a7@x.test")).await;
+    assert!(error(&b).contains("maximum of 6 accounts"), "{b}");
+    let (status, b) = create(&app, "a7@x.test").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        b["error"]
-            .as_str()
-            .unwrap()
-            .contains("maximum of 6 accounts"),
-        "{b}"
-    );
-    assert_eq!(
-        app.state().await["providers"]["dcm"],
-        before["providers"]["dcm"]
-    );
+    assert!(error(&b).contains("maximum of 6 accounts"), "{b}");
+    assert_eq!(dcm_state(&app).await, before);
 }
 
 #[tokio::test]
@@ -1480,13 +1262,7 @@ async fn repeated_filter_values_count_once_and_over_1000_values_return_400() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        b["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("surnames: at most 1000"),
-        "{b}"
-    );
+    assert!(error(&b).starts_with("surnames: at most 1000"), "{b}");
 }
 
 #[tokio::test]
@@ -1504,14 +1280,14 @@ async fn a_customer_guid_of_another_counterparty_is_refused() {
     c["guid"] = json!(ALICE);
     let (status, b) = send2(&app, &customers2(), &c).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(b["error"].as_str().unwrap().contains("409"), "{b}");
+    assert!(error(&b).contains("409"), "{b}");
     assert_eq!(get2(&app, &customers2()).await.1["total"], 0);
 }
 
 /// Registers the bank key `n` times, then tries once more when `refused_extra`; answers the
-/// id of the login flow created after.
+/// login path (with the id) of the flow created after.
 async fn flow_after_keys(app: &TestApp, n: usize, refused_extra: bool) -> String {
-    let path = format!("/dcm/api/v1/counterparty/{CG}/jwk");
+    let path = jwks();
     let jwk: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
     for _ in 0..n {
         assert_eq!(send(app, Method::POST, &path, &jwk).await.0, StatusCode::OK);
@@ -1519,15 +1295,9 @@ async fn flow_after_keys(app: &TestApp, n: usize, refused_extra: bool) -> String
     if refused_extra {
         let (status, b) = send(app, Method::POST, &path, &jwk).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert!(
-            b["error"].as_str().unwrap().contains("at most 100 keys"),
-            "{b}"
-        );
+        assert!(error(&b).contains("at most 100 keys"), "{b}");
     }
-    body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
-        .as_str()
-        .expect("flow id")
-        .to_string()
+    login_flow(app).await
 }
 
 #[tokio::test]
@@ -1541,23 +1311,11 @@ async fn a_refused_jwk_changes_nothing_not_even_later_ids() {
 
     let mut big: Value = serde_json::from_str(BANK_JWK).expect("fixture JWK");
     big["x5u"] = json!("x".repeat(20_000));
-    let before = plain.state().await;
-    let (status, b) = send(
-        &plain,
-        Method::POST,
-        &format!("/dcm/api/v1/counterparty/{CG}/jwk"),
-        &big,
-    )
-    .await;
+    let before = dcm_state(&plain).await;
+    let (status, b) = send(&plain, Method::POST, &jwks(), &big).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        b["error"].as_str().unwrap().contains("larger than 16384"),
-        "{b}"
-    );
-    assert_eq!(
-        plain.state().await["providers"]["dcm"],
-        before["providers"]["dcm"]
-    );
+    assert!(error(&b).contains("larger than 16384"), "{b}");
+    assert_eq!(dcm_state(&plain).await, before);
 }
 
 #[tokio::test]
@@ -1578,14 +1336,10 @@ async fn empty_guid_path_segments_return_400_invalid_uuid_length_0() {
             "counterparty_guid",
         ),
     ] {
-        let res = req(&app, method.clone(), &path)
-            .json(&json!({}))
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{method} {path}");
+        let (status, b) = send(&app, method.clone(), &path, &json!({})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {path}");
         assert_eq!(
-            body(res).await["error"],
+            b["error"],
             format!("{field}: invalid UUID length: 0"),
             "{method} {path}"
         );
@@ -1595,11 +1349,7 @@ async fn empty_guid_path_segments_return_400_invalid_uuid_length_0() {
 #[tokio::test]
 async fn json_login_ignores_fields_it_does_not_use_whatever_their_type() {
     let app = TestApp::spawn().await;
-    let id = body(app.get("/dcm/kratos/self-service/login/api").await).await["id"]
-        .as_str()
-        .expect("flow id")
-        .to_string();
-    let path = format!("/dcm/kratos/self-service/login?flow={id}");
+    let path = login_flow(&app).await;
     let res = app
         .post_json(
             &path,

@@ -3,50 +3,26 @@
 //! a missing counterparty or customer is our choice). One scope: every endpoint answers
 //! the same body shape.
 
-use crate::codes::CodeSpec;
+use crate::codes::code_table;
 
-pub const SPECS: &[CodeSpec] = &[
-    CodeSpec {
-        key: "ok",
-        code: "200",
-        status: 200,
-        message: "",
-        scope: "",
-        trigger: "any valid request with `Authorization: bearer sandbox-dcm-token`",
-    },
-    CodeSpec {
-        key: "bad_request",
-        code: "400",
-        status: 400,
-        message: "bad request",
-        scope: "",
-        trigger: "a duplicate login, a malformed UUID (`\"guid\": \"\"` → `invalid UUID length: 0`), bad JSON, an unknown asset, a bad query value",
-    },
-    CodeSpec {
-        key: "unauthorized",
-        code: "401",
-        status: 401,
-        message: "Access credentials are invalid",
-        scope: "",
-        trigger: "no `Authorization`/`CX-Authorization`, an unknown or expired token, a wrong password, a JWT not signed by a registered key",
-    },
-    CodeSpec {
-        key: "not_found",
-        code: "404",
-        status: 404,
-        message: "not found",
-        scope: "",
-        trigger: "counterparty `22222222-2222-4222-8222-222222222222` (not in the scenario), an unknown customer GUID, an unknown path",
-    },
-];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::codes::CodeTable;
-
-    #[test]
-    fn table_has_no_colliding_codes() {
-        assert!(CodeTable::override_problems(SPECS, &Default::default()).is_empty());
-    }
+code_table! {
+    /// DCM's one error type: a variant per documented error code.
+    pub enum DcmError in SPECS;
+    ok = "200", 200, "",
+        "",
+        "any valid request with `Authorization: bearer sandbox-dcm-token`";
+    // 400 with the detail as the message.
+    bad_request = "400", 400, "",
+        "bad request",
+        "a duplicate login, a malformed UUID (`\"guid\": \"\"` → `invalid UUID length: 0`), bad JSON, an unknown asset, a bad query value"
+        => BadRequest(String);
+    unauthorized = "401", 401, "",
+        "Access credentials are invalid",
+        "no `Authorization`/`CX-Authorization`, an unknown or expired token, a wrong password, a JWT not signed by a registered key"
+        => Unauthorized;
+    // 404 with the detail as the message.
+    not_found = "404", 404, "",
+        "not found",
+        "counterparty `22222222-2222-4222-8222-222222222222` (not in the scenario), an unknown customer GUID, an unknown path"
+        => NotFound(String);
 }

@@ -1,59 +1,46 @@
-//! DCM's one error type and its body, `{"error": "..."}`.
+//! What DCM's errors say beyond the table, and DCM's body, `{"error": "..."}`.
 
 use actix_web::HttpResponse;
 
-use crate::codes::CodeEntry;
-use crate::provider::{Ctx, json, sandbox_error};
+use super::codes::DcmError;
+use crate::codes::{CodeEntry, ProviderError};
+use crate::provider::json;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DcmError {
-    /// 400 with the detail as the message.
-    BadRequest(String),
-    /// 401 `Access credentials are invalid`.
-    Unauthorized,
-    /// 404 with the detail as the message.
-    NotFound(String),
-}
-
-impl DcmError {
-    pub fn key(&self) -> &'static str {
+impl ProviderError for DcmError {
+    fn details(&self) -> Vec<String> {
         match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Unauthorized => "unauthorized",
-            Self::NotFound(_) => "not_found",
-        }
-    }
-
-    fn detail(&self) -> Option<&str> {
-        match self {
-            Self::BadRequest(d) | Self::NotFound(d) => Some(d),
-            Self::Unauthorized => None,
-        }
-    }
-
-    pub fn respond(&self, ctx: &Ctx) -> HttpResponse {
-        match ctx.codes("dcm").by_key(self.key()) {
-            Some(entry) => render(entry, self.detail()),
-            None => sandbox_error(
-                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "code-table",
-                &format!("dcm code `{}` missing from the table", self.key()),
-                None,
-            ),
+            Self::BadRequest(d) | Self::NotFound(d) => vec![d.clone()],
+            Self::Unauthorized => Vec::new(),
         }
     }
 }
 
+/// A 400 with `msg` as the body's `error`.
 pub fn bad(msg: impl Into<String>) -> DcmError {
     DcmError::BadRequest(msg.into())
 }
 
-/// DCM's body for `entry`: `{"error": message}` for errors; a forced success is `{}`
-/// (what `PUT` answers), since a success body depends on the endpoint.
-pub fn render(entry: &CodeEntry, detail: Option<&str>) -> HttpResponse {
+/// The 404 of a counterparty GUID that is not in the tenant.
+pub fn no_counterparty(cg: &str) -> DcmError {
+    DcmError::NotFound(format!("counterparty {cg} not found"))
+}
+
+/// The 404 of a customer GUID that is not in the counterparty.
+pub fn no_customer(cu: &str) -> DcmError {
+    DcmError::NotFound(format!("customer {cu} not found"))
+}
+
+/// DCM's body for `entry`: `{"error": detail}` (the table's message without one) for
+/// errors; a forced success is `{}` (what `PUT` answers), since a success body depends
+/// on the endpoint.
+pub fn render(entry: &CodeEntry, details: &[String]) -> HttpResponse {
     if entry.http_status < 400 {
         return json(entry.http_status, &serde_json::json!({}), &entry.code);
     }
-    let body = serde_json::json!({ "error": detail.unwrap_or(&entry.message) });
-    json(entry.http_status, &body, &entry.code)
+    let error = details.first().unwrap_or(&entry.message);
+    json(
+        entry.http_status,
+        &serde_json::json!({ "error": error }),
+        &entry.code,
+    )
 }

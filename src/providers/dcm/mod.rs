@@ -9,32 +9,17 @@ mod scenario;
 mod state;
 mod wire;
 
-pub use codes::SPECS;
-pub use errors::DcmError;
-pub use routes::parse_list_query;
-pub use scenario::{
-    AccountSpec, AssetSpec, CounterpartySpec, CustomerSpec, DcmScenario, Employee,
-    MAX_LIFETIME_HOURS, MAX_LIFETIME_MINUTES, MAX_SKEW_SECONDS,
-};
-pub use state::{
-    Counterparty, Customer, DcmState, ListQuery, MAX_ACCOUNTS, MAX_CUSTOMERS, NewCustomer,
-    Ordering, fmt_time, iban_valid, make_iban, parse_uuid,
-};
+pub use scenario::{AssetSpec, CounterpartySpec, DcmScenario};
+pub use state::{DcmState, NewCustomer, parse_list_query};
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
-use crate::scenario::{Blueprint, ProviderState, SectionBox, parse_section};
+use crate::scenario::{Blueprint, SectionBox, parse_section};
+use codes::SPECS;
 
 pub struct Dcm;
-
-impl ProviderState for DcmState {
-    fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
-        DcmState::view(self, now)
-    }
-}
 
 /// The path prefix and scenario key.
 pub const NAME: &str = "dcm";
@@ -59,7 +44,7 @@ impl Provider for Dcm {
         ""
     }
     fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
-        errors::render(entry, details.first().map(String::as_str))
+        errors::render(entry, details)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         match problem {

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::state::{MAX_ACCOUNTS, MAX_CUSTOMERS, iban_valid, parse_uuid};
+use super::state::{DcmState, MAX_ACCOUNTS, MAX_CUSTOMERS, parse_uuid};
 use crate::codes::{CodeOverride, CodeTable};
+use crate::input::Iban;
 use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -29,8 +30,9 @@ pub struct DcmScenario {
     /// `limit` of the customers list when absent (default 50) and at most (default 1000).
     pub list_default_limit: Option<usize>,
     pub list_max_limit: Option<usize>,
-    /// Refuse a second account of a customer in an asset it already holds (FACTS.md
-    /// reading of the document); off by default, so additional accounts can be opened.
+    /// Refuse a second account of a customer in an asset it already holds (the
+    /// document's "one account per currency" note); off by default, so additional
+    /// accounts can be opened.
     pub one_account_per_asset: bool,
     /// Customers per counterparty (default and at most 200,000); a create beyond answers 400.
     pub max_customers: Option<usize>,
@@ -43,10 +45,10 @@ pub struct DcmScenario {
 
 /// Longest flow or session lifetime a scenario may set (ten years): far enough for any
 /// test, near enough that `now + lifetime` stays inside the virtual clock's range.
-pub const MAX_LIFETIME_MINUTES: u32 = 10 * 365 * 24 * 60;
-pub const MAX_LIFETIME_HOURS: u32 = 10 * 365 * 24;
+const MAX_LIFETIME_MINUTES: u32 = 10 * 365 * 24 * 60;
+const MAX_LIFETIME_HOURS: u32 = 10 * 365 * 24;
 /// Largest JWT `iat` skew a scenario may set (one day).
-pub const MAX_SKEW_SECONDS: u32 = 24 * 60 * 60;
+const MAX_SKEW_SECONDS: u32 = 24 * 60 * 60;
 
 impl DcmScenario {
     pub fn flow_minutes(&self) -> i64 {
@@ -159,7 +161,7 @@ impl Section for DcmScenario {
     }
 
     fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState> {
-        Box::new(super::DcmState::new(
+        Box::new(DcmState::new(
             self,
             seeding.people,
             seeding.seed,
@@ -168,10 +170,41 @@ impl Section for DcmScenario {
     }
 
     fn problems(&self, scenario: &Scenario) -> Vec<String> {
-        let dcm = self;
-        let mut problems = CodeTable::override_problems(super::SPECS, &dcm.codes);
-        let mut cps: BTreeMap<String, &CounterpartySpec> = BTreeMap::new();
-        for (i, cp) in dcm.counterparties.iter().enumerate() {
+        let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
+        let cps = self.counterparty_problems(&mut problems);
+        self.employee_problems(&cps, &mut problems);
+        self.token_problems(&mut problems);
+        let people: HashSet<&str> = scenario
+            .people
+            .iter()
+            .filter_map(|p| p.id.as_deref())
+            .collect();
+        let mut seen = Seen::default();
+        for (i, c) in self.customers.iter().enumerate() {
+            c.problems(i, &cps, &people, &mut seen, &mut problems);
+        }
+        self.limit_problems(&mut problems);
+        problems
+    }
+}
+
+/// What earlier customers of the section took, to find a later one that takes it again.
+#[derive(Default)]
+struct Seen {
+    guids: HashSet<String>,
+    logins: HashSet<(String, String)>,
+    ibans: HashSet<(String, String)>,
+}
+
+/// Counterparties by their normalized GUID.
+type Counterparties<'a> = BTreeMap<String, &'a CounterpartySpec>;
+
+// Each file is also checked alone: a file without counterparties is an overlay whose
+// references the merged scenario's check resolves.
+impl DcmScenario {
+    fn counterparty_problems(&self, problems: &mut Vec<String>) -> Counterparties<'_> {
+        let mut cps = Counterparties::new();
+        for (i, cp) in self.counterparties.iter().enumerate() {
             match parse_uuid(&cp.guid) {
                 Ok(g) => {
                     if cps.insert(g, cp).is_some() {
@@ -196,8 +229,12 @@ impl Section for DcmScenario {
                 }
             }
         }
+        cps
+    }
+
+    fn employee_problems(&self, cps: &Counterparties, problems: &mut Vec<String>) {
         let mut identifiers = HashSet::new();
-        for (i, e) in dcm.employees.iter().enumerate() {
+        for (i, e) in self.employees.iter().enumerate() {
             if e.identifier.is_empty() || e.password.is_empty() {
                 problems.push(format!(
                     "employees[{i}]: identifier and password are required"
@@ -206,8 +243,6 @@ impl Section for DcmScenario {
             if !identifiers.insert(e.identifier.to_lowercase()) {
                 problems.push(format!("employees[{i}].identifier is listed twice"));
             }
-            // Each file is also checked alone: a file without counterparties is an overlay
-            // whose references the merged scenario's check resolves.
             match parse_uuid(&e.counterparty_guid) {
                 Ok(g) if cps.contains_key(&g) || cps.is_empty() => {}
                 _ => problems.push(format!(
@@ -216,12 +251,15 @@ impl Section for DcmScenario {
                 )),
             }
         }
-        for (i, t) in dcm.session_tokens.iter().enumerate() {
+    }
+
+    fn token_problems(&self, problems: &mut Vec<String>) {
+        for (i, t) in self.session_tokens.iter().enumerate() {
             if t.token.is_empty() {
                 problems.push(format!("session_tokens[{i}].token is empty"));
             }
-            if !dcm.employees.is_empty()
-                && !dcm.employees.iter().any(|e| e.identifier == t.identifier)
+            if !self.employees.is_empty()
+                && !self.employees.iter().any(|e| e.identifier == t.identifier)
             {
                 problems.push(format!(
                     "session_tokens[{i}].identifier `{}` is not an employee",
@@ -229,112 +267,113 @@ impl Section for DcmScenario {
                 ));
             }
         }
-        let mut seen_guids = HashSet::new();
-        let mut seen_logins = HashSet::new();
-        let mut seen_ibans = HashSet::new();
-        let people: HashSet<&str> = scenario
-            .people
-            .iter()
-            .filter_map(|p| p.id.as_deref())
-            .collect();
-        for (i, c) in dcm.customers.iter().enumerate() {
-            let cg = parse_uuid(&c.counterparty_guid).unwrap_or_default();
-            let cp = cps.get(&cg);
-            if cp.is_none() && !cps.is_empty() {
-                problems.push(format!(
-                    "customers[{i}].counterparty_guid is not a listed counterparty"
-                ));
-            }
-            // An empty guid is generated (the same in every tenant).
-            if !c.guid.is_empty() {
-                match parse_uuid(&c.guid) {
-                    Ok(g) => {
-                        // Unique in the tenant, across counterparties (a wallet user's).
-                        if !seen_guids.insert(g) {
-                            problems.push(format!("customers[{i}].guid is listed twice"));
-                        }
-                    }
-                    Err(e) => problems.push(format!("customers[{i}].guid: {e}")),
-                }
-            }
-            if let Some(p) = &c.person
-                && !people.is_empty()
-                && !people.contains(p.as_str())
-            {
-                problems.push(format!("customers[{i}].person `{p}` is not in people"));
-            }
-            if let Some(l) = &c.login
-                && !l.is_empty()
-                && !seen_logins.insert((cg.clone(), l.clone()))
-            {
-                problems.push(format!("customers[{i}].login `{l}` is listed twice"));
-            }
-            if let Some(code) = &c.asset_code
-                && let Some(cp) = cp
-                && !cp
-                    .assets
-                    .iter()
-                    .any(|a| &a.code == code || &a.stellar_code == code)
-            {
-                problems.push(format!(
-                    "customers[{i}].asset_code `{code}` is not an asset of its counterparty"
-                ));
-            }
-            if let Some(b) = &c.branch_guid
-                && parse_uuid(b).is_err()
-            {
-                problems.push(format!("customers[{i}].branch_guid is not a UUID"));
-            }
-            for (j, a) in c.accounts.iter().enumerate() {
-                if !a.guid.is_empty() && parse_uuid(&a.guid).is_err() {
-                    problems.push(format!("customers[{i}].accounts[{j}].guid is not a UUID"));
-                }
-                if !a.iban.is_empty() {
-                    if !iban_valid(&a.iban) {
-                        problems.push(format!(
-                            "customers[{i}].accounts[{j}].iban `{}` has a wrong checksum or shape",
-                            a.iban
-                        ));
-                    } else if !seen_ibans.insert((cg.clone(), a.iban.clone())) {
-                        problems.push(format!("customers[{i}].accounts[{j}].iban is used twice"));
-                    }
-                }
-            }
-        }
-        if dcm.max_customers.is_some_and(|m| m > MAX_CUSTOMERS) {
+    }
+
+    fn limit_problems(&self, problems: &mut Vec<String>) {
+        let over = |v: Option<u32>, max: u32| v.is_some_and(|v| v > max);
+        if self.max_customers.is_some_and(|m| m > MAX_CUSTOMERS) {
             problems.push(format!("max_customers is at most {MAX_CUSTOMERS}"));
         }
-        if dcm.max_accounts.is_some_and(|m| m > MAX_ACCOUNTS) {
+        if self.max_accounts.is_some_and(|m| m > MAX_ACCOUNTS) {
             problems.push(format!("max_accounts is at most {MAX_ACCOUNTS}"));
         }
-        if dcm
-            .flow_lifetime_minutes
-            .is_some_and(|m| m > MAX_LIFETIME_MINUTES)
-        {
+        if over(self.flow_lifetime_minutes, MAX_LIFETIME_MINUTES) {
             problems.push(format!(
                 "flow_lifetime_minutes is at most {MAX_LIFETIME_MINUTES} (ten years)"
             ));
         }
-        if dcm
-            .session_lifetime_hours
-            .is_some_and(|h| h > MAX_LIFETIME_HOURS)
-        {
+        if over(self.session_lifetime_hours, MAX_LIFETIME_HOURS) {
             problems.push(format!(
                 "session_lifetime_hours is at most {MAX_LIFETIME_HOURS} (ten years)"
             ));
         }
-        if dcm
-            .jwt_clock_skew_seconds
-            .is_some_and(|s| s > MAX_SKEW_SECONDS)
-        {
+        if over(self.jwt_clock_skew_seconds, MAX_SKEW_SECONDS) {
             problems.push(format!(
                 "jwt_clock_skew_seconds is at most {MAX_SKEW_SECONDS} (one day)"
             ));
         }
-        if dcm.max_limit() == 0 || dcm.default_limit() == 0 || dcm.default_limit() > dcm.max_limit()
-        {
+        let (default, max) = (self.default_limit(), self.max_limit());
+        if max == 0 || default == 0 || default > max {
             problems.push("list_default_limit must be between 1 and list_max_limit".into());
         }
-        problems
+    }
+}
+
+impl CustomerSpec {
+    fn problems(
+        &self,
+        i: usize,
+        cps: &Counterparties,
+        people: &HashSet<&str>,
+        seen: &mut Seen,
+        problems: &mut Vec<String>,
+    ) {
+        let cg = parse_uuid(&self.counterparty_guid).unwrap_or_default();
+        let cp = cps.get(&cg);
+        if cp.is_none() && !cps.is_empty() {
+            problems.push(format!(
+                "customers[{i}].counterparty_guid is not a listed counterparty"
+            ));
+        }
+        // An empty guid is generated (the same in every tenant).
+        if !self.guid.is_empty() {
+            match parse_uuid(&self.guid) {
+                // Unique in the tenant, across counterparties (a wallet user's).
+                Ok(g) => {
+                    if !seen.guids.insert(g) {
+                        problems.push(format!("customers[{i}].guid is listed twice"));
+                    }
+                }
+                Err(e) => problems.push(format!("customers[{i}].guid: {e}")),
+            }
+        }
+        if let Some(p) = &self.person
+            && !people.is_empty()
+            && !people.contains(p.as_str())
+        {
+            problems.push(format!("customers[{i}].person `{p}` is not in people"));
+        }
+        if let Some(l) = &self.login
+            && !l.is_empty()
+            && !seen.logins.insert((cg.clone(), l.clone()))
+        {
+            problems.push(format!("customers[{i}].login `{l}` is listed twice"));
+        }
+        if let Some(code) = &self.asset_code
+            && let Some(cp) = cp
+            && !cp
+                .assets
+                .iter()
+                .any(|a| &a.code == code || &a.stellar_code == code)
+        {
+            problems.push(format!(
+                "customers[{i}].asset_code `{code}` is not an asset of its counterparty"
+            ));
+        }
+        if let Some(b) = &self.branch_guid
+            && parse_uuid(b).is_err()
+        {
+            problems.push(format!("customers[{i}].branch_guid is not a UUID"));
+        }
+        self.account_problems(i, &cg, seen, problems);
+    }
+
+    fn account_problems(&self, i: usize, cg: &str, seen: &mut Seen, problems: &mut Vec<String>) {
+        for (j, a) in self.accounts.iter().enumerate() {
+            if !a.guid.is_empty() && parse_uuid(&a.guid).is_err() {
+                problems.push(format!("customers[{i}].accounts[{j}].guid is not a UUID"));
+            }
+            if a.iban.is_empty() {
+                continue;
+            }
+            if !Iban::valid(&a.iban) {
+                problems.push(format!(
+                    "customers[{i}].accounts[{j}].iban `{}` has a wrong checksum or shape",
+                    a.iban
+                ));
+            } else if !seen.ibans.insert((cg.to_string(), a.iban.clone())) {
+                problems.push(format!("customers[{i}].accounts[{j}].iban is used twice"));
+            }
+        }
     }
 }

@@ -1,9 +1,15 @@
 //! Bodies as on the wire (field names and order as the document shows them).
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::state::{Account, Asset, Counterparty, Customer, fmt_time};
+use super::state::{Account, Asset, Counterparty, Created, Customer};
+
+/// `2023-07-14T11:31:14.137931Z`, as the document shows.
+pub fn fmt_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
 
 /// `POST .../customers`: every documented field; `guid` is ours (honoured when sent).
 #[derive(Debug, Deserialize)]
@@ -95,6 +101,26 @@ pub struct CreatedCustomer {
     pub registered: bool,
     pub blocked: bool,
     pub iban: String,
+}
+
+impl CreatedCustomer {
+    /// The answer for a new customer of a counterparty whose accounts are of type `kind`.
+    pub fn new(created: Created, kind: String) -> Self {
+        Self {
+            customer_guid: created.customer_guid,
+            platform: String::new(),
+            kind,
+            guid: created.account.guid.clone(),
+            wallet_account_guid: created.account.guid,
+            name: ACCOUNT_NAME.into(),
+            assets_total: 1,
+            assets: vec![AssetOut::new(&created.asset)],
+            activated: true,
+            registered: false,
+            blocked: false,
+            iban: created.account.iban,
+        }
+    }
 }
 
 /// The account's `name`: both document examples say `customer` (the account kind).

@@ -1,0 +1,139 @@
+//! DCM's state in one tenant: a small in-memory database of counterparties (banks), each
+//! with its customers and accounts (`store`) and the index its list reads (`index`,
+//! `query`); besides them, who may call (`auth`). `seed` builds it from the scenario,
+//! `ids` reads and makes GUIDs and IBANs.
+
+mod auth;
+mod ids;
+mod index;
+mod query;
+mod seed;
+mod store;
+
+pub use auth::{MAX_JWK_BYTES, RegisteredJwk, Session};
+pub use ids::{guid_field, normalize_iban, parse_uuid};
+pub use query::parse_list_query;
+pub use store::{
+    Account, Asset, Counterparty, Created, Customer, CustomerUpdate, MAX_ACCOUNTS, MAX_CUSTOMERS,
+    NewCustomer,
+};
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use self::auth::Flow;
+use self::store::guid_conflict;
+use super::codes::DcmError;
+use super::errors::no_counterparty;
+use super::wire::fmt_time;
+use crate::scenario::ProviderState;
+
+pub struct DcmState {
+    tenant: String,
+    seed: u64,
+    /// Flows, sessions and keys issued so far: the key of the next one's id.
+    issued: u64,
+    counterparties: BTreeMap<String, Counterparty>,
+    flows: HashMap<String, Flow>,
+    /// Sessions from logins (bounded, evicted).
+    sessions: HashMap<String, Session>,
+    /// Scenario tokens (never evicted; revocable through the admin API).
+    preset: HashMap<String, Session>,
+}
+
+impl DcmState {
+    pub fn counterparty(&self, guid: &str) -> Option<&Counterparty> {
+        self.counterparties.get(guid)
+    }
+
+    pub fn counterparty_mut(&mut self, guid: &str) -> Option<&mut Counterparty> {
+        self.counterparties.get_mut(guid)
+    }
+
+    /// The counterparty, or the 404 of one that is not in the tenant.
+    pub fn counterparty_or_404(&self, cg: &str) -> Result<&Counterparty, DcmError> {
+        self.counterparty(cg).ok_or_else(|| no_counterparty(cg))
+    }
+
+    pub fn counterparty_or_404_mut(&mut self, cg: &str) -> Result<&mut Counterparty, DcmError> {
+        self.counterparty_mut(cg).ok_or_else(|| no_counterparty(cg))
+    }
+
+    /// A customer GUID is the wallet user's, unique in the whole tenant, not only in
+    /// its counterparty.
+    fn guid_taken(&self, guid: &str) -> bool {
+        self.counterparties.values().any(|c| c.holds(guid))
+    }
+
+    /// A create in `cg`, refused (409 in a 400) when a sent GUID is any counterparty's.
+    pub fn create_customer(
+        &mut self,
+        cg: &str,
+        new: NewCustomer,
+        now: DateTime<Utc>,
+    ) -> Result<Created, DcmError> {
+        if let Some(g) = &new.guid
+            && self.guid_taken(g)
+        {
+            return Err(guid_conflict(g));
+        }
+        let (seed, tenant) = (self.seed, self.tenant.clone());
+        self.counterparty_or_404_mut(cg)?
+            .create_customer(new, now, seed, &tenant)
+    }
+
+    /// Another account of customer `cu` of `cg`.
+    pub fn create_account(
+        &mut self,
+        cg: &str,
+        cu: &str,
+        iban: Option<String>,
+        one_per_asset: bool,
+    ) -> Result<Account, DcmError> {
+        let (seed, tenant) = (self.seed, self.tenant.clone());
+        self.counterparty_or_404_mut(cg)?
+            .create_account(cu, iban, one_per_asset, seed, &tenant)
+    }
+}
+
+/// One counterparty in the state view: counts, key ids and the last 20 customers.
+fn counterparty_view(cp: &Counterparty) -> Value {
+    let customers = cp.customers();
+    let accounts: usize = customers.iter().map(|c| c.accounts.len()).sum();
+    let last: Vec<Value> = customers
+        .iter()
+        .rev()
+        .take(20)
+        .map(|c| {
+            json!({
+                "guid": c.guid, "login": c.login, "name": c.name,
+                "updated_at": fmt_time(c.updated_at),
+                "accounts": c.accounts.iter().map(|a| json!({"guid": a.guid, "iban": a.iban})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "customers_total": customers.len(),
+        "accounts_total": accounts,
+        "jwks": cp.jwks.iter().map(|j| j.guid.clone()).collect::<Vec<_>>(),
+        "last_customers": last,
+    })
+}
+
+impl ProviderState for DcmState {
+    fn view(&self, now: DateTime<Utc>) -> Value {
+        let cps: serde_json::Map<String, Value> = self
+            .counterparties
+            .values()
+            .map(|cp| (cp.guid.clone(), counterparty_view(cp)))
+            .collect();
+        json!({
+            "counterparties": cps,
+            "open_flows": self.flows.values().filter(|f| f.expires_at > now).count(),
+            "sessions": self.sessions.values().filter(|s| s.valid_at(now)).count(),
+            "preset_tokens": self.preset.keys().collect::<Vec<_>>(),
+        })
+    }
+}

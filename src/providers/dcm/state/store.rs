@@ -1,0 +1,572 @@
+//! The customer and account store of one counterparty: customers in a `Vec` in creation
+//! order (never removed, so an index stays valid), maps by GUID, login and IBAN, and the
+//! list index kept beside them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use super::auth::RegisteredJwk;
+use super::ids::{generated_guid, generated_iban, parse_uuid};
+use super::index::ListIndex;
+use super::query::{ListQuery, Table};
+use crate::providers::dcm::codes::DcmError;
+use crate::providers::dcm::errors::{bad, no_customer};
+use crate::providers::dcm::scenario::{CounterpartySpec, DcmScenario};
+
+/// Customers per counterparty at most (a scenario may set less); a create beyond it is
+/// answered 400.
+pub const MAX_CUSTOMERS: usize = 200_000;
+/// Accounts per customer; beyond it 400.
+const MAX_ACCOUNTS_PER_CUSTOMER: usize = 100;
+/// Accounts per counterparty, all customers together (a scenario may set less); beyond
+/// it 400. Without it the two caps above multiply to 20 million accounts.
+pub const MAX_ACCOUNTS: usize = 400_000;
+
+const DEFAULT_ACCOUNT_TYPE: &str = "5e3f4309-c152-48b3-8091-046708694f90";
+const DEFAULT_BANK_CODE: &str = "322001";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    pub code: String,
+    pub name: String,
+    pub stellar_code: String,
+    pub stellar_issuer: String,
+    pub minor_unit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub guid: String,
+    pub iban: String,
+    /// Index into the counterparty's assets.
+    pub asset: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub guid: String,
+    pub login: String,
+    pub kyc_level: i64,
+    pub is_disabled: bool,
+    pub balance_allowed: f64,
+    pub balance_asset_code: String,
+    pub balance_asset_issuer: String,
+    pub branch_guid: Option<String>,
+    pub name: String,
+    pub paternal_name: String,
+    pub phone_number: String,
+    pub segment: String,
+    pub status: String,
+    pub surname: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub accounts: Vec<Account>,
+}
+
+/// What a create asks for, already checked for shape.
+#[derive(Debug, Clone, Default)]
+pub struct NewCustomer {
+    pub guid: Option<String>,
+    pub asset_code: String,
+    pub asset_issuer: String,
+    pub iban: Option<String>,
+    pub login: String,
+    pub kyc_level: i64,
+    pub is_disabled: bool,
+    pub balance_allowed: f64,
+    pub balance_asset_code: Option<String>,
+    pub balance_asset_issuer: Option<String>,
+    pub branch_guid: Option<String>,
+    pub name: String,
+    pub paternal_name: String,
+    pub phone_number: String,
+    pub segment: String,
+    pub status: Option<String>,
+    pub surname: String,
+}
+
+impl NewCustomer {
+    /// The customer, its balance asset defaulting to the asset of its first account.
+    fn into_customer(
+        self,
+        guid: String,
+        asset: &Asset,
+        first: Account,
+        now: DateTime<Utc>,
+    ) -> Customer {
+        Customer {
+            guid,
+            login: self.login,
+            kyc_level: self.kyc_level,
+            is_disabled: self.is_disabled,
+            balance_allowed: self.balance_allowed,
+            balance_asset_code: self
+                .balance_asset_code
+                .unwrap_or_else(|| asset.code.clone()),
+            balance_asset_issuer: self
+                .balance_asset_issuer
+                .unwrap_or_else(|| asset.stellar_issuer.clone()),
+            branch_guid: self.branch_guid,
+            name: self.name,
+            paternal_name: self.paternal_name,
+            phone_number: self.phone_number,
+            segment: self.segment,
+            status: self.status.unwrap_or_else(|| "active".into()),
+            surname: self.surname,
+            created_at: now,
+            updated_at: now,
+            accounts: vec![first],
+        }
+    }
+}
+
+/// Fields a `PUT` sent; `branch_guid: Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerUpdate {
+    pub balance_allowed: Option<f64>,
+    pub balance_asset_code: Option<String>,
+    pub balance_asset_issuer: Option<String>,
+    pub branch_guid: Option<Option<String>>,
+    pub is_disabled: Option<bool>,
+    pub kyc_level: Option<i64>,
+    pub name: Option<String>,
+    pub paternal_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub segment: Option<String>,
+    pub status: Option<String>,
+    pub surname: Option<String>,
+}
+
+impl CustomerUpdate {
+    /// Sets the fields that were sent.
+    fn apply(self, c: &mut Customer) {
+        fn set<T>(field: &mut T, v: Option<T>) {
+            if let Some(v) = v {
+                *field = v;
+            }
+        }
+        set(&mut c.balance_allowed, self.balance_allowed);
+        set(&mut c.balance_asset_code, self.balance_asset_code);
+        set(&mut c.balance_asset_issuer, self.balance_asset_issuer);
+        set(&mut c.branch_guid, self.branch_guid);
+        set(&mut c.is_disabled, self.is_disabled);
+        set(&mut c.kyc_level, self.kyc_level);
+        set(&mut c.name, self.name);
+        set(&mut c.paternal_name, self.paternal_name);
+        set(&mut c.phone_number, self.phone_number);
+        set(&mut c.segment, self.segment);
+        set(&mut c.status, self.status);
+        set(&mut c.surname, self.surname);
+    }
+}
+
+/// What `POST .../customers` answers from.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub customer_guid: String,
+    pub account: Account,
+    pub asset: Asset,
+}
+
+pub struct Counterparty {
+    pub guid: String,
+    pub assets: Vec<Asset>,
+    pub account_type: String,
+    pub bank_code: String,
+    /// Customers this counterparty may hold (≤ `MAX_CUSTOMERS`).
+    pub max_customers: usize,
+    /// Accounts this counterparty may hold (≤ `MAX_ACCOUNTS`).
+    pub max_accounts: usize,
+    pub branches: BTreeMap<String, String>,
+    customers: Vec<Customer>,
+    index: ListIndex,
+    by_guid: HashMap<String, usize>,
+    by_login: HashMap<String, usize>,
+    /// IBAN → customer index; one entry per account, so its length counts them.
+    ibans: HashMap<String, usize>,
+    pub jwks: Vec<RegisteredJwk>,
+    /// Entities generated so far: the key of the next generated GUID or IBAN.
+    issued: u64,
+}
+
+/// The 400 (with the wallet service's 409) of a customer GUID already in use.
+pub fn guid_conflict(g: &str) -> DcmError {
+    bad(format!(
+        "failed to create wallet user: wallet service answered 409 Conflict: wallet user {g} already exists"
+    ))
+}
+
+impl Counterparty {
+    /// An empty store for one counterparty of the scenario (customers come later).
+    pub fn from_spec(guid: String, spec: &CounterpartySpec, scenario: &DcmScenario) -> Self {
+        let assets = spec.assets.iter().map(|a| Asset {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            stellar_code: a.stellar_code.clone(),
+            stellar_issuer: a.stellar_issuer.clone(),
+            minor_unit: a.minor_unit,
+        });
+        let branches = spec
+            .branches
+            .iter()
+            .filter_map(|b| parse_uuid(&b.guid).ok().map(|g| (g, b.name.clone())));
+        let cap = |v: Option<usize>, max: usize| v.unwrap_or(max).min(max);
+        Counterparty {
+            guid,
+            assets: assets.collect(),
+            account_type: spec
+                .account_type
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ACCOUNT_TYPE.into()),
+            bank_code: spec
+                .iban_bank_code
+                .clone()
+                .unwrap_or_else(|| DEFAULT_BANK_CODE.into()),
+            branches: branches.collect(),
+            customers: Vec::new(),
+            index: ListIndex::default(),
+            by_guid: HashMap::new(),
+            by_login: HashMap::new(),
+            ibans: HashMap::new(),
+            jwks: Vec::new(),
+            issued: 0,
+            max_customers: cap(scenario.max_customers, MAX_CUSTOMERS),
+            max_accounts: cap(scenario.max_accounts, MAX_ACCOUNTS),
+        }
+    }
+
+    pub fn customers(&self) -> &[Customer] {
+        &self.customers
+    }
+
+    pub fn customer(&self, guid: &str) -> Option<&Customer> {
+        self.by_guid.get(guid).and_then(|&i| self.customers.get(i))
+    }
+
+    /// Whether a customer of this counterparty has the GUID.
+    pub fn holds(&self, guid: &str) -> bool {
+        self.by_guid.contains_key(guid)
+    }
+
+    fn index_of(&self, guid: &str) -> Result<usize, DcmError> {
+        self.by_guid
+            .get(guid)
+            .copied()
+            .ok_or_else(|| no_customer(guid))
+    }
+
+    /// The asset named by its code or stellar code and issued by `issuer`.
+    pub fn asset(&self, code: &str, issuer: &str) -> Option<usize> {
+        self.assets
+            .iter()
+            .position(|a| (a.code == code || a.stellar_code == code) && a.stellar_issuer == issuer)
+    }
+
+    pub fn branch_name(&self, guid: Option<&str>) -> String {
+        guid.and_then(|g| self.branches.get(g))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn next_key(&mut self) -> String {
+        self.issued += 1;
+        self.issued.to_string()
+    }
+
+    fn new_guid(&mut self, seed: u64, tenant: &str, kind: &str) -> String {
+        loop {
+            let key = self.next_key();
+            let guid = generated_guid(seed, &["dcm", kind, tenant, &self.guid, &key]);
+            if !self.by_guid.contains_key(&guid) {
+                return guid;
+            }
+        }
+    }
+
+    fn new_iban(&mut self, seed: u64, tenant: &str) -> String {
+        loop {
+            let key = self.next_key();
+            let keys = ["dcm", "iban", tenant, &self.guid, &key];
+            let iban = generated_iban(seed, &keys, &self.bank_code);
+            if !self.ibans.contains_key(&iban) {
+                return iban;
+            }
+        }
+    }
+
+    /// 400 when the counterparty holds its maximum of accounts.
+    fn room_for_account(&self) -> Result<(), DcmError> {
+        let max = self.max_accounts.min(MAX_ACCOUNTS);
+        if self.ibans.len() >= max {
+            return Err(bad(format!(
+                "failed to create account: counterparty holds the sandbox maximum of {max} accounts"
+            )));
+        }
+        Ok(())
+    }
+
+    /// 400 when a sent IBAN is any account's of this counterparty.
+    fn iban_free(&self, iban: Option<&String>) -> Result<(), DcmError> {
+        match iban {
+            Some(i) if self.ibans.contains_key(i) => Err(bad(format!(
+                "failed to create account: IBAN {i} is already in use"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Everything a create is refused for; the asset of its first account otherwise.
+    fn check_new(&self, new: &NewCustomer) -> Result<usize, DcmError> {
+        let asset = self
+            .asset(&new.asset_code, &new.asset_issuer)
+            .ok_or_else(|| {
+                bad(format!(
+                    "asset {} issued by {} not found for counterparty {}",
+                    new.asset_code, new.asset_issuer, self.guid
+                ))
+            })?;
+        if !new.login.is_empty() && self.by_login.contains_key(&new.login) {
+            return Err(bad(format!(
+                "failed to create wallet user: wallet service answered 409 Conflict: login {} already exists",
+                new.login
+            )));
+        }
+        if let Some(g) = &new.guid
+            && self.holds(g)
+        {
+            return Err(guid_conflict(g));
+        }
+        self.iban_free(new.iban.as_ref())?;
+        let max = self.max_customers.min(MAX_CUSTOMERS);
+        if self.customers.len() >= max {
+            return Err(bad(format!(
+                "failed to create wallet user: counterparty holds the sandbox maximum of {max} customers"
+            )));
+        }
+        self.room_for_account()?;
+        Ok(asset)
+    }
+
+    /// Checks everything, then inserts the customer and its first account, or nothing.
+    pub fn create_customer(
+        &mut self,
+        mut new: NewCustomer,
+        now: DateTime<Utc>,
+        seed: u64,
+        tenant: &str,
+    ) -> Result<Created, DcmError> {
+        let asset = self.check_new(&new)?;
+        let a = self
+            .assets
+            .get(asset)
+            .cloned()
+            .ok_or_else(|| bad("asset vanished"))?;
+        // Every check is above: generating bumps `issued`, which a refusal must not.
+        let guid = match new.guid.take() {
+            Some(g) => g,
+            None => self.new_guid(seed, tenant, "customer"),
+        };
+        let iban = match new.iban.take() {
+            Some(i) => i,
+            None => self.new_iban(seed, tenant),
+        };
+        let account = Account {
+            guid: self.new_guid(seed, tenant, "account"),
+            iban,
+            asset,
+        };
+        self.insert(new.into_customer(guid.clone(), &a, account.clone(), now));
+        Ok(Created {
+            customer_guid: guid,
+            account,
+            asset: a,
+        })
+    }
+
+    fn insert(&mut self, customer: Customer) {
+        let index = self.customers.len();
+        if !customer.login.is_empty() {
+            self.by_login.insert(customer.login.clone(), index);
+        }
+        self.by_guid.insert(customer.guid.clone(), index);
+        for account in &customer.accounts {
+            self.ibans.insert(account.iban.clone(), index);
+        }
+        self.index.push(&customer);
+        self.customers.push(customer);
+    }
+
+    /// Opens another account for the customer in its first account's asset.
+    pub fn create_account(
+        &mut self,
+        customer_guid: &str,
+        iban: Option<String>,
+        one_per_asset: bool,
+        seed: u64,
+        tenant: &str,
+    ) -> Result<Account, DcmError> {
+        let index = self.index_of(customer_guid)?;
+        let customer = self
+            .customers
+            .get(index)
+            .ok_or_else(|| bad("customer vanished"))?;
+        let asset = customer.accounts.first().map(|a| a.asset).unwrap_or(0);
+        if one_per_asset && customer.accounts.iter().any(|a| a.asset == asset) {
+            let code = self
+                .assets
+                .get(asset)
+                .map(|a| a.code.as_str())
+                .unwrap_or("");
+            return Err(bad(format!(
+                "failed to create account: customer already has an account in {code}"
+            )));
+        }
+        if customer.accounts.len() >= MAX_ACCOUNTS_PER_CUSTOMER {
+            return Err(bad(format!(
+                "failed to create account: a customer holds at most {MAX_ACCOUNTS_PER_CUSTOMER} accounts in the sandbox"
+            )));
+        }
+        self.iban_free(iban.as_ref())?;
+        self.room_for_account()?;
+        let iban = match iban {
+            Some(i) => i,
+            None => self.new_iban(seed, tenant),
+        };
+        let guid = self.new_guid(seed, tenant, "account");
+        let account = Account { guid, iban, asset };
+        let customer = self
+            .customers
+            .get_mut(index)
+            .ok_or_else(|| bad("customer vanished"))?;
+        customer.accounts.push(account.clone());
+        self.ibans.insert(account.iban.clone(), index);
+        Ok(account)
+    }
+
+    /// Gives a scenario account the GUID the scenario names.
+    pub fn set_account_guid(&mut self, customer: &str, old: &str, new: String) {
+        if let Some(c) = self
+            .by_guid
+            .get(customer)
+            .and_then(|&i| self.customers.get_mut(i))
+            && let Some(a) = c.accounts.iter_mut().find(|a| a.guid == old)
+        {
+            a.guid = new;
+        }
+    }
+
+    pub fn update_customer(
+        &mut self,
+        customer_guid: &str,
+        update: CustomerUpdate,
+        now: DateTime<Utc>,
+    ) -> Result<(), DcmError> {
+        let index = self.index_of(customer_guid)?;
+        let c = self
+            .customers
+            .get_mut(index)
+            .ok_or_else(|| bad("customer vanished"))?;
+        update.apply(c);
+        c.updated_at = now;
+        self.index.update(index, c);
+        Ok(())
+    }
+
+    /// Page of the customers matching `q` in its order, and how many match in all.
+    pub fn list(&self, q: &ListQuery) -> (Vec<&Customer>, usize) {
+        let table = Table {
+            customers: &self.customers,
+            index: &self.index,
+        };
+        let (page, total) = table.run(q, self.named(q));
+        let page = page
+            .into_iter()
+            .filter_map(|i| self.customers.get(i))
+            .collect();
+        (page, total)
+    }
+
+    /// The customers the GUID or login filters name, through the maps (GUIDs first).
+    fn named(&self, q: &ListQuery) -> Option<Vec<usize>> {
+        let (names, map) = if !q.wallet_user_guids.is_empty() {
+            (&q.wallet_user_guids, &self.by_guid)
+        } else if !q.logins.is_empty() {
+            (&q.logins, &self.by_login)
+        } else {
+            return None;
+        };
+        Some(names.iter().filter_map(|n| map.get(n).copied()).collect())
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::super::seed::scenario_epoch;
+    use super::*;
+    use crate::input::Iban;
+    use crate::providers::dcm::scenario::AssetSpec;
+
+    /// A counterparty with one asset, `eUAH` of `GISSUER`, and no customers.
+    pub fn cp() -> Counterparty {
+        let spec = CounterpartySpec {
+            guid: "11111111-1111-4111-8111-111111111111".into(),
+            assets: vec![AssetSpec {
+                code: "UAH".into(),
+                name: "Ukraine Hryvnia".into(),
+                stellar_code: "eUAH".into(),
+                stellar_issuer: "GISSUER".into(),
+                minor_unit: 2,
+            }],
+            ..Default::default()
+        };
+        Counterparty::from_spec(spec.guid.clone(), &spec, &DcmScenario::default())
+    }
+
+    /// A create of `login` in the asset of `cp()`.
+    pub fn new(login: &str) -> NewCustomer {
+        NewCustomer {
+            asset_code: "eUAH".into(),
+            asset_issuer: "GISSUER".into(),
+            login: login.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn login_is_unique_and_a_refused_create_changes_nothing() {
+        let mut cp = cp();
+        let now = scenario_epoch();
+        cp.create_customer(new("a@x"), now, 1, "t").unwrap();
+        let err = cp.create_customer(new("a@x"), now, 1, "t").unwrap_err();
+        assert!(matches!(err, DcmError::BadRequest(m) if m.contains("409")));
+        assert_eq!(cp.customers().len(), 1);
+        assert_eq!(cp.ibans.len(), 1);
+    }
+
+    #[test]
+    fn iban_is_unique_per_counterparty() {
+        let mut cp = cp();
+        let now = scenario_epoch();
+        let a = cp.create_customer(new("a"), now, 1, "t").unwrap();
+        let err = cp
+            .create_account(
+                &a.customer_guid,
+                Some(a.account.iban.clone()),
+                false,
+                1,
+                "t",
+            )
+            .unwrap_err();
+        assert!(matches!(err, DcmError::BadRequest(_)));
+        let b = cp
+            .create_account(&a.customer_guid, None, false, 1, "t")
+            .unwrap();
+        assert_ne!(b.iban, a.account.iban);
+        assert!(Iban::valid(&b.iban));
+        assert!(
+            cp.create_account(&a.customer_guid, None, true, 1, "t")
+                .is_err()
+        );
+    }
+}
