@@ -9,9 +9,9 @@ use std::fmt;
 use actix_web::{HttpResponse, http::StatusCode};
 use serde::{Deserialize, Serialize};
 
-/// Declares a provider's code table and its error type in one place: each line is a
+/// Declares a provider's code table and its error type in one place: each entry is a
 /// code (key, wire code, HTTP status, scope, message, trigger) and, for an error, the
-/// variant that answers it. The enum's `key()` and its `ResponseError` come from the
+/// variant that answers it (`answered_by`). The enum's `key()` and its `ResponseError` come from the
 /// same lines, so a handler returns `Result<_, E>`, uses `?`, and the pipeline renders
 /// the error through the table (see `Failure`).
 macro_rules! code_table {
@@ -19,8 +19,14 @@ macro_rules! code_table {
         $(#[$meta:meta])*
         pub enum $error:ident in $specs:ident;
         $(
-            $key:ident = $code:expr, $status:literal, $scope:expr, $message:expr, $trigger:expr
-            $(=> $variant:ident $(( $($field:ty),* ))?)?;
+            $key:ident {
+                code: $code:expr,
+                status: $status:literal,
+                scope: $scope:expr,
+                message: $message:expr,
+                trigger: $trigger:expr,
+                $(answered_by: $variant:ident $(( $($field:ty),* ))?,)?
+            }
         )*
     ) => {
         /// The documented codes, in the order the catalog and the README list them.

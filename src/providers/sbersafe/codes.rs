@@ -10,86 +10,170 @@ code_table! {
     /// SberSafe's one error type: a variant per code, rendered into the one error body
     /// every endpoint shares.
     pub enum SberError in SPECS;
-    merchant_missing = "MERCHANT_LOGIN_EMPTY", 400, "",
-        "[merchantLogin] is empty.",
-        "find, otp or create without `merchantLogin` (or with an empty one)"
-        => MerchantMissing;
-    merchant_unknown = "MERCHANT_NOT_FOUND", 403, "",
-        "Access denied.",
-        "`merchantLogin` not in `sbersafe.merchants`, e.g. `unknown`"
-        => MerchantUnknown(String);
-    contact_missing = "CONTACT_EMPTY", 400, "",
-        "[phone] or [email] is empty.",
-        "find without `phone` and `email`; create without an MPHONE or EMAIL contact"
-        => ContactMissing;
-    invalid_request = "INVALID_REQUEST", 400, "",
-        "Invalid request parameters.",
-        "a wrong type, an unknown field, a missing `uuid`/`accessCode`/`otp`, a phone that is not 10 digits"
-        => InvalidRequest(Vec<String>);
-    client_not_found = "CLIENT_NOT_FOUND", 404, "",
-        "Client not found.",
-        "otp with an unknown `uuid`, e.g. `00000000000000000000000000000000`"
-        => ClientNotFound(String);
-    token_missing = "TOKEN_MISSING", 401, "",
-        "Authentication failed.",
-        "clients without an `Authorization` header"
-        => TokenMissing;
-    token_invalid = "TOKEN_INVALID", 401, "",
-        "Authentication failed.",
-        "clients with an unknown token, or with `Bearer <token>`"
-        => TokenInvalid(String);
-    token_expired = "TOKEN_EXPIRED", 401, "",
-        "Authentication failed.",
-        "a token older than `token_ttl_minutes` (60 virtual minutes), or the preset expired token"
-        => TokenExpired;
-    access_denied = "ACCESS_DENIED", 403, "",
-        "Access denied.",
-        "clients with a `uuid` (or `merchantLogin`) in the body other than the token's client (merchant)"
-        => AccessDenied(String);
-    otp_invalid = "OTP_INVALID", 400, "",
-        "Invalid one-time password.",
-        "token with an `otp` that is neither the fixed (`000000`) nor the generated one"
-        => OtpInvalid(u32);
-    otp_locked = "OTP_ATTEMPTS_EXCEEDED", 403, "",
-        "Number of one-time password attempts exceeded.",
-        "the 3rd wrong `otp` for one access code (`otp.attempts`), and every later use of that code"
-        => OtpLocked;
-    access_code_invalid = "ACCESS_CODE_INVALID", 400, "",
-        "Invalid access code.",
-        "token with an `accessCode` never issued in this tenant"
-        => AccessCodeInvalid;
-    access_code_expired = "ACCESS_CODE_EXPIRED", 400, "",
-        "Access code expired.",
-        "token with an access code older than `otp.ttl_minutes` (5 virtual minutes)"
-        => AccessCodeExpired;
-    access_code_used = "ACCESS_CODE_USED", 400, "",
-        "Access code already used.",
-        "token with an access code that already gave a token"
-        => AccessCodeUsed;
-    response_type_invalid = "RESPONSE_TYPE_INVALID", 400, "",
-        "Unknown responseType.",
-        "clients with `responseType` empty or naming something else than contacts, contactsExtra, bindings, permissions"
-        => ResponseTypeInvalid(String);
-    not_acceptable = "NOT_ACCEPTABLE", 406, "",
-        "Unsupported Accept header.",
-        "clients with `Accept: application/xml` or `Accept: application/json; version=2.0` (missing Accept too, with `require_accept: true`)"
-        => NotAcceptable(String);
-    client_exists = "CLIENT_ALREADY_EXISTS", 409, "",
-        "Client already exists.",
-        "create with a phone or email an existing client has, e.g. `9161234567`"
-        => ClientExists(String);
-    malformed_json = "MALFORMED_REQUEST", 400, "",
-        "Malformed request.",
-        "a body that is not JSON or not an object, or larger than 1 MiB"
-        => MalformedJson(String);
-    not_found = "NOT_FOUND", 404, "",
-        "Not found.",
-        "any other path under `/sbersafe`";
-    method_not_allowed = "METHOD_NOT_ALLOWED", 405, "",
-        "Method not allowed.",
-        "GET (or any method but POST) on an endpoint";
-    system_error = "SYSTEM_ERROR", 500, "",
-        "System error.",
-        "find or create with phone `9000000500` or email `error@sandbox.test` (`system_error_values`)"
-        => SystemError(String);
+    merchant_missing {
+        code: "MERCHANT_LOGIN_EMPTY",
+        status: 400,
+        scope: "",
+        message: "[merchantLogin] is empty.",
+        trigger: "find, otp or create without `merchantLogin` (or with an empty one)",
+        answered_by: MerchantMissing,
+    }
+    merchant_unknown {
+        code: "MERCHANT_NOT_FOUND",
+        status: 403,
+        scope: "",
+        message: "Access denied.",
+        trigger: "`merchantLogin` not in `sbersafe.merchants`, e.g. `unknown`",
+        answered_by: MerchantUnknown(String),
+    }
+    contact_missing {
+        code: "CONTACT_EMPTY",
+        status: 400,
+        scope: "",
+        message: "[phone] or [email] is empty.",
+        trigger: "find without `phone` and `email`; create without an MPHONE or EMAIL contact",
+        answered_by: ContactMissing,
+    }
+    invalid_request {
+        code: "INVALID_REQUEST",
+        status: 400,
+        scope: "",
+        message: "Invalid request parameters.",
+        trigger: "a wrong type, an unknown field, a missing `uuid`/`accessCode`/`otp`, a phone that is not 10 digits",
+        answered_by: InvalidRequest(Vec<String>),
+    }
+    client_not_found {
+        code: "CLIENT_NOT_FOUND",
+        status: 404,
+        scope: "",
+        message: "Client not found.",
+        trigger: "otp with an unknown `uuid`, e.g. `00000000000000000000000000000000`",
+        answered_by: ClientNotFound(String),
+    }
+    token_missing {
+        code: "TOKEN_MISSING",
+        status: 401,
+        scope: "",
+        message: "Authentication failed.",
+        trigger: "clients without an `Authorization` header",
+        answered_by: TokenMissing,
+    }
+    token_invalid {
+        code: "TOKEN_INVALID",
+        status: 401,
+        scope: "",
+        message: "Authentication failed.",
+        trigger: "clients with an unknown token, or with `Bearer <token>`",
+        answered_by: TokenInvalid(String),
+    }
+    token_expired {
+        code: "TOKEN_EXPIRED",
+        status: 401,
+        scope: "",
+        message: "Authentication failed.",
+        trigger: "a token older than `token_ttl_minutes` (60 virtual minutes), or the preset expired token",
+        answered_by: TokenExpired,
+    }
+    access_denied {
+        code: "ACCESS_DENIED",
+        status: 403,
+        scope: "",
+        message: "Access denied.",
+        trigger: "clients with a `uuid` (or `merchantLogin`) in the body other than the token's client (merchant)",
+        answered_by: AccessDenied(String),
+    }
+    otp_invalid {
+        code: "OTP_INVALID",
+        status: 400,
+        scope: "",
+        message: "Invalid one-time password.",
+        trigger: "token with an `otp` that is neither the fixed (`000000`) nor the generated one",
+        answered_by: OtpInvalid(u32),
+    }
+    otp_locked {
+        code: "OTP_ATTEMPTS_EXCEEDED",
+        status: 403,
+        scope: "",
+        message: "Number of one-time password attempts exceeded.",
+        trigger: "the 3rd wrong `otp` for one access code (`otp.attempts`), and every later use of that code",
+        answered_by: OtpLocked,
+    }
+    access_code_invalid {
+        code: "ACCESS_CODE_INVALID",
+        status: 400,
+        scope: "",
+        message: "Invalid access code.",
+        trigger: "token with an `accessCode` never issued in this tenant",
+        answered_by: AccessCodeInvalid,
+    }
+    access_code_expired {
+        code: "ACCESS_CODE_EXPIRED",
+        status: 400,
+        scope: "",
+        message: "Access code expired.",
+        trigger: "token with an access code older than `otp.ttl_minutes` (5 virtual minutes)",
+        answered_by: AccessCodeExpired,
+    }
+    access_code_used {
+        code: "ACCESS_CODE_USED",
+        status: 400,
+        scope: "",
+        message: "Access code already used.",
+        trigger: "token with an access code that already gave a token",
+        answered_by: AccessCodeUsed,
+    }
+    response_type_invalid {
+        code: "RESPONSE_TYPE_INVALID",
+        status: 400,
+        scope: "",
+        message: "Unknown responseType.",
+        trigger: "clients with `responseType` empty or naming something else than contacts, contactsExtra, bindings, permissions",
+        answered_by: ResponseTypeInvalid(String),
+    }
+    not_acceptable {
+        code: "NOT_ACCEPTABLE",
+        status: 406,
+        scope: "",
+        message: "Unsupported Accept header.",
+        trigger: "clients with `Accept: application/xml` or `Accept: application/json; version=2.0` (missing Accept too, with `require_accept: true`)",
+        answered_by: NotAcceptable(String),
+    }
+    client_exists {
+        code: "CLIENT_ALREADY_EXISTS",
+        status: 409,
+        scope: "",
+        message: "Client already exists.",
+        trigger: "create with a phone or email an existing client has, e.g. `9161234567`",
+        answered_by: ClientExists(String),
+    }
+    malformed_json {
+        code: "MALFORMED_REQUEST",
+        status: 400,
+        scope: "",
+        message: "Malformed request.",
+        trigger: "a body that is not JSON or not an object, or larger than 1 MiB",
+        answered_by: MalformedJson(String),
+    }
+    not_found {
+        code: "NOT_FOUND",
+        status: 404,
+        scope: "",
+        message: "Not found.",
+        trigger: "any other path under `/sbersafe`",
+    }
+    method_not_allowed {
+        code: "METHOD_NOT_ALLOWED",
+        status: 405,
+        scope: "",
+        message: "Method not allowed.",
+        trigger: "GET (or any method but POST) on an endpoint",
+    }
+    system_error {
+        code: "SYSTEM_ERROR",
+        status: 500,
+        scope: "",
+        message: "System error.",
+        trigger: "find or create with phone `9000000500` or email `error@sandbox.test` (`system_error_values`)",
+        answered_by: SystemError(String),
+    }
 }
