@@ -418,9 +418,7 @@ mod tests {
 
     use super::*;
     use crate::codes::{CodeOverride, CodeSpec};
-    use crate::scenario::{
-        ProviderState, Section, SectionBox, SectionType, Seeding, parse_section,
-    };
+    use crate::scenario::{Declared, ProviderState, Section, Seeding};
 
     /// A provider of the tests' own, so the core is checked without any real one.
     struct Stub;
@@ -472,20 +470,10 @@ mod tests {
         }
     }
 
-    impl SectionType for StubSection {
-        const KEY: &'static str = "stub";
-    }
-
-    impl Blueprint for Stub {
-        fn name(&self) -> &'static str {
-            "stub"
-        }
-        fn specs(&self) -> &'static [CodeSpec] {
-            SPECS
-        }
-        fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
-            parse_section::<StubSection>(yaml)
-        }
+    impl Declared for Stub {
+        const NAME: &'static str = "stub";
+        const SPECS: &'static [CodeSpec] = SPECS;
+        type Section = StubSection;
     }
 
     fn load(sources: &[(&str, &str)]) -> Result<Scenario, Vec<Problem>> {

@@ -12,7 +12,7 @@ pub use load::{DEFAULT_SCENARIO, Problem, load_path, load_sources, validate_file
 pub use people::{People, Person, PersonRecord};
 pub use rules::{Delay, Rule, Then, When};
 pub use section::{
-    Blueprint, ProviderState, Section, SectionBox, SectionType, Seeding, parse_section,
+    Blueprint, Declared, ProviderState, Section, SectionBox, SectionType, Seeding, parse_section,
 };
 
 use std::collections::BTreeMap;
@@ -49,8 +49,8 @@ impl Scenario {
     /// The section of type `T`; its default if the scenario was built without it.
     pub fn section<T: SectionType>(&self) -> Arc<T> {
         self.sections
-            .get(T::KEY)
-            .and_then(SectionBox::typed::<T>)
+            .values()
+            .find_map(SectionBox::typed::<T>)
             .unwrap_or_default()
     }
 

@@ -43,9 +43,29 @@ pub trait Section: Any + Send + Sync + fmt::Debug {
     fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState>;
 }
 
-/// A section type and the top-level key it is written under.
-pub trait SectionType: Section + DeserializeOwned + Serialize + Default {
-    const KEY: &'static str;
+/// A section as a type: read from YAML, written back for `GET /__sandbox/scenario`.
+pub trait SectionType: Section + DeserializeOwned + Serialize + Default {}
+
+impl<T: Section + DeserializeOwned + Serialize + Default> SectionType for T {}
+
+/// What a provider declares once: its name (path prefix and scenario key), its code
+/// table and its section type. `Blueprint` follows from it.
+pub trait Declared: Send + Sync {
+    const NAME: &'static str;
+    const SPECS: &'static [CodeSpec];
+    type Section: SectionType;
+}
+
+impl<T: Declared> Blueprint for T {
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+    fn specs(&self) -> &'static [CodeSpec] {
+        T::SPECS
+    }
+    fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
+        parse_section::<T>(yaml)
+    }
 }
 
 /// What scenario loading needs to know of a provider.
@@ -99,37 +119,37 @@ fn json_of<T: SectionType>(value: &(dyn Any + Send + Sync)) -> serde_json::Value
         .unwrap_or_default()
 }
 
-/// Parses section `T` out of a whole document, so serde's errors keep the document's
-/// lines and columns.
-pub fn parse_section<T: SectionType>(yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
-    let picked: Pick<T> = serde_saphyr::from_str(yaml)?;
+/// Parses provider `P`'s section out of a whole document, so serde's errors keep the
+/// document's lines and columns.
+pub fn parse_section<P: Declared>(yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
+    let picked: Pick<P> = serde_saphyr::from_str(yaml)?;
     Ok(SectionBox::new(picked.0.unwrap_or_default()))
 }
 
-/// The value under `T::KEY` of a top-level map; every other key is skipped.
-struct Pick<T>(Option<T>);
+/// The value under `P::NAME` of a top-level map; every other key is skipped.
+struct Pick<P: Declared>(Option<P::Section>);
 
-impl<'de, T: SectionType> Deserialize<'de> for Pick<T> {
+impl<'de, P: Declared> Deserialize<'de> for Pick<P> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(PickVisitor(PhantomData))
+        d.deserialize_any(PickVisitor::<P>(PhantomData))
     }
 }
 
-struct PickVisitor<T>(PhantomData<T>);
+struct PickVisitor<P>(PhantomData<P>);
 
-impl<'de, T: SectionType> Visitor<'de> for PickVisitor<T> {
-    type Value = Pick<T>;
+impl<'de, P: Declared> Visitor<'de> for PickVisitor<P> {
+    type Value = Pick<P>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a scenario (a map of sections)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pick<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pick<P>, A::Error> {
         let mut found = None;
         while let Some(Key(key)) = map.next_key::<Key>()? {
-            if key == T::KEY {
+            if key == P::NAME {
                 // `null` (a key with nothing under it) is the default section.
-                let value: Option<T> = map.next_value()?;
+                let value: Option<P::Section> = map.next_value()?;
                 found = Some(value.unwrap_or_default());
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -138,11 +158,11 @@ impl<'de, T: SectionType> Visitor<'de> for PickVisitor<T> {
         Ok(Pick(found))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Pick<T>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Pick<P>, E> {
         Ok(Pick(None))
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Pick<T>, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Pick<P>, E> {
         Ok(Pick(None))
     }
 }

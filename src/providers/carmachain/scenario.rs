@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{CodeOverride, CodeTable};
-use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
+use crate::scenario::{ProviderState, Scenario, Section, Seeding};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -180,10 +180,6 @@ fn unknown_person(people: &PersonIds, at: &str, id: &str) -> Option<String> {
 fn unknown_category(at: &str, category: &str) -> Option<String> {
     (!super::wire::CATEGORIES.contains(&category))
         .then(|| format!("{at}: unknown category `{category}`"))
-}
-
-impl SectionType for CarmaChainScenario {
-    const KEY: &'static str = super::NAME;
 }
 
 impl Section for CarmaChainScenario {

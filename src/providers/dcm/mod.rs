@@ -16,7 +16,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
-use crate::scenario::{Blueprint, SectionBox, parse_section};
+use crate::scenario::Declared;
 use codes::SPECS;
 
 pub struct Dcm;
@@ -24,16 +24,10 @@ pub struct Dcm;
 /// The path prefix and scenario key.
 pub const NAME: &str = "dcm";
 
-impl Blueprint for Dcm {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn specs(&self) -> &'static [CodeSpec] {
-        SPECS
-    }
-    fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
-        parse_section::<DcmScenario>(yaml)
-    }
+impl Declared for Dcm {
+    const NAME: &'static str = NAME;
+    const SPECS: &'static [CodeSpec] = SPECS;
+    type Section = DcmScenario;
 }
 
 impl Provider for Dcm {

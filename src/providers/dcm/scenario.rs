@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::state::{DcmState, MAX_ACCOUNTS, MAX_CUSTOMERS, parse_uuid};
 use crate::codes::{CodeOverride, CodeTable};
 use crate::input::Iban;
-use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
+use crate::scenario::{ProviderState, Scenario, Section, Seeding};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -149,10 +149,6 @@ pub struct CustomerSpec {
 pub struct AccountSpec {
     pub guid: String,
     pub iban: String,
-}
-
-impl SectionType for DcmScenario {
-    const KEY: &'static str = super::NAME;
 }
 
 impl Section for DcmScenario {

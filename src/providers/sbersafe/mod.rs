@@ -18,23 +18,17 @@ use actix_web::{HttpResponse, web};
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
-use crate::scenario::{Blueprint, SectionBox, parse_section};
+use crate::scenario::Declared;
 
 pub struct SberSafe;
 
 /// The path prefix and scenario key.
 pub const NAME: &str = "sbersafe";
 
-impl Blueprint for SberSafe {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn specs(&self) -> &'static [CodeSpec] {
-        SPECS
-    }
-    fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
-        parse_section::<SberSafeScenario>(yaml)
-    }
+impl Declared for SberSafe {
+    const NAME: &'static str = NAME;
+    const SPECS: &'static [CodeSpec] = SPECS;
+    type Section = SberSafeScenario;
 }
 
 impl Provider for SberSafe {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::wire;
 use crate::codes::{CodeOverride, CodeTable};
-use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
+use crate::scenario::{ProviderState, Scenario, Section, Seeding};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -122,10 +122,6 @@ pub struct PresetToken {
     pub merchant: String,
     /// Absent: never expires.
     pub expires: Option<DateTime<Utc>>,
-}
-
-impl SectionType for SberSafeScenario {
-    const KEY: &'static str = super::NAME;
 }
 
 impl Section for SberSafeScenario {
@@ -339,9 +335,10 @@ mod tests {
 
     #[test]
     fn default_scenario_section_is_valid() {
-        let section =
-            crate::scenario::parse_section::<SberSafeScenario>(crate::scenario::DEFAULT_SCENARIO)
-                .unwrap();
+        let section = crate::scenario::parse_section::<super::super::SberSafe>(
+            crate::scenario::DEFAULT_SCENARIO,
+        )
+        .unwrap();
         assert_eq!(
             section.section.problems(&Scenario::default()),
             Vec::<String>::new()

@@ -17,7 +17,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
-use crate::scenario::{Blueprint, SectionBox, parse_section};
+use crate::scenario::Declared;
 use errors::Reply;
 
 pub struct TrustDecision;
@@ -25,16 +25,10 @@ pub struct TrustDecision;
 /// The path prefix and scenario key.
 pub const NAME: &str = "trustdecision";
 
-impl Blueprint for TrustDecision {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn specs(&self) -> &'static [CodeSpec] {
-        SPECS
-    }
-    fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
-        parse_section::<TrustDecisionScenario>(yaml)
-    }
+impl Declared for TrustDecision {
+    const NAME: &'static str = NAME;
+    const SPECS: &'static [CodeSpec] = SPECS;
+    type Section = TrustDecisionScenario;
 }
 
 impl Provider for TrustDecision {

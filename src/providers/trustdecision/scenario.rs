@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::codes::TdError;
 use super::state::MAX_PARTNERS;
 use crate::codes::{CodeOverride, CodeTable};
-use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
+use crate::scenario::{ProviderState, Scenario, Section, Seeding};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -278,10 +278,6 @@ impl Subject {
         problems.extend(unknown_packages(&at, self.indicators.keys(), packages));
         problems
     }
-}
-
-impl SectionType for TrustDecisionScenario {
-    const KEY: &'static str = super::NAME;
 }
 
 impl Section for TrustDecisionScenario {

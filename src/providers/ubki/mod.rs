@@ -16,23 +16,17 @@ use actix_web::HttpResponse;
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
-use crate::scenario::{Blueprint, SectionBox, parse_section};
+use crate::scenario::Declared;
 
 /// The path prefix and scenario key.
 pub const NAME: &str = "ubki";
 
 pub struct Ubki;
 
-impl Blueprint for Ubki {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn specs(&self) -> &'static [CodeSpec] {
-        SPECS
-    }
-    fn section(&self, yaml: &str) -> Result<SectionBox, serde_saphyr::Error> {
-        parse_section::<UbkiScenario>(yaml)
-    }
+impl Declared for Ubki {
+    const NAME: &'static str = NAME;
+    const SPECS: &'static [CodeSpec] = SPECS;
+    type Section = UbkiScenario;
 }
 
 impl Provider for Ubki {

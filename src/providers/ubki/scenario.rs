@@ -10,7 +10,7 @@ use super::state::UbkiState;
 use super::wire;
 use crate::codes::{CodeOverride, CodeTable};
 use crate::input::Inn;
-use crate::scenario::{ProviderState, Scenario, Section, SectionType, Seeding};
+use crate::scenario::{ProviderState, Scenario, Section, Seeding};
 
 /// Scenario bounds, so no duration overflows the clock's arithmetic.
 const MAX_TERM_DAYS: u32 = 3650;
@@ -97,10 +97,6 @@ pub struct Subject {
     pub status_control: Option<String>,
     /// Answer this code (by name, e.g. `system_error`) for the INN: a magic value.
     pub result: Option<String>,
-}
-
-impl SectionType for UbkiScenario {
-    const KEY: &'static str = super::NAME;
 }
 
 impl Section for UbkiScenario {
