@@ -34,9 +34,11 @@ pub enum BadInput {
 /// One emulated provider. `Blueprint` (name, code table, scenario section) is what the
 /// layers below need; this adds what serving it needs.
 pub trait Provider: Blueprint {
-    fn title(&self) -> &'static str;
-    /// The code scope (`CodeSpec::scope`) of an endpoint, given its path below the prefix.
-    fn scope(&self, path: &str) -> &'static str;
+    /// The code scope (`CodeSpec::scope`) of an endpoint, given its path below the prefix;
+    /// a provider with one body format everywhere has the one scope `""`.
+    fn scope(&self, _path: &str) -> &'static str {
+        ""
+    }
     /// An endpoint glob (below the prefix) of a code scope, so a rule for a scoped code
     /// can be limited to the endpoints that answer it.
     fn scope_endpoint(&self, _scope: &str) -> Option<&'static str> {

@@ -472,6 +472,7 @@ mod tests {
 
     impl Declared for Stub {
         const NAME: &'static str = "stub";
+        const TITLE: &'static str = "a stub";
         const SPECS: &'static [CodeSpec] = SPECS;
         type Section = StubSection;
     }

@@ -52,6 +52,8 @@ impl<T: Section + DeserializeOwned + Serialize + Default> SectionType for T {}
 /// table and its section type. `Blueprint` follows from it.
 pub trait Declared: Send + Sync {
     const NAME: &'static str;
+    /// One line for the catalog: what the provider is.
+    const TITLE: &'static str;
     const SPECS: &'static [CodeSpec];
     type Section: SectionType;
 }
@@ -59,6 +61,9 @@ pub trait Declared: Send + Sync {
 impl<T: Declared> Blueprint for T {
     fn name(&self) -> &'static str {
         T::NAME
+    }
+    fn title(&self) -> &'static str {
+        T::TITLE
     }
     fn specs(&self) -> &'static [CodeSpec] {
         T::SPECS
@@ -72,6 +77,7 @@ impl<T: Declared> Blueprint for T {
 pub trait Blueprint: Send + Sync {
     /// The provider's path prefix and scenario key.
     fn name(&self) -> &'static str;
+    fn title(&self) -> &'static str;
     /// The documented code table.
     fn specs(&self) -> &'static [CodeSpec];
     /// The provider's section of one YAML document (its default when absent).

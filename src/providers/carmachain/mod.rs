@@ -27,18 +27,12 @@ pub const NAME: &str = "carmachain";
 
 impl Declared for CarmaChain {
     const NAME: &'static str = NAME;
+    const TITLE: &'static str = "CarmaChain data-sharing API: API keys and data requests";
     const SPECS: &'static [CodeSpec] = SPECS;
     type Section = CarmaChainScenario;
 }
 
 impl Provider for CarmaChain {
-    fn title(&self) -> &'static str {
-        "CarmaChain data-sharing API: API keys and data requests"
-    }
-    /// One body format everywhere, so one scope.
-    fn scope(&self, _path: &str) -> &'static str {
-        ""
-    }
     fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
         errors::render(entry, details)
     }

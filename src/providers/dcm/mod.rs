@@ -26,17 +26,12 @@ pub const NAME: &str = "dcm";
 
 impl Declared for Dcm {
     const NAME: &'static str = NAME;
+    const TITLE: &'static str = "DCM bank integration: login, JWT, customers and accounts";
     const SPECS: &'static [CodeSpec] = SPECS;
     type Section = DcmScenario;
 }
 
 impl Provider for Dcm {
-    fn title(&self) -> &'static str {
-        "DCM bank integration: login, JWT, customers and accounts"
-    }
-    fn scope(&self, _path: &str) -> &'static str {
-        ""
-    }
     fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
         errors::render(entry, details)
     }

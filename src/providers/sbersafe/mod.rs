@@ -27,17 +27,13 @@ pub const NAME: &str = "sbersafe";
 
 impl Declared for SberSafe {
     const NAME: &'static str = NAME;
+    const TITLE: &'static str =
+        "SberSafe customer information: one-time-password tokens, contacts, bindings";
     const SPECS: &'static [CodeSpec] = SPECS;
     type Section = SberSafeScenario;
 }
 
 impl Provider for SberSafe {
-    fn title(&self) -> &'static str {
-        "SberSafe customer information: one-time-password tokens, contacts, bindings"
-    }
-    fn scope(&self, _path: &str) -> &'static str {
-        ""
-    }
     /// Every error answer, a handler's or a forced one, takes the tenant's next
     /// `requestId`, as a success does: the ids of a run repeat.
     fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse {

@@ -27,17 +27,12 @@ pub const NAME: &str = "trustdecision";
 
 impl Declared for TrustDecision {
     const NAME: &'static str = NAME;
+    const TITLE: &'static str = "TrustDecision credit-feature profiling";
     const SPECS: &'static [CodeSpec] = SPECS;
     type Section = TrustDecisionScenario;
 }
 
 impl Provider for TrustDecision {
-    fn title(&self) -> &'static str {
-        "TrustDecision credit-feature profiling"
-    }
-    fn scope(&self, _path: &str) -> &'static str {
-        ""
-    }
     /// Forced answers take the next `sequence_id` of the tenant, like a handler's, and
     /// leave a record of it, so `calls` and `records` always agree. The request is not
     /// seen here, so that record has none.

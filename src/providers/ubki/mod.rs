@@ -25,14 +25,12 @@ pub struct Ubki;
 
 impl Declared for Ubki {
     const NAME: &'static str = NAME;
+    const TITLE: &'static str = "UBKI credit bureau: session keys and the bonus (discount) service";
     const SPECS: &'static [CodeSpec] = SPECS;
     type Section = UbkiScenario;
 }
 
 impl Provider for Ubki {
-    fn title(&self) -> &'static str {
-        "UBKI credit bureau: session keys and the bonus (discount) service"
-    }
     fn scope(&self, path: &str) -> &'static str {
         if path.starts_with("/b2_api_xml") {
             codes::AUTH

@@ -26,7 +26,6 @@ fn account(ctx: &Ctx, login: &str) -> Option<Account> {
 }
 
 async fn auth(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
-    let ctx = &ctx;
     let value: Value =
         serde_json::from_slice(&body).map_err(|e| UbkiError::BadJson(e.to_string()))?;
     let auth = value
@@ -34,45 +33,50 @@ async fn auth(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
         .and_then(|d| d.get("auth"))
         .and_then(Value::as_object)
         .ok_or(UbkiError::AuthMissing)?;
-    let now = ctx.now();
     // A body with only a key asks whether that key is still good.
     if !auth.contains_key("login")
         && let Some(sessid) = auth.get("sessid")
     {
         let sessid = sessid.as_str().unwrap_or_default();
+        let now = ctx.now();
         let session = ctx
             .state(|s: &mut UbkiState| s.session(sessid, now).cloned())
             .ok_or(UbkiError::SessionInvalid)?;
-        return Ok(auth_ok(ctx, &session));
+        return Ok(auth_ok(&ctx, &session));
     }
-    let text = |field: &str| {
-        let rules = Text {
-            max: MAX_TEXT,
-            trim: false,
-            blank_is_missing: false,
-        };
-        rules.required(auth, field).map_err(|p| match p {
-            FieldProblem::Missing => UbkiError::AuthMissing,
-            other => UbkiError::AuthInvalid(other.describe(field)),
-        })
-    };
-    let login = text("login")?;
-    let pass = text("pass")?;
+    let (login, pass) = (credential(auth, "login")?, credential(auth, "pass")?);
     if login.trim().is_empty() || pass.is_empty() {
         return Err(UbkiError::EmptyCredentials);
     }
-    let account = account(ctx, &login).ok_or(UbkiError::WrongCredentials)?;
+    let session = log_in(&ctx, &login, &pass)?;
+    Ok(auth_ok(&ctx, &session))
+}
+
+/// `login` or `pass`: absent is 11, another type or too long 12.
+fn credential(auth: &Map<String, Value>, field: &str) -> Result<String, UbkiError> {
+    let rules = Text {
+        max: MAX_TEXT,
+        trim: false,
+        blank_is_missing: false,
+    };
+    rules.required(auth, field).map_err(|p| match p {
+        FieldProblem::Missing => UbkiError::AuthMissing,
+        other => UbkiError::AuthInvalid(other.describe(field)),
+    })
+}
+
+/// A new key for the account, after its lock, its password, its block and its contract.
+fn log_in(ctx: &Ctx, login: &str, pass: &str) -> Result<Session, UbkiError> {
+    let account = account(ctx, login).ok_or(UbkiError::WrongCredentials)?;
     let policy = &ctx.section::<UbkiScenario>().brute_force;
-    let (attempts, lock) = (
-        policy.attempts,
-        Duration::minutes(i64::from(policy.lock_minutes)),
-    );
-    let session = ctx.state(|s: &mut UbkiState| {
-        if s.locked(&login, now) {
+    let lock = Duration::minutes(i64::from(policy.lock_minutes));
+    let now = ctx.now();
+    ctx.state(|s: &mut UbkiState| {
+        if s.locked(login, now) {
             return Err(UbkiError::BruteForce);
         }
         if account.pass != pass {
-            s.fail(&login, now, attempts, lock);
+            s.fail(login, now, policy.attempts, lock);
             return Err(UbkiError::WrongCredentials);
         }
         if account.blocked {
@@ -81,10 +85,9 @@ async fn auth(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
         if account.contract.as_deref() == Some("terminated") {
             return Err(UbkiError::ContractTerminated);
         }
-        s.succeed(&login);
-        Ok(s.issue(&login, now))
-    })?;
-    Ok(auth_ok(ctx, &session))
+        s.succeed(login);
+        Ok(s.issue(login, now))
+    })
 }
 
 fn auth_ok(ctx: &Ctx, session: &Session) -> HttpResponse {
