@@ -39,23 +39,9 @@ pub fn scope(
         .app_data(
             web::JsonConfig::default()
                 .limit(ADMIN_BODY_LIMIT)
-                .error_handler(|err, _| {
-                    let message = err.to_string();
-                    actix_web::error::InternalError::from_response(
-                        err,
-                        sandbox_error(StatusCode::BAD_REQUEST, "bad-request", &message, None),
-                    )
-                    .into()
-                }),
+                .error_handler(|err, _| json_refusal(err)),
         )
-        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            let message = err.to_string();
-            actix_web::error::InternalError::from_response(
-                err,
-                sandbox_error(StatusCode::BAD_REQUEST, "bad-request", &message, None),
-            )
-            .into()
-        }))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| json_refusal(err)))
         .route("/health", web::get().to(inspect::health))
         .route("/tenants", web::get().to(inspect::tenants))
         .route("/reset", web::post().to(tenant::reset))
@@ -82,6 +68,13 @@ pub fn scope(
     scope
         .default_service(web::to(unknown_path))
         .wrap(from_fn(move |req, next| guard(token.clone(), req, next)))
+}
+
+/// An extractor's refusal (bad JSON, bad query) as the sandbox's JSON error.
+fn json_refusal(err: impl std::fmt::Display + std::fmt::Debug + 'static) -> actix_web::Error {
+    let message = err.to_string();
+    let res = sandbox_error(StatusCode::BAD_REQUEST, "bad-request", &message, None);
+    actix_web::error::InternalError::from_response(err, res).into()
 }
 
 /// With `SANDBOX_ADMIN_TOKEN` set, every admin call but health needs the token. Every
