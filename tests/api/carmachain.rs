@@ -835,20 +835,6 @@ async fn scenario_override_changes_a_code_message() {
     assert_eq!(b["response"]["message"], json!("Token expired"));
 }
 
-#[tokio::test]
-async fn readme_lists_every_code() {
-    let app = TestApp::spawn().await;
-    let section = crate::common::readme_section("carmachain");
-
-    for entry in app.catalog_codes("carmachain").await {
-        let code = entry["code"].as_str().unwrap();
-        assert!(
-            section.contains(&format!("| {code} |")),
-            "README lacks code {code}"
-        );
-    }
-}
-
 #[test]
 fn scenario_with_bad_carmachain_section_is_refused_with_every_problem() {
     let bad = "carmachain:\n  clients:\n    - username: x\n      scope: [delete]\n  peers:\n    - id: p\n      knows: [ghost]\n      categories: [Adress]\n  persons:\n    - person: nobody\n";

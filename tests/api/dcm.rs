@@ -1147,25 +1147,6 @@ async fn answers_are_journaled_with_their_code() {
     assert!(text.contains("\"code\":\"200\""), "{text}");
 }
 
-#[tokio::test]
-async fn every_catalog_code_is_in_the_readme() {
-    let app = TestApp::spawn().await;
-    let section = crate::common::readme_section("dcm");
-    let codes = app.catalog_codes("dcm").await;
-    assert!(!codes.is_empty());
-    for c in codes {
-        let code = c["code"].as_str().unwrap();
-        assert!(
-            section.contains(&format!("| {code} |")),
-            "README lacks code {code}"
-        );
-        assert!(
-            section.contains(c["message"].as_str().unwrap()),
-            "README lacks message of {code}"
-        );
-    }
-}
-
 // ---------------------------------------------------------------- review fixes
 
 /// The default scenario with one `dcm` line replaced, loaded through the admin API.

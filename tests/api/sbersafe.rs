@@ -839,20 +839,6 @@ async fn scenario_can_rename_a_code() {
     error(res, 401, "WRONG_OTP").await;
 }
 
-#[tokio::test]
-async fn readme_lists_every_catalog_code() {
-    let app = TestApp::spawn().await;
-    let section = crate::common::readme_section("sbersafe");
-
-    for entry in app.catalog_codes("sbersafe").await {
-        let code = entry["code"].as_str().unwrap();
-        assert!(
-            section.contains(&format!("`{code}`")),
-            "README misses {code}"
-        );
-    }
-}
-
 // ---- isolation and determinism
 
 #[tokio::test]

@@ -636,19 +636,6 @@ async fn every_call_is_recorded_in_the_state() {
 }
 
 #[tokio::test]
-async fn every_catalog_code_is_in_the_readme() {
-    let app = TestApp::spawn().await;
-    let section = crate::common::readme_section("trustdecision");
-    for entry in app.catalog_codes("trustdecision").await {
-        let code = entry["code"].as_str().unwrap();
-        assert!(
-            section.contains(&format!("| {code} |")),
-            "README lacks code {code}"
-        );
-    }
-}
-
-#[tokio::test]
 async fn a_rule_on_every_endpoint_reaches_the_bare_prefix() {
     let app = TestApp::spawn().await;
     rule(&app, "*", "303").await;

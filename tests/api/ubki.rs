@@ -646,18 +646,3 @@ async fn malformed_discount_json_returns_result_code_4_and_changes_nothing() {
         json!([])
     );
 }
-
-#[tokio::test]
-async fn readme_lists_every_ubki_code() {
-    let app = TestApp::spawn().await;
-    let section = crate::common::readme_section("ubki");
-
-    for code in app.catalog_codes("ubki").await {
-        let row = format!(
-            "| {} | `{}` |",
-            code["code"].as_str().unwrap(),
-            code["key"].as_str().unwrap()
-        );
-        assert!(section.contains(&row), "README's UBKI table lacks {row}");
-    }
-}
