@@ -785,19 +785,21 @@ async fn unknown_path_and_wrong_method_are_answered_in_carmachain_format() {
 #[tokio::test]
 async fn every_code_is_reachable_by_force_header() {
     let app = TestApp::spawn().await;
-    let codes = app.forcible_codes("carmachain").await;
-    assert_eq!(codes.len(), 16, "every code but the success");
 
-    for entry in codes {
+    let answers = app
+        .forced_answers("carmachain", || {
+            app.request(Method::POST, CREATE).json(&json!({}))
+        })
+        .await;
+
+    assert_eq!(answers.len(), 16, "every code but the success");
+    for (entry, status, b) in answers {
         let code = entry["code"].as_str().unwrap();
-        let res = app.post_forced(CREATE, &json!({}), code).await;
-
         assert_eq!(
-            res.status().as_u16() as u64,
+            u64::from(status.as_u16()),
             entry["http_status"].as_u64().unwrap(),
             "{code}"
         );
-        let b = body(res).await;
         assert_eq!(b["response"]["code"].to_string(), code, "{b}");
         assert_eq!(b["response"]["message"], entry["message"]);
     }

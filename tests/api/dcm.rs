@@ -1108,12 +1108,12 @@ async fn same_requests_generate_the_same_guids_and_ibans() {
 #[tokio::test]
 async fn every_code_can_be_forced() {
     let app = TestApp::spawn().await;
-    let codes = app.forcible_codes("dcm").await;
-    assert_eq!(codes.len(), 3, "every code but the success");
-    for code in codes {
-        let code = code["code"].as_str().unwrap().to_string();
-        let forced = req(&app, Method::GET, &customers()).header("X-Sandbox-Force", &code);
-        let (status, b) = answer(forced).await;
+    let answers = app
+        .forced_answers("dcm", || req(&app, Method::GET, &customers()))
+        .await;
+    assert_eq!(answers.len(), 3, "every code but the success");
+    for (entry, status, b) in answers {
+        let code = entry["code"].as_str().unwrap();
         assert_eq!(status.as_u16().to_string(), code);
         if code == "200" {
             assert_eq!(b, json!({}));

@@ -165,6 +165,23 @@ impl TestApp {
             .collect()
     }
 
+    /// Each error code of `provider` forced on a fresh `request()`: the catalog entry,
+    /// the answer's status and its JSON body.
+    pub async fn forced_answers(
+        &self,
+        provider: &str,
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Vec<(Value, StatusCode, Value)> {
+        let mut answers = Vec::new();
+        for entry in self.forcible_codes(provider).await {
+            let code = entry["code"].as_str().expect("code").to_string();
+            let res = send(request().header("X-Sandbox-Force", code)).await;
+            let status = res.status();
+            answers.push((entry, status, body(res).await));
+        }
+        answers
+    }
+
     /// The provider's codes as listed by the catalog.
     pub async fn catalog_codes(&self, provider: &str) -> Vec<Value> {
         let catalog = body(self.get("/__sandbox/errors").await).await;
