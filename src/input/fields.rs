@@ -23,19 +23,31 @@ impl FieldProblem {
     }
 }
 
-/// How a provider reads text fields.
+/// Which texts count as absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blank {
+    /// Only absent or `null`; `""` is a text.
+    Kept,
+    /// `""` too.
+    Empty,
+    /// Any text of white space only.
+    WhiteSpace,
+}
+
+/// How a provider reads text fields: the limit (on the text as sent), what is blank,
+/// and whether the text comes back trimmed. The three are independent because the
+/// providers combine them every way.
 #[derive(Debug, Clone, Copy)]
 pub struct Text {
-    /// Longest accepted, in characters.
+    /// Longest accepted, in characters, before any trimming.
     pub max: usize,
+    pub blank: Blank,
     /// Surrounding white space is dropped from what is returned.
     pub trim: bool,
-    /// A blank text counts as absent (only white space with `trim`, else only `""`).
-    pub blank_is_missing: bool,
 }
 
 impl Text {
-    /// The field's text; `Ok(None)` when it is absent, `null` or (per the rules) blank.
+    /// The field's text; `Ok(None)` when it is absent, `null` or blank.
     pub fn optional(
         &self,
         obj: &Map<String, Value>,
@@ -54,12 +66,12 @@ impl Text {
     }
 
     fn read(&self, s: &str) -> Result<Option<String>, FieldProblem> {
-        let blank = if self.trim {
-            s.trim().is_empty()
-        } else {
-            s.is_empty()
+        let blank = match self.blank {
+            Blank::Kept => false,
+            Blank::Empty => s.is_empty(),
+            Blank::WhiteSpace => s.trim().is_empty(),
         };
-        if blank && self.blank_is_missing {
+        if blank {
             return Ok(None);
         }
         if s.chars().count() > self.max {
@@ -105,8 +117,8 @@ mod tests {
 
     const STRICT: Text = Text {
         max: 3,
+        blank: Blank::Empty,
         trim: false,
-        blank_is_missing: true,
     };
 
     #[test]
@@ -120,6 +132,18 @@ mod tests {
         let body = obj(serde_json::json!({ "a": "abcd", "b": 1 }));
         assert_eq!(STRICT.optional(&body, "a"), Err(FieldProblem::TooLong(3)));
         assert_eq!(STRICT.optional(&body, "b"), Err(FieldProblem::NotText));
+    }
+
+    #[test]
+    fn white_space_can_be_blank_while_the_text_is_kept_as_sent() {
+        let rules = Text {
+            max: 10,
+            blank: Blank::WhiteSpace,
+            trim: false,
+        };
+        let body = obj(serde_json::json!({ "a": "   ", "b": " x " }));
+        assert_eq!(rules.required(&body, "a"), Err(FieldProblem::Missing));
+        assert_eq!(rules.optional(&body, "b"), Ok(Some(" x ".into())));
     }
 
     #[test]

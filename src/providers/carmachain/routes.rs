@@ -15,7 +15,7 @@ use super::wire::{
     self, ALL_CATEGORIES, CATEGORIES, Claims, CreateAnswer, CreatedItem, RespondAnswer,
     RespondItem, Status, TokenAnswer,
 };
-use crate::input::{Text, header, json_object};
+use crate::input::{Blank, Text, header, json_object};
 use crate::provider::{Ctx, Routes, json, sandbox_error};
 use crate::scenario::PersonRecord;
 
@@ -288,8 +288,8 @@ pub fn phone(text: &str) -> Option<String> {
 fn text_field(item: &Map<String, Value>, at: &str, field: &str) -> Result<String, CarmaError> {
     const TRIMMED: Text = Text {
         max: usize::MAX,
+        blank: Blank::Kept,
         trim: true,
-        blank_is_missing: false,
     };
     TRIMMED
         .required(item, field)

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::codes::SberError;
 use super::state::Contact;
 use super::wire::{self, is_phone};
-use crate::input::{Text, json_object};
+use crate::input::{Blank, Text, json_object};
 
 const MAX_CONTACTS: usize = 10;
 const CONTACT_FIELDS: [&str; 3] = ["type", "value", "contactStatus"];
@@ -17,8 +17,8 @@ const CONTACT_FIELDS: [&str; 3] = ["type", "value", "contactStatus"];
 /// Text fields: surrounding blanks dropped, a blank one is as good as absent.
 const TEXT: Text = Text {
     max: 256,
+    blank: Blank::WhiteSpace,
     trim: true,
-    blank_is_missing: true,
 };
 
 /// A text field; a problem is listed and the field is `None`.

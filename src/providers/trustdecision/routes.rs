@@ -10,7 +10,7 @@ use super::errors::Reply;
 use super::scenario::{Country, Package, Partner, Subject, TrustDecisionScenario};
 use super::state::{AccountPatch, MAX_RECORDED_BODY, TrustDecisionState, indicators};
 use super::wire::{FIELDS, ID_TYPE, Indicator, MAX_TEXT, Query};
-use crate::input::{FieldProblem, Text, json_object, url_pairs};
+use crate::input::{Blank, FieldProblem, Text, json_object, url_pairs};
 use crate::provider::{Ctx, Routes, sandbox_error};
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
@@ -62,19 +62,19 @@ fn located_unserved(td: &TrustDecisionScenario, partner: &Partner) -> bool {
         .is_some_and(|home| td.country(home).is_none())
 }
 
-/// A field's text: absent, `null` or blank is `{field} empty` when required; another
-/// type or an over-long text is `{field} error`. The text is kept as given: `Text`
-/// trims what it returns, and a padded `id_type` or `country` is an error here.
+/// A field's text, kept as sent (a padded `id_type` is an error): absent, `null` or
+/// blank is `{field} empty` when required; another type or an over-long text is
+/// `{field} error`.
 fn text(obj: &Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, TdError> {
     const RULES: Text = Text {
         max: MAX_TEXT,
-        trim: true,
-        blank_is_missing: true,
+        blank: Blank::WhiteSpace,
+        trim: false,
     };
     match RULES.optional(obj, field) {
-        Ok(Some(_)) => Ok(obj.get(field).and_then(Value::as_str).map(str::to_string)),
-        Ok(None) if !required => Ok(None),
-        Ok(None) | Err(FieldProblem::Missing) => Err(TdError::Empty(field.into())),
+        Ok(None) if required => Err(TdError::Empty(field.into())),
+        Ok(text) => Ok(text),
+        Err(FieldProblem::Missing) => Err(TdError::Empty(field.into())),
         Err(FieldProblem::NotText | FieldProblem::TooLong(_)) => {
             Err(TdError::Invalid(field.into()))
         }

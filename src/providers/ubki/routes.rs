@@ -8,7 +8,7 @@ use super::codes::UbkiError;
 use super::scenario::{Account, UbkiScenario};
 use super::state::{Session, UbkiState, kyiv};
 use super::wire::{self, AuthOk, BonusAnswer, Client, Partner, Service, auth_doc};
-use crate::input::{FieldProblem, Inn, Text, json_object};
+use crate::input::{Blank, FieldProblem, Inn, Text, json_object};
 use crate::provider::{Ctx, Routes, json};
 use crate::scenario::PersonRecord;
 
@@ -56,8 +56,8 @@ async fn auth(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
 fn credential(auth: &Map<String, Value>, field: &str) -> Result<String, UbkiError> {
     let rules = Text {
         max: MAX_TEXT,
+        blank: Blank::Kept,
         trim: false,
-        blank_is_missing: false,
     };
     rules.required(auth, field).map_err(|p| match p {
         FieldProblem::Missing => UbkiError::AuthMissing,
@@ -196,8 +196,8 @@ fn field(
 ) -> Option<String> {
     let rules = Text {
         max,
+        blank: if required { Blank::Empty } else { Blank::Kept },
         trim: false,
-        blank_is_missing: required,
     };
     let read = if required {
         rules.required(obj, name).map(Some)
