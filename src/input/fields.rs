@@ -93,11 +93,23 @@ pub fn json_object(body: &[u8]) -> Result<Result<Map<String, Value>, Value>, ser
 
 /// A header's text, trimmed; `None` when absent, not text, or blank.
 pub fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
+    header_text(req, name).ok().flatten()
+}
+
+/// A header value that is not visible ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotText;
+
+/// A header's text, trimmed, for providers that answer a value that is not text
+/// otherwise than an absent one: `Ok(None)` when absent or blank.
+pub fn header_text<'a>(req: &'a HttpRequest, name: &str) -> Result<Option<&'a str>, NotText> {
+    match req.headers().get(name) {
+        None => Ok(None),
+        Some(value) => {
+            let text = value.to_str().map_err(|_| NotText)?.trim();
+            Ok((!text.is_empty()).then_some(text))
+        }
+    }
 }
 
 /// Pairs of a query string or form body (both `application/x-www-form-urlencoded`).
@@ -120,6 +132,20 @@ mod tests {
         blank: Blank::Empty,
         trim: false,
     };
+
+    #[test]
+    fn a_header_that_is_not_text_is_told_from_an_absent_one() {
+        let value = actix_web::http::header::HeaderValue::from_bytes(b"caf\xe9").unwrap();
+        let req = actix_web::test::TestRequest::default()
+            .insert_header(("authorization", value))
+            .insert_header(("accept", "  "))
+            .to_http_request();
+
+        assert_eq!(header_text(&req, "authorization"), Err(NotText));
+        assert_eq!(header_text(&req, "accept"), Ok(None));
+        assert_eq!(header_text(&req, "x-absent"), Ok(None));
+        assert_eq!(header(&req, "authorization"), None);
+    }
 
     #[test]
     fn blank_text_is_missing_when_the_provider_says_so() {

@@ -5,5 +5,5 @@
 mod fields;
 mod shapes;
 
-pub use fields::{Blank, FieldProblem, Text, header, json_object, url_pairs};
+pub use fields::{Blank, FieldProblem, Text, header, header_text, json_object, url_pairs};
 pub use shapes::{Guid, Iban, Inn};

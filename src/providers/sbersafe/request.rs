@@ -3,13 +3,13 @@
 //! one INVALID_REQUEST; what needs the scenario (merchants, magic values) is the
 //! handler's.
 
-use actix_web::{HttpRequest, http::header};
+use actix_web::HttpRequest;
 use serde_json::{Map, Value};
 
 use super::codes::SberError;
 use super::state::Contact;
 use super::wire::{self, is_phone};
-use crate::input::{Blank, Text, json_object};
+use crate::input::{Blank, Text, header_text, json_object};
 
 const MAX_CONTACTS: usize = 10;
 const CONTACT_FIELDS: [&str; 3] = ["type", "value", "contactStatus"];
@@ -344,17 +344,9 @@ fn kind_problem(kind: &str, value: &str, at: &str, types: &[&str]) -> Option<Str
 
 /// The token of `Authorization: <accessToken>`; SberSafe takes it bare, without `Bearer`.
 pub fn authorization(req: &HttpRequest) -> Result<String, SberError> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or(SberError::TokenMissing)?;
-    let token = value
-        .to_str()
+    let token = header_text(req, "authorization")
         .map_err(|_| SberError::TokenInvalid("Authorization is not ASCII".into()))?
-        .trim();
-    if token.is_empty() {
-        return Err(SberError::TokenMissing);
-    }
+        .ok_or(SberError::TokenMissing)?;
     if token
         .get(..7)
         .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
@@ -370,10 +362,7 @@ pub fn authorization(req: &HttpRequest) -> Result<String, SberError> {
 /// (`require_accept`), which wants `application/json; version=1.0` spelled out.
 pub fn check_accept(req: &HttpRequest, strict: bool) -> Result<(), SberError> {
     // A value that is not text is refused, not taken for an absent header.
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .map_or("", |v| v.to_str().unwrap_or("?").trim());
+    let accept = header_text(req, "accept").map_or("?", Option::unwrap_or_default);
     if strict && !accepts_json_v1_exactly(accept) {
         return Err(SberError::NotAcceptable(
             "send `Accept: application/json; version=1.0`".into(),
@@ -435,7 +424,7 @@ mod tests {
 
     fn with_accept(accept: &str) -> HttpRequest {
         actix_web::test::TestRequest::default()
-            .insert_header((header::ACCEPT, accept))
+            .insert_header((actix_web::http::header::ACCEPT, accept))
             .to_http_request()
     }
 
