@@ -65,6 +65,11 @@ impl Text {
         self.optional(obj, field)?.ok_or(FieldProblem::Missing)
     }
 
+    /// The same rules for a text a typed body already holds.
+    pub fn value(&self, v: Option<&str>) -> Result<Option<String>, FieldProblem> {
+        v.map_or(Ok(None), |s| self.read(s))
+    }
+
     fn read(&self, s: &str) -> Result<Option<String>, FieldProblem> {
         let blank = match self.blank {
             Blank::Kept => false,

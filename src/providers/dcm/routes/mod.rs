@@ -21,7 +21,7 @@ use super::wire::{
     AccountOut, Accounts, CreateAccount, CreateCustomer, CreatedAccount, CreatedCustomer,
     CustomerOut, Customers, UpdateCustomer,
 };
-use crate::input::{FieldProblem, url_pairs};
+use crate::input::{Blank, FieldProblem, Text, url_pairs};
 use crate::provider::{Ctx, Routes, json};
 
 /// Path segments that may be empty (`/customers//accounts`), so an empty GUID is answered
@@ -85,19 +85,23 @@ fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, DcmError> {
 }
 
 fn text(field: &str, v: Option<String>) -> Result<Option<String>, DcmError> {
-    match v {
-        Some(s) if s.chars().count() > MAX_TEXT => {
-            Err(bad(FieldProblem::TooLong(MAX_TEXT).describe(field)))
-        }
-        other => Ok(other),
-    }
+    read(field, v, Blank::Kept)
 }
 
 /// A text that must be there and not be empty.
 fn required(field: &str, v: Option<String>) -> Result<String, DcmError> {
-    text(field, v)?
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| bad(FieldProblem::Missing.describe(field)))
+    read(field, v, Blank::Empty)?.ok_or_else(|| bad(FieldProblem::Missing.describe(field)))
+}
+
+fn read(field: &str, v: Option<String>, blank: Blank) -> Result<Option<String>, DcmError> {
+    let rules = Text {
+        max: MAX_TEXT,
+        blank,
+        trim: false,
+    };
+    rules
+        .value(v.as_deref())
+        .map_err(|p| bad(p.describe(field)))
 }
 
 fn amount(field: &str, v: Option<f64>) -> Result<Option<f64>, DcmError> {
