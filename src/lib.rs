@@ -10,6 +10,7 @@
 //! - `provider`: the contract a provider implements and what its handlers see (`Ctx`).
 //! - `providers`: the five providers, one folder each, listed in `registry()`.
 //! - `pipeline`: one request's path: capture, decide, act, record.
+//! - `openapi`: the documents of what the server serves, built from its routes and tables.
 //! - `admin`, `startup`, `cli`: the control API, the server, the command line.
 
 mod admin;
@@ -20,6 +21,7 @@ mod fakedata;
 mod faults;
 mod input;
 mod journal;
+mod openapi;
 mod pipeline;
 pub mod provider;
 pub mod providers;

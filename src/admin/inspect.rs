@@ -20,6 +20,8 @@ pub async fn health(sandbox: web::Data<Sandbox>, providers: web::Data<Registry>)
         "seed": world.seed,
         "providers": providers.names(),
         "uptime_secs": sandbox.started.elapsed().as_secs(),
+        "docs": "/__sandbox/docs/",
+        "openapi": "/__sandbox/openapi.json",
     }))
 }
 

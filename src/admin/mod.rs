@@ -1,6 +1,7 @@
 //! The admin API under `/__sandbox`: health, reset, scenario, clock, journal, rules,
 //! error catalog, coverage and state. Calls act on the tenant of `X-Sandbox-Tenant`.
 
+mod docs;
 mod inspect;
 mod scenario;
 mod tenant;
@@ -16,7 +17,7 @@ use actix_web::{
     web,
 };
 
-use crate::provider::{Registry, SANDBOX_ERROR_HEADER, sandbox_error};
+use crate::provider::{Endpoint, Registry, Routes, SANDBOX_ERROR_HEADER, sandbox_error};
 use crate::state::Sandbox;
 
 /// Scenario files can be larger than provider bodies.
@@ -42,22 +43,7 @@ pub fn scope(
                 .error_handler(|err, _| json_refusal(err)),
         )
         .app_data(web::QueryConfig::default().error_handler(|err, _| json_refusal(err)))
-        .route("/health", web::get().to(inspect::health))
-        .route("/tenants", web::get().to(inspect::tenants))
-        .route("/reset", web::post().to(tenant::reset))
-        .route("/scenario", web::get().to(scenario::get))
-        .route("/scenario", web::put().to(scenario::put))
-        .route("/clock", web::get().to(tenant::clock))
-        .route("/clock", web::put().to(tenant::set_clock))
-        .route("/clock/advance", web::post().to(tenant::advance_clock))
-        .route("/requests", web::get().to(inspect::requests))
-        .route("/requests", web::delete().to(inspect::clear_requests))
-        .route("/errors", web::get().to(inspect::errors))
-        .route("/coverage", web::get().to(inspect::coverage))
-        .route("/state", web::get().to(inspect::state))
-        .route("/rules", web::get().to(tenant::rules))
-        .route("/rules", web::post().to(tenant::add_rule))
-        .route("/rules", web::delete().to(tenant::clear_rules));
+        .configure(|cfg| admin_routes().configure(cfg));
     for provider in providers.iter() {
         let p = provider.clone();
         scope = scope.service(
@@ -68,6 +54,41 @@ pub fn scope(
     scope
         .default_service(web::to(unknown_path))
         .wrap(from_fn(move |req, next| guard(token.clone(), req, next)))
+}
+
+/// Every admin endpoint; the OpenAPI document lists the same.
+fn routes(r: &mut Routes) {
+    r.get("/health", inspect::health)
+        .get("/tenants", inspect::tenants)
+        .post("/reset", tenant::reset)
+        .get("/scenario", scenario::get)
+        .put("/scenario", scenario::put)
+        .get("/clock", tenant::clock)
+        .put("/clock", tenant::set_clock)
+        .post("/clock/advance", tenant::advance_clock)
+        .get("/requests", inspect::requests)
+        .delete("/requests", inspect::clear_requests)
+        .get("/errors", inspect::errors)
+        .get("/coverage", inspect::coverage)
+        .get("/state", inspect::state)
+        .get("/rules", tenant::rules)
+        .post("/rules", tenant::add_rule)
+        .delete("/rules", tenant::clear_rules)
+        .get("/openapi.json", docs::everything)
+        .get("/openapi/{file}", docs::one)
+        .get("/docs", docs::docs_root)
+        .get("/docs/{file:.*}", docs::page);
+}
+
+fn admin_routes() -> Routes {
+    let mut r = Routes::default();
+    routes(&mut r);
+    r
+}
+
+/// The admin API's endpoints below `/__sandbox`.
+pub fn endpoints() -> Vec<Endpoint> {
+    admin_routes().endpoints()
 }
 
 /// An extractor's refusal (bad JSON, bad query) as the sandbox's JSON error.

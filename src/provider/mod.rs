@@ -58,6 +58,12 @@ pub trait Provider: Blueprint {
     fn sample_query(&self) -> &'static str {
         ""
     }
+    /// What the provider says of its API beyond what the platform derives (paths,
+    /// sandbox headers, a response per code): request and response schemas, security,
+    /// examples. Paths are the provider's own, below the prefix.
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        utoipa::openapi::OpenApi::default()
+    }
     /// Every endpoint, as `routes` registers it.
     fn endpoints(&self) -> Vec<Endpoint> {
         let mut routes = Routes::default();

@@ -37,7 +37,7 @@ pub struct Routes {
     resources: Vec<(String, Vec<(Method, Route)>)>,
 }
 
-/// `get`, `post`, `put`: an endpoint of that method.
+/// `get`, `post`, `put`, `delete`, `patch`: an endpoint of that method.
 macro_rules! methods {
     ($($name:ident => $method:ident),*) => {$(
         pub fn $name<F, Args>(&mut self, path: impl AsRef<str>, handler: F) -> &mut Self
@@ -52,7 +52,7 @@ macro_rules! methods {
 }
 
 impl Routes {
-    methods!(get => GET, post => POST, put => PUT);
+    methods!(get => GET, post => POST, put => PUT, delete => DELETE, patch => PATCH);
 
     fn add(&mut self, method: Method, path: &str, route: Route) -> &mut Self {
         match self.resources.iter_mut().find(|(p, _)| p == path) {
