@@ -141,9 +141,17 @@ fn new_client(transaction: &str, contacts: Value) -> Value {
     json!({ "transactionNumber": transaction, "merchantLogin": "sandbox", "contacts": contacts })
 }
 
-/// The main client as find and clients show it.
+/// The main client as clients shows it.
 fn main_client() -> Value {
     json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
+}
+
+/// The main client as a find shows it, found by `contact` (`maskedPhone` or
+/// `maskedEmail`) whose masked value is `masked`.
+fn main_found_by(contact: &str, masked: &str) -> Value {
+    let mut client = main_client();
+    client[contact] = json!(masked);
+    client
 }
 
 async fn sbersafe_state(app: &TestApp) -> Value {
@@ -160,10 +168,29 @@ async fn find_by_phone_and_by_email_returns_the_same_client() {
     let email_hit = find(&app, &by_email("Client@Sandbox.test")).await;
 
     assert_eq!(keys(&phone_hit), ["client", "requestId", "status"]);
-    assert_eq!(phone_hit["client"], main_client());
     assert_eq!(phone_hit["status"], "SUCCESS");
     assert!(is_request_id(&phone_hit["requestId"]));
-    assert_eq!(email_hit["client"], phone_hit["client"]);
+    assert_eq!(email_hit["client"]["uuid"], MAIN_UUID);
+    assert_eq!(phone_hit["client"]["uuid"], MAIN_UUID);
+}
+
+#[tokio::test]
+async fn find_carries_the_masked_contact_it_found_the_client_by() {
+    let app = TestApp::spawn().await;
+    let both = json!({ "phone": "9161234567", "email": "ivanova@sandbox.test", "merchantLogin": "sandbox" });
+    let email_after_unknown_phone = json!({ "phone": "9000000000", "email": "client@sandbox.test", "merchantLogin": "sandbox" });
+
+    let phone_hit = find(&app, &by_phone("9161234567")).await;
+    let email_hit = find(&app, &by_email("Client@Sandbox.test")).await;
+    let phone_wins = find(&app, &both).await;
+    let email_next = find(&app, &email_after_unknown_phone).await;
+
+    let by_phone = main_found_by("maskedPhone", "+7 (916) ***-**-67");
+    let by_email = main_found_by("maskedEmail", "c***@sandbox.test");
+    assert_eq!(phone_hit["client"], by_phone);
+    assert_eq!(email_hit["client"], by_email);
+    assert_eq!(phone_wins["client"], by_phone);
+    assert_eq!(email_next["client"], by_email);
 }
 
 #[tokio::test]
@@ -386,7 +413,9 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
         again["client"], created["client"],
         "same transactionNumber, same client"
     );
-    assert_eq!(found["client"], created["client"]);
+    assert_eq!(keys(&created["client"]), ["createdDate", "uuid"]);
+    assert_eq!(found["client"]["uuid"], uuid);
+    assert_eq!(found["client"]["maskedPhone"], "+7 (926) ***-**-99");
     let token = token_for(&app, uuid).await;
     let b = blocks(&app, &token, ALL_BLOCKS).await;
     assert_eq!(b["contacts"][0]["value"], "+7 *** ***-88-99");

@@ -103,8 +103,36 @@ fn is_uuid(s: &str) -> bool {
 /// `/api/clients/find`: a phone or an email (lower-cased) of the client sought.
 pub struct FindRequest {
     pub merchant: Option<String>,
+    pub lookup: Lookup,
+}
+
+/// The phone or email a find looks for; both may be given (the phone is tried first).
+pub struct Lookup {
     pub phone: Option<String>,
     pub email: Option<String>,
+}
+
+impl Lookup {
+    /// Checks the phone and the email (lower-cased), adding what is wrong to `problems`.
+    fn checked(phone: Option<String>, email: Option<String>, problems: &mut Vec<String>) -> Self {
+        if phone.as_deref().is_some_and(|p| !is_phone(p)) {
+            problems.push("phone: must be 10 digits without the leading 7".into());
+        }
+        let email = email.map(|e| e.to_lowercase());
+        if email.as_deref().is_some_and(|e| !is_email(e)) {
+            problems.push("email: not an email address".into());
+        }
+        Self { phone, email }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none() && self.email.is_none()
+    }
+
+    /// The values a scenario may list as system errors.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.phone.iter().chain(&self.email).map(String::as_str)
+    }
 }
 
 impl FindRequest {
@@ -112,19 +140,10 @@ impl FindRequest {
         let mut body = Body::parse(body, &["phone", "email", "merchantLogin"])?;
         let merchant = body.text("merchantLogin");
         let phone = body.text("phone");
-        let email = body.text("email").map(|e| e.to_lowercase());
-        body.refuse_if(
-            &phone,
-            |p| !is_phone(p),
-            "phone: must be 10 digits without the leading 7",
-        );
-        body.refuse_if(&email, |e| !is_email(e), "email: not an email address");
+        let email = body.text("email");
+        let lookup = Lookup::checked(phone, email, &mut body.problems);
         body.check()?;
-        Ok(Self {
-            merchant,
-            phone,
-            email,
-        })
+        Ok(Self { merchant, lookup })
     }
 }
 
