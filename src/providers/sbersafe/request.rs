@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::codes::SberError;
 use super::state::Contact;
 use super::wire::{self, is_phone};
-use crate::input::{Blank, Text, header_text, json_object};
+use crate::input::{Blank, Text, header, header_text, json_object, url_pairs};
 
 const MAX_CONTACTS: usize = 10;
 const CONTACT_FIELDS: [&str; 3] = ["type", "value", "contactStatus"];
@@ -145,6 +145,44 @@ impl FindRequest {
         body.check()?;
         Ok(Self { merchant, lookup })
     }
+}
+
+/// `/client/find` of the web forms: `phone` or `email` in the query or in a form body,
+/// read as a servlet reads parameters: the query first, then the body; the first value
+/// of a name wins; other names are ignored. A body is read when its `Content-Type` is
+/// `application/x-www-form-urlencoded` or absent, and ignored otherwise.
+pub fn web_lookup(req: &HttpRequest, body: &[u8]) -> Result<Lookup, SberError> {
+    let mut pairs = url_pairs(req.query_string().as_bytes());
+    let form = header(req, "content-type").is_none_or(|t| {
+        let mime = t.split(';').next().unwrap_or_default().trim();
+        mime.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    });
+    if form {
+        pairs.extend(url_pairs(body));
+    }
+    let mut problems = Vec::new();
+    let mut param = |name: &str| {
+        let first = pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
+        TEXT.value(first).unwrap_or_else(|p| {
+            problems.push(p.describe(name));
+            None
+        })
+    };
+    let (phone, email) = (param("phone"), param("email"));
+    let lookup = Lookup::checked(phone, email, &mut problems);
+    if !problems.is_empty() {
+        return Err(SberError::FindInvalid(problems));
+    }
+    if lookup.is_empty() {
+        return Err(SberError::FindEmpty(
+            "send `phone` or `email` in the query or in an application/x-www-form-urlencoded body"
+                .into(),
+        ));
+    }
+    Ok(lookup)
 }
 
 /// `/api/auth/otp`: the client (upper-case uuid) to send an OTP to.

@@ -8,13 +8,13 @@ use serde::Serialize;
 use super::codes::SberError;
 use super::request::{
     ClientsRequest, CreateRequest, FindRequest, Lookup, OtpRequest, TokenRequest, authorization,
-    check_accept, required,
+    check_accept, required, web_lookup,
 };
 use super::scenario::SberSafeScenario;
 use super::state::{Binding, Client, Contact, OtpRules, SberSafeState, Token, moscow};
 use super::wire::{
     self, BindingOut, Card, ClientRef, ClientsAnswer, ContactOut, FindAnswer, FoundClient,
-    OtpAnswer, Permissions, TokenAnswer,
+    OtpAnswer, Permissions, TokenAnswer, WebFound,
 };
 use crate::provider::{Ctx, Routes, json, sandbox_error};
 
@@ -24,7 +24,8 @@ pub fn routes(r: &mut Routes) {
         .post("/api/auth/otp", otp)
         .post("/api/auth/token", token)
         .post("/api/clients/", clients)
-        .post("/api/clients", clients);
+        .post("/api/clients", clients)
+        .post(super::WEB_FIND, web_find);
 }
 
 const SUCCESS: &str = "SUCCESS";
@@ -116,6 +117,24 @@ async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
         status: SUCCESS,
     };
     Ok(success(&body, false))
+}
+
+/// `POST /client/find` of SberSafe's web forms: no merchant, the answer without
+/// `requestId`, and nobody found is an `error` (with HTTP 200), which is what real
+/// callers branch on.
+async fn web_find(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, SberError> {
+    let ask = web_lookup(&req, &body)?;
+    system_error_value(&ctx, ask.values(), SberError::FindError)?;
+    let client = ctx
+        .state(|s: &mut SberSafeState| lookup(s, &ask))
+        .ok_or(SberError::FindFailed)?;
+    Ok(success(
+        &WebFound {
+            client,
+            status: SUCCESS,
+        },
+        false,
+    ))
 }
 
 async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {

@@ -43,6 +43,27 @@ pub struct FindAnswer {
     pub status: &'static str,
 }
 
+/// The web forms' lookup when a client is found: no `requestId`.
+#[derive(Debug, Serialize)]
+pub struct WebFound {
+    pub client: FoundClient,
+    pub status: &'static str,
+}
+
+/// The web forms' lookup when it fails: `{"error":{...}}` alone.
+#[derive(Debug, Serialize)]
+pub struct WebErrorBody {
+    pub error: WebError,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WebError {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OtpAnswer {
