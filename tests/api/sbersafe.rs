@@ -7,6 +7,9 @@ const OTP: &str = "/sbersafe/api/auth/otp";
 const TOKEN: &str = "/sbersafe/api/auth/token";
 const CLIENTS: &str = "/sbersafe/api/clients/";
 const CREATE: &str = "/sbersafe/api/clients/create";
+/// The anonymous lookup of SberSafe's web forms.
+const WEB_FIND: &str = "/sbersafe/client/find";
+const FORM: &str = "application/x-www-form-urlencoded; charset=UTF-8";
 const MAIN_UUID: &str = "C2BC84C12AD6438DAA0D87517C7AE187";
 const PRESET_TOKEN: &str =
     "000000000000000.SandboxPresetTokenForCiUseOnlyMainClient0000000000000000";
@@ -141,9 +144,17 @@ fn new_client(transaction: &str, contacts: Value) -> Value {
     json!({ "transactionNumber": transaction, "merchantLogin": "sandbox", "contacts": contacts })
 }
 
-/// The main client as find and clients show it.
+/// The main client as clients shows it.
 fn main_client() -> Value {
     json!({ "uuid": MAIN_UUID, "createdDate": "07.09.2017 17:43:57.768" })
+}
+
+/// The main client as a find shows it, found by `contact` (`maskedPhone` or
+/// `maskedEmail`) whose masked value is `masked`.
+fn main_found_by(contact: &str, masked: &str) -> Value {
+    let mut client = main_client();
+    client[contact] = json!(masked);
+    client
 }
 
 async fn sbersafe_state(app: &TestApp) -> Value {
@@ -160,10 +171,29 @@ async fn find_by_phone_and_by_email_returns_the_same_client() {
     let email_hit = find(&app, &by_email("Client@Sandbox.test")).await;
 
     assert_eq!(keys(&phone_hit), ["client", "requestId", "status"]);
-    assert_eq!(phone_hit["client"], main_client());
     assert_eq!(phone_hit["status"], "SUCCESS");
     assert!(is_request_id(&phone_hit["requestId"]));
-    assert_eq!(email_hit["client"], phone_hit["client"]);
+    assert_eq!(email_hit["client"]["uuid"], MAIN_UUID);
+    assert_eq!(phone_hit["client"]["uuid"], MAIN_UUID);
+}
+
+#[tokio::test]
+async fn find_carries_the_masked_contact_it_found_the_client_by() {
+    let app = TestApp::spawn().await;
+    let both = json!({ "phone": "9161234567", "email": "ivanova@sandbox.test", "merchantLogin": "sandbox" });
+    let email_after_unknown_phone = json!({ "phone": "9000000000", "email": "client@sandbox.test", "merchantLogin": "sandbox" });
+
+    let phone_hit = find(&app, &by_phone("9161234567")).await;
+    let email_hit = find(&app, &by_email("Client@Sandbox.test")).await;
+    let phone_wins = find(&app, &both).await;
+    let email_next = find(&app, &email_after_unknown_phone).await;
+
+    let by_phone = main_found_by("maskedPhone", "+7 (916) ***-**-67");
+    let by_email = main_found_by("maskedEmail", "c***@sandbox.test");
+    assert_eq!(phone_hit["client"], by_phone);
+    assert_eq!(email_hit["client"], by_email);
+    assert_eq!(phone_wins["client"], by_phone);
+    assert_eq!(email_next["client"], by_email);
 }
 
 #[tokio::test]
@@ -386,7 +416,9 @@ async fn created_client_is_found_and_readable_through_the_whole_flow() {
         again["client"], created["client"],
         "same transactionNumber, same client"
     );
-    assert_eq!(found["client"], created["client"]);
+    assert_eq!(keys(&created["client"]), ["createdDate", "uuid"]);
+    assert_eq!(found["client"]["uuid"], uuid);
+    assert_eq!(found["client"]["maskedPhone"], "+7 (926) ***-**-99");
     let token = token_for(&app, uuid).await;
     let b = blocks(&app, &token, ALL_BLOCKS).await;
     assert_eq!(b["contacts"][0]["value"], "+7 *** ***-88-99");
@@ -781,20 +813,219 @@ async fn unknown_path_and_wrong_method_are_answered_in_sbersafe_format() {
     error(get, 405, "METHOD_NOT_ALLOWED").await;
 }
 
+// ---- the web forms' anonymous lookup
+
+/// `/sbersafe/client/find?phone=...`, as the web forms' callers write it.
+fn web_query(phone: &str) -> String {
+    format!("{WEB_FIND}?phone={phone}")
+}
+
+/// A POST with no body at all, the query carrying the lookup (what callers that only
+/// build the URL send).
+async fn post_bare(app: &TestApp, path: &str) -> reqwest::Response {
+    app.request(reqwest::Method::POST, path)
+        .header("Content-Length", "0")
+        .send()
+        .await
+        .expect("request sent")
+}
+
+/// A POST with a form body (`application/x-www-form-urlencoded; charset=UTF-8`).
+async fn post_form(app: &TestApp, path: &str, form: &str) -> reqwest::Response {
+    app.request(reqwest::Method::POST, path)
+        .header("content-type", FORM)
+        .body(form.to_string())
+        .send()
+        .await
+        .expect("request sent")
+}
+
+/// Asserts the web lookup's error body, `{"error":{"code","message"}}` and nothing
+/// else, and returns it.
+async fn web_error(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status for {code}");
+    let b = body(res).await;
+    assert_eq!(keys(&b), ["error"], "{b}");
+    assert_eq!(b["error"]["code"], code, "{b}");
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{b}"
+    );
+    b
+}
+
+#[tokio::test]
+async fn anonymous_find_by_query_without_a_body_answers_the_client_with_its_masked_phone() {
+    let app = TestApp::spawn().await;
+
+    let res = post_bare(&app, &web_query("9161234567")).await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let b = body(res).await;
+    assert!(b.get("error").is_none(), "callers branch on `error`: {b}");
+    assert_eq!(
+        b,
+        json!({ "client": main_found_by("maskedPhone", "+7 (916) ***-**-67"), "status": "SUCCESS" })
+    );
+}
+
+#[tokio::test]
+async fn anonymous_find_by_form_body_takes_a_phone_or_an_email() {
+    let app = TestApp::spawn().await;
+
+    let by_phone = body(post_form(&app, WEB_FIND, "phone=9161234567").await).await;
+    let by_email = body(post_form(&app, WEB_FIND, "email=Client%40Sandbox.test").await).await;
+
+    assert_eq!(by_phone["status"], "SUCCESS");
+    assert_eq!(
+        by_phone["client"],
+        main_found_by("maskedPhone", "+7 (916) ***-**-67")
+    );
+    assert_eq!(
+        by_email,
+        json!({ "client": main_found_by("maskedEmail", "c***@sandbox.test"), "status": "SUCCESS" })
+    );
+}
+
+#[tokio::test]
+async fn anonymous_find_of_nobody_is_client_find_failed_with_http_200() {
+    let app = TestApp::spawn().await;
+
+    let phone = post_bare(&app, &web_query("9000000000")).await;
+    let email = post_form(&app, WEB_FIND, "email=nobody%40sandbox.test").await;
+    let inactive = post_form(&app, WEB_FIND, "email=old.petrov%40sandbox.test").await;
+
+    let b = web_error(phone, 200, "client.find.failed").await;
+    assert_eq!(
+        b,
+        json!({ "error": { "code": "client.find.failed", "message": "Client not found." } })
+    );
+    web_error(email, 200, "client.find.failed").await;
+    web_error(inactive, 200, "client.find.failed").await;
+}
+
+#[tokio::test]
+async fn anonymous_find_reads_the_query_first_then_the_form_and_ignores_other_names() {
+    let app = TestApp::spawn().await;
+    let ivanova = "5A1E3C7D9B2F4E6A8C0D1F3B5A7C9E2D";
+
+    let query_wins = post_form(&app, &web_query("9161234567"), "phone=9031112233").await;
+    let first_wins = post_bare(
+        &app,
+        &format!("{WEB_FIND}?phone=9031112233&phone=9161234567"),
+    )
+    .await;
+    let extra = post_form(&app, WEB_FIND, "merchantLogin=x&_=1&phone=9031112233").await;
+
+    assert_eq!(body(query_wins).await["client"]["uuid"], MAIN_UUID);
+    assert_eq!(body(first_wins).await["client"]["uuid"], ivanova);
+    assert_eq!(body(extra).await["client"]["uuid"], ivanova);
+}
+
+#[tokio::test]
+async fn anonymous_find_refuses_bad_input_in_the_web_format_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let before = sbersafe_state(&app).await;
+
+    let nothing = post_bare(&app, WEB_FIND).await;
+    let json_body = app.post_json(WEB_FIND, &by_phone("9161234567")).await;
+    let with_seven = post_bare(&app, &web_query("79161234567")).await;
+    let bad_email = post_form(&app, WEB_FIND, "email=nobody").await;
+    let huge = post_form(&app, WEB_FIND, &format!("phone={}", "9".repeat(1_100_000))).await;
+    let get = app.get(&web_query("9161234567")).await;
+
+    let b = web_error(nothing, 400, "client.find.empty").await;
+    assert_eq!(b["error"]["message"], "[phone] or [email] is empty.");
+    web_error(json_body, 400, "client.find.empty").await;
+    let b = web_error(with_seven, 400, "client.find.invalid").await;
+    assert!(
+        b["error"]["detail"].as_str().unwrap().starts_with("phone:"),
+        "{b}"
+    );
+    web_error(bad_email, 400, "client.find.invalid").await;
+    web_error(huge, 400, "client.find.invalid").await;
+    web_error(get, 405, "client.find.invalid").await;
+    assert_eq!(sbersafe_state(&app).await, before);
+}
+
+#[tokio::test]
+async fn anonymous_find_of_a_magic_value_is_client_find_error() {
+    let app = TestApp::spawn().await;
+
+    let res = post_bare(&app, &web_query("9000000500")).await;
+
+    let b = web_error(res, 500, "client.find.error").await;
+    assert_eq!(b["error"]["message"], "System error.");
+}
+
+#[tokio::test]
+async fn anonymous_find_sees_clients_created_at_run_time() {
+    let app = TestApp::spawn().await;
+    let contacts = json!([{ "type": "EMAIL", "value": "new.client@sandbox.test" }]);
+    let created = body(app.post_json(CREATE, &new_client("T-WEB", contacts)).await).await;
+
+    let found = body(post_form(&app, WEB_FIND, "email=new.client%40sandbox.test").await).await;
+
+    assert_eq!(found["client"]["uuid"], created["client"]["uuid"]);
+    assert_eq!(found["client"]["maskedEmail"], "n***@sandbox.test");
+}
+
+#[tokio::test]
+async fn merchant_codes_are_not_forcible_on_the_anonymous_lookup_nor_web_codes_on_the_api() {
+    let app = TestApp::spawn().await;
+
+    let api_on_web = app
+        .post_forced(&web_query("9161234567"), &json!({}), "SYSTEM_ERROR")
+        .await;
+    let web_on_api = app
+        .post_forced(FIND, &by_phone("9161234567"), "client.find.failed")
+        .await;
+
+    assert!(api_on_web.headers().contains_key("x-sandbox-error"));
+    let listed = body(api_on_web).await.to_string();
+    assert!(
+        listed.contains("client.find.failed") && !listed.contains("TOKEN_MISSING"),
+        "{listed}"
+    );
+    assert!(web_on_api.headers().contains_key("x-sandbox-error"));
+}
+
+#[tokio::test]
+async fn a_rule_on_the_anonymous_lookup_answers_in_the_web_format() {
+    let app = TestApp::spawn().await;
+    let rule = json!({ "when": { "provider": "sbersafe", "endpoint": "/client/find" },
+                       "then": { "code": "client.find.failed" } });
+    app.add_rule(&rule).await;
+
+    let res = post_bare(&app, &web_query("9161234567")).await;
+
+    web_error(res, 200, "client.find.failed").await;
+}
+
 // ---- forced, rules, catalog
 
 #[tokio::test]
 async fn every_catalog_code_can_be_forced_with_its_status_and_message() {
     let app = TestApp::spawn().await;
     let codes = app.catalog_codes("sbersafe").await;
-    assert_eq!(codes.len(), 21);
+    assert_eq!(codes.len(), 25);
 
     for entry in codes {
         let code = entry["code"].as_str().unwrap();
-        let res = app.post_forced(FIND, &by_phone("9161234567"), code).await;
-
-        let b = error(res, entry["http_status"].as_u64().unwrap() as u16, code).await;
-        assert_eq!(b["errorMessage"], entry["message"]);
+        let status = entry["http_status"].as_u64().unwrap() as u16;
+        if entry["scope"] == "web" {
+            let res = app
+                .post_forced(&web_query("9161234567"), &json!({}), code)
+                .await;
+            let b = web_error(res, status, code).await;
+            assert_eq!(b["error"]["message"], entry["message"]);
+        } else {
+            let res = app.post_forced(FIND, &by_phone("9161234567"), code).await;
+            let b = error(res, status, code).await;
+            assert_eq!(b["errorMessage"], entry["message"]);
+        }
     }
     let journal = app.journal().await;
     assert!(journal.to_string().contains("\"forced_by\":\"force\""));

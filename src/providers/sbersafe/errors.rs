@@ -1,10 +1,10 @@
-//! What SberSafe's errors say beyond the table, and the one error body every endpoint
-//! shares.
+//! What SberSafe's errors say beyond the table, and its two error bodies: the merchant
+//! API's and the web forms' lookup.
 
 use actix_web::HttpResponse;
 
 use super::codes::SberError;
-use super::wire::ErrorBody;
+use super::wire::{ErrorBody, WebError, WebErrorBody};
 use crate::codes::{CodeEntry, ProviderError};
 use crate::provider::json;
 use crate::rng;
@@ -20,8 +20,10 @@ impl ProviderError for SberError {
             | Self::NotAcceptable(d)
             | Self::ClientExists(d)
             | Self::MalformedJson(d)
-            | Self::SystemError(d) => vec![d.clone()],
-            Self::InvalidRequest(problems) => problems.clone(),
+            | Self::SystemError(d)
+            | Self::FindEmpty(d)
+            | Self::FindError(d) => vec![d.clone()],
+            Self::InvalidRequest(problems) | Self::FindInvalid(problems) => problems.clone(),
             Self::OtpInvalid(left) => vec![format!("{left} attempt(s) left")],
             _ => Vec::new(),
         }
@@ -37,6 +39,19 @@ pub fn render(entry: &CodeEntry, details: &[String], request_id: &str) -> HttpRe
         error_message: entry.message.clone(),
         error_detail: (!details.is_empty()).then(|| details.join("; ")),
         request_id: request_id.to_string(),
+    };
+    json(entry.http_status, &body, &entry.code)
+}
+
+/// The web forms' body: `{"error":{"code","message","detail"?}}`, no `status` and no
+/// `requestId` (real callers branch on `error` being there).
+pub fn render_web(entry: &CodeEntry, details: &[String]) -> HttpResponse {
+    let body = WebErrorBody {
+        error: WebError {
+            code: entry.code.clone(),
+            message: entry.message.clone(),
+            detail: (!details.is_empty()).then(|| details.join("; ")),
+        },
     };
     json(entry.http_status, &body, &entry.code)
 }

@@ -33,14 +33,34 @@ impl Declared for SberSafe {
     type Section = SberSafeScenario;
 }
 
+/// The path of the web forms' anonymous lookup, below the prefix.
+pub const WEB_FIND: &str = "/client/find";
+
 impl Provider for SberSafe {
-    /// Every error answer, a handler's or a forced one, takes the tenant's next
-    /// `requestId`, as a success does: the ids of a run repeat.
+    fn scope(&self, path: &str) -> &'static str {
+        if path == WEB_FIND {
+            codes::WEB
+        } else {
+            codes::API
+        }
+    }
+    fn scope_endpoint(&self, scope: &str) -> Option<&'static str> {
+        (scope == codes::WEB).then_some(WEB_FIND)
+    }
+    /// Every API error answer, a handler's or a forced one, takes the tenant's next
+    /// `requestId`, as a success does: the ids of a run repeat. The web lookup's
+    /// answers carry none.
     fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse {
+        if entry.scope == codes::WEB {
+            return errors::render_web(entry, details);
+        }
         let request_id = ctx.state(|s: &mut SberSafeState| s.request_id());
         errors::render(entry, details, &request_id)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
+        if path == WEB_FIND {
+            return ("find_invalid", web_bad_input(problem));
+        }
         match problem {
             BadInput::Malformed(e) => ("malformed_json", format!("body: not valid JSON: {e}")),
             BadInput::TooLarge { limit } => {
@@ -55,5 +75,16 @@ impl Provider for SberSafe {
     }
     fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
         cfg.route("/otp/{access_code}", web::get().to(routes::admin_otp));
+    }
+}
+
+/// What the web lookup says of input refused before its handler (the pipeline gives a
+/// wrong method its 405).
+fn web_bad_input(problem: &BadInput) -> String {
+    match problem {
+        BadInput::Malformed(e) => format!("request: {e}"),
+        BadInput::TooLarge { limit } => format!("body: larger than {limit} bytes"),
+        BadInput::NotFound => format!("no SberSafe endpoint at {WEB_FIND}"),
+        BadInput::MethodNotAllowed => "use POST".to_string(),
     }
 }

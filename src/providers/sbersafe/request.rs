@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::codes::SberError;
 use super::state::Contact;
 use super::wire::{self, is_phone};
-use crate::input::{Blank, Text, header_text, json_object};
+use crate::input::{Blank, Text, header, header_text, json_object, url_pairs};
 
 const MAX_CONTACTS: usize = 10;
 const CONTACT_FIELDS: [&str; 3] = ["type", "value", "contactStatus"];
@@ -103,8 +103,36 @@ fn is_uuid(s: &str) -> bool {
 /// `/api/clients/find`: a phone or an email (lower-cased) of the client sought.
 pub struct FindRequest {
     pub merchant: Option<String>,
+    pub lookup: Lookup,
+}
+
+/// The phone or email a find looks for; both may be given (the phone is tried first).
+pub struct Lookup {
     pub phone: Option<String>,
     pub email: Option<String>,
+}
+
+impl Lookup {
+    /// Checks the phone and the email (lower-cased), adding what is wrong to `problems`.
+    fn checked(phone: Option<String>, email: Option<String>, problems: &mut Vec<String>) -> Self {
+        if phone.as_deref().is_some_and(|p| !is_phone(p)) {
+            problems.push("phone: must be 10 digits without the leading 7".into());
+        }
+        let email = email.map(|e| e.to_lowercase());
+        if email.as_deref().is_some_and(|e| !is_email(e)) {
+            problems.push("email: not an email address".into());
+        }
+        Self { phone, email }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none() && self.email.is_none()
+    }
+
+    /// The values a scenario may list as system errors.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.phone.iter().chain(&self.email).map(String::as_str)
+    }
 }
 
 impl FindRequest {
@@ -112,20 +140,49 @@ impl FindRequest {
         let mut body = Body::parse(body, &["phone", "email", "merchantLogin"])?;
         let merchant = body.text("merchantLogin");
         let phone = body.text("phone");
-        let email = body.text("email").map(|e| e.to_lowercase());
-        body.refuse_if(
-            &phone,
-            |p| !is_phone(p),
-            "phone: must be 10 digits without the leading 7",
-        );
-        body.refuse_if(&email, |e| !is_email(e), "email: not an email address");
+        let email = body.text("email");
+        let lookup = Lookup::checked(phone, email, &mut body.problems);
         body.check()?;
-        Ok(Self {
-            merchant,
-            phone,
-            email,
-        })
+        Ok(Self { merchant, lookup })
     }
+}
+
+/// `/client/find` of the web forms: `phone` or `email` in the query or in a form body,
+/// read as a servlet reads parameters: the query first, then the body; the first value
+/// of a name wins; other names are ignored. A body is read when its `Content-Type` is
+/// `application/x-www-form-urlencoded` or absent, and ignored otherwise.
+pub fn web_lookup(req: &HttpRequest, body: &[u8]) -> Result<Lookup, SberError> {
+    let mut pairs = url_pairs(req.query_string().as_bytes());
+    let form = header(req, "content-type").is_none_or(|t| {
+        let mime = t.split(';').next().unwrap_or_default().trim();
+        mime.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    });
+    if form {
+        pairs.extend(url_pairs(body));
+    }
+    let mut problems = Vec::new();
+    let mut param = |name: &str| {
+        let first = pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
+        TEXT.value(first).unwrap_or_else(|p| {
+            problems.push(p.describe(name));
+            None
+        })
+    };
+    let (phone, email) = (param("phone"), param("email"));
+    let lookup = Lookup::checked(phone, email, &mut problems);
+    if !problems.is_empty() {
+        return Err(SberError::FindInvalid(problems));
+    }
+    if lookup.is_empty() {
+        return Err(SberError::FindEmpty(
+            "send `phone` or `email` in the query or in an application/x-www-form-urlencoded body"
+                .into(),
+        ));
+    }
+    Ok(lookup)
 }
 
 /// `/api/auth/otp`: the client (upper-case uuid) to send an OTP to.

@@ -7,14 +7,14 @@ use serde::Serialize;
 
 use super::codes::SberError;
 use super::request::{
-    ClientsRequest, CreateRequest, FindRequest, OtpRequest, TokenRequest, authorization,
-    check_accept, required,
+    ClientsRequest, CreateRequest, FindRequest, Lookup, OtpRequest, TokenRequest, authorization,
+    check_accept, required, web_lookup,
 };
 use super::scenario::SberSafeScenario;
 use super::state::{Binding, Client, Contact, OtpRules, SberSafeState, Token, moscow};
 use super::wire::{
-    self, BindingOut, Card, ClientRef, ClientsAnswer, ContactOut, FindAnswer, OtpAnswer,
-    Permissions, TokenAnswer,
+    self, BindingOut, Card, ClientRef, ClientsAnswer, ContactOut, FindAnswer, FoundClient,
+    OtpAnswer, Permissions, TokenAnswer, WebFound,
 };
 use crate::provider::{Ctx, Routes, json, sandbox_error};
 
@@ -24,7 +24,8 @@ pub fn routes(r: &mut Routes) {
         .post("/api/auth/otp", otp)
         .post("/api/auth/token", token)
         .post("/api/clients/", clients)
-        .post("/api/clients", clients);
+        .post("/api/clients", clients)
+        .post(super::WEB_FIND, web_find);
 }
 
 const SUCCESS: &str = "SUCCESS";
@@ -54,15 +55,17 @@ fn merchant(ctx: &Ctx, login: Option<String>) -> Result<String, SberError> {
     }
 }
 
-/// Refuses a phone or email the scenario lists as a system-error value.
+/// Refuses a phone or email the scenario lists as a system-error value, with the
+/// endpoint's own code (`error`).
 fn system_error_value<'a>(
     ctx: &Ctx,
     mut values: impl Iterator<Item = &'a str>,
+    error: fn(String) -> SberError,
 ) -> Result<(), SberError> {
     let sber = ctx.section::<SberSafeScenario>();
     let magic = &sber.system_error_values;
     match values.find(|v| magic.iter().any(|m| m.eq_ignore_ascii_case(v))) {
-        Some(v) => Err(SberError::SystemError(format!(
+        Some(v) => Err(error(format!(
             "`{v}` is a system-error value of the scenario"
         ))),
         None => Ok(()),
@@ -76,24 +79,62 @@ fn client_ref(c: &Client) -> ClientRef {
     }
 }
 
+/// The client with the sought phone, else the one with the sought email (ACTIVE
+/// contacts only), with the contact it was found by, masked.
+fn lookup(s: &SberSafeState, ask: &Lookup) -> Option<FoundClient> {
+    let found = |client: &Client| FoundClient {
+        client: client_ref(client),
+        masked_phone: None,
+        masked_email: None,
+    };
+    let by_phone = ask.phone.as_deref().and_then(|p| s.find("MPHONE", p));
+    if let Some(client) = by_phone {
+        let masked_phone = ask.phone.as_deref().map(wire::masked_phone);
+        return Some(FoundClient {
+            masked_phone,
+            ..found(client)
+        });
+    }
+    let email = ask.email.as_deref()?;
+    s.find("EMAIL", email).map(|client| FoundClient {
+        masked_email: Some(wire::masked_email(email)),
+        ..found(client)
+    })
+}
+
 async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = FindRequest::parse(&body)?;
     merchant(&ctx, req.merchant)?;
-    if req.phone.is_none() && req.email.is_none() {
+    if req.lookup.is_empty() {
         return Err(SberError::ContactMissing);
     }
-    system_error_value(&ctx, req.phone.iter().chain(&req.email).map(String::as_str))?;
-    let (client, request_id) = ctx.state(|s: &mut SberSafeState| {
-        let by_phone = req.phone.as_deref().and_then(|p| s.find("MPHONE", p));
-        let found = by_phone.or_else(|| req.email.as_deref().and_then(|e| s.find("EMAIL", e)));
-        (found.map(client_ref), s.request_id())
-    });
+    system_error_value(&ctx, req.lookup.values(), SberError::SystemError)?;
+    let (client, request_id) =
+        ctx.state(|s: &mut SberSafeState| (lookup(s, &req.lookup), s.request_id()));
     let body = FindAnswer {
         client,
         request_id,
         status: SUCCESS,
     };
     Ok(success(&body, false))
+}
+
+/// `POST /client/find` of SberSafe's web forms: no merchant, the answer without
+/// `requestId`, and nobody found is an `error` (with HTTP 200), which is what real
+/// callers branch on.
+async fn web_find(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, SberError> {
+    let ask = web_lookup(&req, &body)?;
+    system_error_value(&ctx, ask.values(), SberError::FindError)?;
+    let client = ctx
+        .state(|s: &mut SberSafeState| lookup(s, &ask))
+        .ok_or(SberError::FindFailed)?;
+    Ok(success(
+        &WebFound {
+            client,
+            status: SUCCESS,
+        },
+        false,
+    ))
 }
 
 async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
@@ -234,12 +275,18 @@ async fn create(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     if req.contacts.is_empty() {
         return Err(SberError::ContactMissing);
     }
-    system_error_value(&ctx, req.contacts.iter().map(|c| c.value.as_str()))?;
+    let values = req.contacts.iter().map(|c| c.value.as_str());
+    system_error_value(&ctx, values, SberError::SystemError)?;
     let now = ctx.now();
     let (client, request_id) = ctx.state(|s: &mut SberSafeState| {
         let client = s.create(&merchant, &transaction, req.contacts, req.extra, now)?;
         Ok::<_, SberError>((client_ref(&client), s.request_id()))
     })?;
+    let client = FoundClient {
+        client,
+        masked_phone: None,
+        masked_email: None,
+    };
     let body = FindAnswer {
         client: Some(client),
         request_id,

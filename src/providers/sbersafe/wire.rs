@@ -20,14 +20,48 @@ pub struct ClientRef {
     pub created_date: String,
 }
 
+/// A client as `find` answers it: with the contact it was found by, masked
+/// (`maskedPhone` or `maskedEmail`); `create` gives neither.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundClient {
+    #[serde(flatten)]
+    pub client: ClientRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masked_phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masked_email: Option<String>,
+}
+
 /// Answer of `find` and `create`; `client` is absent when nobody matches.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FindAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client: Option<ClientRef>,
+    pub client: Option<FoundClient>,
     pub request_id: String,
     pub status: &'static str,
+}
+
+/// The web forms' lookup when a client is found: no `requestId`.
+#[derive(Debug, Serialize)]
+pub struct WebFound {
+    pub client: FoundClient,
+    pub status: &'static str,
+}
+
+/// The web forms' lookup when it fails: `{"error":{...}}` alone.
+#[derive(Debug, Serialize)]
+pub struct WebErrorBody {
+    pub error: WebError,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WebError {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -131,6 +165,27 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
+/// `+7 (916) ***-**-67` for `9161234567`, the `maskedPhone` of a find: the three digits
+/// after the country code and the last two.
+pub fn masked_phone(digits: &str) -> String {
+    let chars: Vec<char> = digits.chars().collect();
+    let code: String = chars.iter().take(3).collect();
+    let tail: String = chars.iter().skip(chars.len().saturating_sub(2)).collect();
+    format!("+7 ({code}) ***-**-{tail}")
+}
+
+/// `c***@sandbox.test` for `client@sandbox.test`, the `maskedEmail` of a find: the
+/// first character of the local part, `***`, the domain. A one-character local part
+/// is hidden whole (`***@x.ru`), so the address never comes back readable.
+pub fn masked_email(email: &str) -> String {
+    let (local, domain) = email.rsplit_once('@').unwrap_or((email, ""));
+    let first: String = match local.chars().count() {
+        0 | 1 => String::new(),
+        _ => local.chars().take(1).collect(),
+    };
+    format!("{first}***@{domain}")
+}
+
 /// `5111111199` for `5111111111111199`: the first six and the last four digits, as in
 /// the document's example.
 pub fn mask_pan(pan: &str) -> String {
@@ -159,5 +214,13 @@ mod tests {
         assert_eq!(mask_email("a@test.ru"), "@test.ru");
         assert_eq!(mask_email("ab"), "b");
         assert_eq!(mask_pan("5111111111111199"), "5111111199");
+    }
+
+    #[test]
+    fn find_masks_show_the_area_code_and_the_first_letter() {
+        assert_eq!(masked_phone("9161234567"), "+7 (916) ***-**-67");
+        assert_eq!(masked_email("client@sandbox.test"), "c***@sandbox.test");
+        assert_eq!(masked_email("ab@x.ru"), "a***@x.ru");
+        assert_eq!(masked_email("a@x.ru"), "***@x.ru");
     }
 }
