@@ -1,8 +1,16 @@
-//! UBKI over HTTP: session keys, their Kyiv-day lifetime, the discount and free
-//! services, and every code of both code tables.
+//! UBKI over HTTP: session keys, their Kyiv-day lifetime, the JSON and XML dialects of
+//! the authorization API, the caller's address, the discount and free services, and
+//! every code of both code tables.
 
-use crate::common::{TestApp, body};
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use quick_xml::events::{BytesStart, Event};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
+
+use crate::common::{TestApp, body, send};
 
 const AUTH: &str = "/ubki/b2_api_xml/ubki/auth";
 const DISCOUNT: &str = "/ubki/bonusservice/discount";
@@ -18,10 +26,14 @@ async fn auth(app: &TestApp, body_: &Value) -> Value {
     body(app.post_json(AUTH, body_).await).await["doc"]["auth"].clone()
 }
 
+/// What a successful answer has instead of an `errcode`.
+const NO_ERRCODE: &str = "(no errcode)";
+
+/// The answer's `errcode`, or `NO_ERRCODE` for a success, which carries none.
 async fn errcode(app: &TestApp, body_: &Value) -> String {
     auth(app, body_).await["errcode"]
         .as_str()
-        .expect("errcode")
+        .unwrap_or(NO_ERRCODE)
         .to_string()
 }
 
@@ -64,7 +76,6 @@ async fn auth_with_default_credentials_returns_every_documented_field() {
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
     );
-    assert_eq!(answer["errcode"], "0");
     assert_eq!(
         answer["datecr"], "2024-09-04 14:39:13",
         "Kyiv time, UTC+3 in summer"
@@ -73,8 +84,6 @@ async fn auth_with_default_credentials_returns_every_documented_field() {
     assert_eq!(answer["userlogin"], "sandbox");
     assert_eq!(answer["userid"], "29120");
     for field in [
-        "errtext",
-        "errtextclient",
         "userfname",
         "userlname",
         "usermname",
@@ -90,9 +99,31 @@ async fn auth_with_default_credentials_returns_every_documented_field() {
 }
 
 #[tokio::test]
-async fn wrong_password_returns_errcode_13() {
+async fn a_successful_login_carries_no_errcode_errtext_or_errtextclient() {
     let app = TestApp::spawn().await;
-    assert_eq!(errcode(&app, &credentials("sandbox", "nope")).await, "13");
+
+    let answer = auth(&app, &credentials("sandbox", "sandbox")).await;
+
+    for field in ["errcode", "errtext", "errtextclient"] {
+        assert!(
+            answer.get(field).is_none(),
+            "{field} in a success: {answer}"
+        );
+    }
+    assert!(answer["sessid"].is_string());
+}
+
+#[tokio::test]
+async fn wrong_password_returns_errcode_13_with_its_texts_and_http_200() {
+    let app = TestApp::spawn().await;
+
+    let res = app.post_json(AUTH, &credentials("sandbox", "nope")).await;
+
+    assert_eq!(res.status(), StatusCode::OK, "JSON errors keep 200");
+    let answer = body(res).await["doc"]["auth"].clone();
+    assert_eq!(answer["errcode"], "13");
+    assert_eq!(answer["errtextclient"], "Невірний логін або пароль");
+    assert!(answer["errtext"].as_str().unwrap().starts_with("Невірний"));
     assert_eq!(errcode(&app, &credentials("nobody", "sandbox")).await, "13");
 }
 
@@ -161,7 +192,7 @@ async fn repeated_wrong_passwords_past_the_threshold_return_errcode_1_until_the_
     let unlocked = errcode(&app, &credentials("sandbox", "sandbox")).await;
 
     assert_eq!(locked, "1");
-    assert_eq!(unlocked, "0");
+    assert_eq!(unlocked, NO_ERRCODE);
 }
 
 #[tokio::test]
@@ -172,7 +203,7 @@ async fn checking_a_valid_key_returns_it_and_an_expired_one_errcode_16() {
     let valid = auth(&app, &json!({"doc": {"auth": {"sessid": sessid}}})).await;
     let expired = auth(&app, &json!({"doc": {"auth": {"sessid": EXPIRED_KEY}}})).await;
 
-    assert_eq!(valid["errcode"], "0");
+    assert!(valid.get("errcode").is_none());
     assert_eq!(valid["sessid"], sessid.as_str());
     assert_eq!(expired["errcode"], "16");
 }
@@ -180,11 +211,23 @@ async fn checking_a_valid_key_returns_it_and_an_expired_one_errcode_16() {
 #[tokio::test]
 async fn every_auth_errcode_can_be_forced() {
     let app = TestApp::spawn().await;
-    for code in ["1", "11", "12", "13", "16", "26", "27", "33", "36"] {
+    for (code, status) in [
+        ("1", 200),
+        ("11", 200),
+        ("12", 200),
+        ("13", 200),
+        ("16", 200),
+        ("26", 200),
+        ("27", 200),
+        ("33", 200),
+        ("36", 200),
+        ("278", 200),
+        ("404", 404),
+    ] {
         let res = app
             .post_forced(AUTH, &credentials("sandbox", "sandbox"), code)
             .await;
-        assert_eq!(res.status(), 200);
+        assert_eq!(res.status(), status, "{code}");
         let answer = body(res).await;
         assert_eq!(answer["doc"]["auth"]["errcode"], code);
         assert!(
@@ -194,6 +237,481 @@ async fn every_auth_errcode_can_be_forced() {
                 .is_empty()
         );
     }
+}
+
+// ---- the XML dialect
+
+/// What UBKI's XML clients send: PHP's `DOMDocument::saveXML()` of `<doc><auth/></doc>`.
+fn xml_credentials(login: &str, pass: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<doc><auth login=\"{login}\" pass=\"{pass}\"/></doc>\n"
+    )
+}
+
+/// POST `body` to the authorization API with the given headers only (no
+/// `Content-Type` unless one is given).
+async fn post_auth(
+    app: &TestApp,
+    body_: impl Into<reqwest::Body>,
+    headers: &[(&str, &str)],
+) -> Response {
+    let mut request = app.request(Method::POST, AUTH).body(body_);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    send(request).await
+}
+
+/// The attributes of `/doc/auth` of an XML answer, read with an XML parser.
+fn xml_auth(text: &str) -> BTreeMap<String, String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not XML ({e}): {text}"))
+        {
+            Event::Start(e) | Event::Empty(e) if path == ["doc"] && e.name().as_ref() == "auth" => {
+                return attributes(&e);
+            }
+            Event::Start(e) => path.push(e.name().as_ref().to_string()),
+            Event::End(_) => {
+                path.pop();
+            }
+            Event::Eof => panic!("no /doc/auth in {text}"),
+            _ => {}
+        }
+    }
+}
+
+fn attributes(e: &BytesStart) -> BTreeMap<String, String> {
+    e.attributes()
+        .map(|a| {
+            let a = a.expect("well-formed attribute");
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .expect("value");
+            (a.key.as_ref().to_string(), value.into_owned())
+        })
+        .collect()
+}
+
+/// Status, `Content-Type` and the `/doc/auth` attributes of an XML answer.
+async fn xml_answer(res: Response) -> (StatusCode, String, BTreeMap<String, String>) {
+    let status = res.status();
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_string();
+    let text = res.text().await.unwrap();
+    (status, content_type, xml_auth(&text))
+}
+
+const ACCOUNT_FIELDS: [&str; 14] = [
+    "sessid",
+    "datecr",
+    "dateed",
+    "userlogin",
+    "userid",
+    "userfname",
+    "userlname",
+    "usermname",
+    "rolegroupid",
+    "rolegroupname",
+    "agrid",
+    "agrname",
+    "role",
+    "mustchngpass",
+];
+
+#[tokio::test]
+async fn raw_xml_without_content_type_logs_in_and_answers_every_field_as_an_attribute() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2024-09-04T11:39:13Z").await;
+
+    let res = post_auth(&app, xml_credentials("sandbox", "sandbox"), &[]).await;
+
+    let (status, content_type, auth) = xml_answer(res).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        content_type.starts_with("application/xml"),
+        "{content_type}"
+    );
+    let names: Vec<&str> = auth.keys().map(String::as_str).collect();
+    let mut expected = ACCOUNT_FIELDS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(names, expected, "the JSON answer's fields, without errcode");
+    assert_eq!(auth["sessid"].len(), 32);
+    assert_eq!(auth["userlogin"], "sandbox");
+    assert_eq!(auth["userid"], "29120");
+    assert_eq!(auth["userfname"], "Олександр");
+    assert_eq!(auth["agrname"], "Договір № 4411 від 01.02.2023");
+}
+
+#[tokio::test]
+async fn base64_of_xml_logs_in_as_the_php_client_sends_it() {
+    let app = TestApp::spawn().await;
+    let encoded = BASE64.encode(xml_credentials("sandbox", "sandbox"));
+
+    let res = post_auth(&app, encoded, &[]).await;
+
+    let (status, _, auth) = xml_answer(res).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(auth["userlogin"], "sandbox");
+    assert!(!auth.contains_key("errcode"));
+}
+
+#[tokio::test]
+async fn a_json_body_with_an_xml_content_type_is_answered_in_xml() {
+    let app = TestApp::spawn().await;
+    let json_body = credentials("sandbox", "sandbox").to_string();
+
+    for content_type in ["application/xml", "text/xml; charset=utf-8"] {
+        let headers = [
+            ("content-type", content_type),
+            ("accept", "application/json"),
+        ];
+        let res = post_auth(&app, json_body.clone(), &headers).await;
+
+        let (status, _, auth) = xml_answer(res).await;
+        assert_eq!(status, StatusCode::OK, "{content_type}");
+        assert_eq!(
+            auth["sessid"].len(),
+            32,
+            "/doc/auth/@sessid with {content_type}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn xml_dates_are_d_m_y_g_i_and_dateed_is_the_next_days_midnight() {
+    let app = TestApp::spawn().await;
+    app.freeze_clock("2017-05-25T12:20:41Z").await; // 15:20 in Kyiv
+    let afternoon =
+        xml_answer(post_auth(&app, xml_credentials("sandbox", "sandbox"), &[]).await).await;
+    app.freeze_clock("2017-05-25T19:05:00Z").await; // 22:05 in Kyiv: lasts through the 26th
+    let evening =
+        xml_answer(post_auth(&app, xml_credentials("sandbox", "sandbox"), &[]).await).await;
+
+    assert_eq!(afternoon.2["datecr"], "25.05.2017 15:20");
+    assert_eq!(afternoon.2["dateed"], "26.05.2017 0:00");
+    assert_eq!(evening.2["datecr"], "25.05.2017 22:05");
+    assert_eq!(evening.2["dateed"], "27.05.2017 0:00");
+}
+
+#[tokio::test]
+async fn checking_a_key_in_xml_answers_its_document() {
+    let app = TestApp::spawn().await;
+    let sessid = key(&app).await;
+    let check = format!("<doc><auth sessid=\"{sessid}\"/></doc>");
+
+    let (status, _, auth) = xml_answer(post_auth(&app, check, &[]).await).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(auth["sessid"], sessid);
+}
+
+#[tokio::test]
+async fn xml_errors_answer_400_with_errcode_and_errtext_attributes() {
+    let app = TestApp::spawn().await;
+
+    let wrong = xml_answer(post_auth(&app, xml_credentials("sandbox", "nope"), &[]).await).await;
+    let expired = format!("<doc><auth sessid=\"{EXPIRED_KEY}\"/></doc>");
+    let expired = xml_answer(post_auth(&app, BASE64.encode(expired), &[]).await).await;
+    let empty = xml_answer(post_auth(&app, xml_credentials("sandbox", ""), &[]).await).await;
+
+    assert_eq!(wrong.0, StatusCode::BAD_REQUEST);
+    assert!(wrong.1.starts_with("application/xml"));
+    assert_eq!(wrong.2["errcode"], "13");
+    assert_eq!(wrong.2["errtextclient"], "Невірний логін або пароль");
+    assert!(wrong.2["errtext"].starts_with("Невірний логін або пароль"));
+    assert!(!wrong.2.contains_key("sessid"));
+    assert_eq!(
+        (expired.0, expired.2["errcode"].as_str()),
+        (StatusCode::BAD_REQUEST, "16")
+    );
+    assert_eq!(
+        (empty.0, empty.2["errcode"].as_str()),
+        (StatusCode::BAD_REQUEST, "36")
+    );
+}
+
+#[tokio::test]
+async fn the_xml_error_status_comes_from_the_scenario() {
+    let app = TestApp::spawn_with("ubki:\n  xml_error_status: 401\n").await;
+
+    let res = post_auth(&app, xml_credentials("sandbox", "nope"), &[]).await;
+    let json_res = app.post_json(AUTH, &credentials("sandbox", "nope")).await;
+
+    let (status, _, auth) = xml_answer(res).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(auth["errcode"], "13");
+    assert_eq!(
+        json_res.status(),
+        StatusCode::OK,
+        "JSON keeps the code's status"
+    );
+}
+
+#[test]
+fn an_xml_error_status_without_a_body_is_refused() {
+    for status in ["204", "99", "600"] {
+        let yaml = format!("ubki:\n  xml_error_status: {status}\n");
+        let problems = sandbox::load_scenario(&[("x.yaml".into(), yaml)]).unwrap_err();
+        assert!(
+            problems[0].message.contains("xml_error_status"),
+            "{}",
+            problems[0]
+        );
+    }
+}
+
+#[tokio::test]
+async fn malformed_xml_answers_33_and_xml_without_auth_11_both_in_xml() {
+    let app = TestApp::spawn().await;
+
+    let malformed = post_auth(&app, "<doc><auth login=\"sandbox\"></doc>", &[]).await;
+    let no_auth = post_auth(&app, "<?xml version=\"1.0\"?><doc><user/></doc>", &[]).await;
+
+    let (status, _, auth) = xml_answer(malformed).await;
+    assert_eq!(
+        (status, auth["errcode"].as_str()),
+        (StatusCode::BAD_REQUEST, "33")
+    );
+    assert!(
+        auth["errtext"].contains("not well-formed XML"),
+        "{}",
+        auth["errtext"]
+    );
+    let (status, _, auth) = xml_answer(no_auth).await;
+    assert_eq!(
+        (status, auth["errcode"].as_str()),
+        (StatusCode::BAD_REQUEST, "11")
+    );
+}
+
+#[tokio::test]
+async fn hostile_xml_bodies_get_an_xml_error_and_never_a_server_error() {
+    let app = TestApp::spawn().await;
+    let deep = format!("<doc>{}{}</doc>", "<a>".repeat(5000), "</a>".repeat(5000));
+    let long = format!(
+        "<doc><auth login=\"{}\" pass=\"x\"/></doc>",
+        "л".repeat(251)
+    );
+    let entity = "<!DOCTYPE doc [<!ENTITY x \"y\">]><doc><auth login=\"&x;\" pass=\"x\"/></doc>";
+    let bodies: Vec<Vec<u8>> = vec![
+        deep.into_bytes(),
+        long.into_bytes(),
+        entity.as_bytes().to_vec(),
+        b"<doc><auth login=\"\xff\" pass=\"x\"/></doc>".to_vec(),
+        b"\xef\xbb\xbf<doc><auth login=\"a\" login=\"b\"/></doc>".to_vec(),
+        b"<doc><auth login=\"\x01\" pass=\"x\"/></doc>".to_vec(),
+        b"<".to_vec(),
+    ];
+
+    for hostile in bodies {
+        let shown = String::from_utf8_lossy(&hostile[..hostile.len().min(40)]).into_owned();
+        let (status, _, auth) = xml_answer(post_auth(&app, hostile, &[]).await).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{shown}");
+        assert!(
+            ["11", "12", "13", "33"].contains(&auth["errcode"].as_str()),
+            "{shown}: {auth:?}"
+        );
+    }
+    assert_eq!(
+        app.state().await["providers"]["ubki"]["sessions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+// ---- the caller's address (278)
+
+const WHITELISTED: &str = "192.0.2.10";
+
+#[tokio::test]
+async fn a_login_from_an_address_off_the_accounts_whitelist_returns_278() {
+    let app = TestApp::spawn().await;
+
+    let json_answer = auth(&app, &credentials("whitelisted", "sandbox")).await;
+    let xml =
+        xml_answer(post_auth(&app, xml_credentials("whitelisted", "sandbox"), &[]).await).await;
+
+    assert_eq!(json_answer["errcode"], "278");
+    assert_eq!(
+        json_answer["errtextclient"],
+        "Доступ з цієї IP-адреси заборонено"
+    );
+    assert!(
+        json_answer["errtext"]
+            .as_str()
+            .unwrap()
+            .contains("127.0.0.1")
+    );
+    assert_eq!(
+        (xml.0, xml.2["errcode"].as_str()),
+        (StatusCode::BAD_REQUEST, "278")
+    );
+}
+
+#[tokio::test]
+async fn an_account_whitelisting_the_callers_address_logs_in() {
+    let yaml = "ubki:\n  accounts:\n    - { login: whitelisted, pass: sandbox, allowed_ips: [\"10.0.0.1\", \"127.0.0.1\"] }\n";
+    let app = TestApp::spawn_with(yaml).await;
+
+    let answer = auth(&app, &credentials("whitelisted", "sandbox")).await;
+
+    assert!(answer.get("errcode").is_none(), "{answer}");
+    assert_eq!(answer["userlogin"], "whitelisted");
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_caller_is_the_first_forwarded_address() {
+    let app = TestApp::spawn_with("ubki:\n  behind_proxy: true\n").await;
+    let login = credentials("whitelisted", "sandbox").to_string();
+    let json_type = ("content-type", "application/json");
+    let from = |xff: &'static str| [json_type, ("x-forwarded-for", xff)];
+
+    let allowed = body(post_auth(&app, login.clone(), &from("192.0.2.10, 10.9.9.9")).await).await;
+    let proxied_other =
+        body(post_auth(&app, login.clone(), &from("203.0.113.5, 192.0.2.10")).await).await;
+    let garbage = body(post_auth(&app, login.clone(), &from("unknown")).await).await;
+    let direct = body(post_auth(&app, login, &[json_type]).await).await;
+
+    assert!(allowed["doc"]["auth"].get("errcode").is_none(), "{allowed}");
+    assert_eq!(proxied_other["doc"]["auth"]["errcode"], "278");
+    assert_eq!(garbage["doc"]["auth"]["errcode"], "278");
+    assert_eq!(
+        direct["doc"]["auth"]["errcode"], "278",
+        "no header: the socket's address"
+    );
+}
+
+#[tokio::test]
+async fn without_a_proxy_x_forwarded_for_is_not_believed() {
+    let app = TestApp::spawn().await;
+
+    let res = post_auth(
+        &app,
+        credentials("whitelisted", "sandbox").to_string(),
+        &[
+            ("content-type", "application/json"),
+            ("x-forwarded-for", WHITELISTED),
+        ],
+    )
+    .await;
+
+    assert_eq!(body(res).await["doc"]["auth"]["errcode"], "278");
+}
+
+#[tokio::test]
+async fn code_278_comes_before_the_password_and_leaves_the_brute_force_count_alone() {
+    let app = TestApp::spawn_with("ubki:\n  behind_proxy: true\n").await;
+    let send_from = |xff: &'static str, pass: &'static str| {
+        let login = credentials("whitelisted", pass).to_string();
+        let headers = [
+            ("content-type", "application/json"),
+            ("x-forwarded-for", xff),
+        ];
+        let app = &app;
+        async move { body(post_auth(app, login, &headers).await).await["doc"]["auth"].clone() }
+    };
+    for _ in 0..6 {
+        assert_eq!(send_from("203.0.113.5", "wrong").await["errcode"], "278");
+    }
+
+    let from_home = send_from(WHITELISTED, "sandbox").await;
+
+    assert!(
+        from_home.get("errcode").is_none(),
+        "not locked: {from_home}"
+    );
+}
+
+#[tokio::test]
+async fn checking_a_key_from_an_address_off_its_accounts_whitelist_returns_278() {
+    let app = TestApp::spawn_with("ubki:\n  behind_proxy: true\n").await;
+    let json_type = ("content-type", "application/json");
+    let login = credentials("whitelisted", "sandbox").to_string();
+    let issued =
+        body(post_auth(&app, login, &[json_type, ("x-forwarded-for", WHITELISTED)]).await).await;
+    let check = json!({"doc": {"auth": {"sessid": issued["doc"]["auth"]["sessid"]}}}).to_string();
+
+    let elsewhere = body(
+        post_auth(
+            &app,
+            check.clone(),
+            &[json_type, ("x-forwarded-for", "203.0.113.5")],
+        )
+        .await,
+    )
+    .await;
+    let at_home =
+        body(post_auth(&app, check, &[json_type, ("x-forwarded-for", WHITELISTED)]).await).await;
+
+    assert_eq!(elsewhere["doc"]["auth"]["errcode"], "278");
+    assert!(at_home["doc"]["auth"].get("errcode").is_none(), "{at_home}");
+}
+
+#[test]
+fn an_allowed_ip_that_is_no_address_is_refused() {
+    let yaml = "ubki:\n  accounts:\n    - { login: a, allowed_ips: [\"10.0.0.300\"] }\n";
+
+    let problems = sandbox::load_scenario(&[("x.yaml".into(), yaml.into())]).unwrap_err();
+
+    assert!(
+        problems[0].message.contains("allowed_ips[0]"),
+        "{}",
+        problems[0]
+    );
+}
+
+// ---- paths that are no endpoint
+
+#[tokio::test]
+async fn an_unknown_path_under_ubki_answers_not_found_rather_than_33() {
+    let app = TestApp::spawn().await;
+
+    let elsewhere = app.post_json("/ubki/upload/data", &json!({})).await;
+    let report_path = app.post_json("/ubki/b2_api_xml/ubki/xml", &json!({})).await;
+
+    for res in [elsewhere, report_path] {
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let answer = body(res).await["doc"]["auth"].clone();
+        assert_eq!(answer["errcode"], "404");
+        assert_eq!(answer["errtextclient"], "Ресурс не знайдено");
+        assert!(
+            answer["errtext"]
+                .as_str()
+                .unwrap()
+                .contains("no UBKI endpoint")
+        );
+    }
+}
+
+// ---- the bonus service stays JSON
+
+#[tokio::test]
+async fn the_bonus_service_answers_json_whatever_the_content_type_or_body() {
+    let app = TestApp::spawn().await;
+    let request = discount(FOREVER_KEY, "ALB", "3241500301").to_string();
+    let xml_request = "<doc><discount sessid=\"x\" reptype=\"ALB\" inn=\"3241500301\"/></doc>";
+
+    let with_xml_type = send(
+        app.request(Method::POST, DISCOUNT)
+            .header("content-type", "application/xml")
+            .body(request),
+    )
+    .await;
+    let xml_body = send(app.request(Method::POST, DISCOUNT).body(xml_request)).await;
+
+    assert!(
+        with_xml_type.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    assert_eq!(body(with_xml_type).await["result_code"], "0");
+    assert_eq!(body(xml_body).await["result_code"], "4");
 }
 
 // ---- session key lifetime

@@ -1,5 +1,6 @@
 //! UBKI's codes: the authorization API's `errcode`s (from its public documentation) and
-//! the bonus service's `result_code`s (the document). The document lost three numbers;
+//! the bonus service's `result_code`s (the document), plus the sandbox's answer for a
+//! path that is no endpoint. The document lost three numbers;
 //! ours are 1, 2 and 5 (the gaps of 0..=5 in the order the document lists them),
 //! changeable per scenario.
 
@@ -79,7 +80,7 @@ code_table! {
         status: 200,
         scope: AUTH,
         message: "Помилка розбору JSON запиту",
-        trigger: "a body that is not JSON",
+        trigger: "a body that is neither JSON nor XML (raw or base64-encoded), or XML that is not well-formed",
         answered_by: BadJson(String),
     }
     empty_credentials {
@@ -89,6 +90,21 @@ code_table! {
         message: "Логін або пароль не заповнено",
         trigger: "`login` or `pass` empty",
         answered_by: EmptyCredentials,
+    }
+    ip_not_allowed {
+        code: "278",
+        status: 200,
+        scope: AUTH,
+        message: "Доступ з цієї IP-адреси заборонено",
+        trigger: "login `whitelisted`, pass `sandbox`: an account whose `allowed_ips` lacks the caller's address (the socket's, or the first `X-Forwarded-For` one with `ubki.behind_proxy: true`)",
+        answered_by: IpNotAllowed(String),
+    }
+    not_found {
+        code: "404",
+        status: 404,
+        scope: AUTH,
+        message: "Ресурс не знайдено",
+        trigger: "a path under `/ubki/` outside `/bonusservice/` that is no UBKI endpoint, e.g. `/ubki/b2_api_xml/ubki/xml`",
     }
     ok {
         code: "0",

@@ -1,16 +1,21 @@
 //! What UBKI's errors say beyond the table, and UBKI's bodies for a code.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, ResponseError};
 
 use super::codes::{AUTH, UbkiError};
-use super::wire::{AuthError, BonusAnswer, auth_doc};
-use crate::codes::{CodeEntry, ProviderError};
-use crate::provider::json;
+use super::dialect::{self, Dialect};
+use super::scenario::UbkiScenario;
+use super::wire::{AuthFields, BonusAnswer};
+use crate::codes::{CodeEntry, Coded, ProviderError};
+use crate::provider::{Ctx, json};
 
 impl ProviderError for UbkiError {
     fn details(&self) -> Vec<String> {
         match self {
-            Self::AuthInvalid(d) | Self::BadJson(d) | Self::SystemError(d) => vec![d.clone()],
+            Self::AuthInvalid(d)
+            | Self::BadJson(d)
+            | Self::IpNotAllowed(d)
+            | Self::SystemError(d) => vec![d.clone()],
             Self::InvalidAttributes(d) => d.clone(),
             _ => Vec::new(),
         }
@@ -33,20 +38,11 @@ impl UbkiError {
     }
 }
 
-/// UBKI's body for `entry`: the auth document for authorization codes, the bonus
-/// service answer for the others.
+/// UBKI's body for `entry`: the auth document (JSON) for authorization codes, the
+/// bonus service answer for the others.
 pub fn render(entry: &CodeEntry, details: &[String]) -> HttpResponse {
     if entry.scope == AUTH {
-        let errtext = match details.first() {
-            Some(d) => format!("{}: {d}", entry.message),
-            None => entry.message.clone(),
-        };
-        let body = auth_doc(AuthError {
-            errcode: entry.code.clone(),
-            errtext,
-            errtextclient: entry.message.clone(),
-        });
-        return json(entry.http_status, &body, &entry.code);
+        return render_auth(entry, details, Dialect::Json, entry.http_status);
     }
     let body = BonusAnswer {
         result_code: entry.code.clone(),
@@ -57,4 +53,37 @@ pub fn render(entry: &CodeEntry, details: &[String]) -> HttpResponse {
         service: None,
     };
     json(entry.http_status, &body, &entry.code)
+}
+
+/// An authorization error: `errcode`, `errtext` (the message and the first detail)
+/// and `errtextclient` (the bare message), in `dialect`.
+fn render_auth(
+    entry: &CodeEntry,
+    details: &[String],
+    dialect: Dialect,
+    status: u16,
+) -> HttpResponse {
+    let errtext = match details.first() {
+        Some(d) => format!("{}: {d}", entry.message),
+        None => entry.message.clone(),
+    };
+    let fields = AuthFields::error(&entry.code, errtext, &entry.message);
+    dialect::answer(&fields, dialect, status, &entry.code)
+}
+
+/// A handler's error for a caller of the XML dialect, from the tenant's table entry
+/// (scenario overrides included), as `render` would answer it in JSON. Its status is
+/// `ubki.xml_error_status` (400 by default), or the entry's own when that is already an
+/// error status. Rendered here because `Provider::render` does not see the request.
+pub fn xml_failure(ctx: &Ctx, error: &UbkiError) -> HttpResponse {
+    let Some(entry) = ctx.codes(super::NAME).by_key(error.key()) else {
+        // The pipeline reports a code missing from the table.
+        return error.error_response();
+    };
+    let status = if entry.http_status >= 400 {
+        entry.http_status
+    } else {
+        ctx.section::<UbkiScenario>().xml_error_status()
+    };
+    render_auth(entry, &error.details(), Dialect::Xml, status)
 }

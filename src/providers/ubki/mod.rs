@@ -1,7 +1,9 @@
 //! UBKI credit bureau under `/ubki`: the authorization API that issues session keys and
 //! the bonus service (discounts and partner-paid services).
 
+mod auth;
 mod codes;
+mod dialect;
 mod errors;
 mod routes;
 mod scenario;
@@ -31,11 +33,13 @@ impl Declared for Ubki {
 }
 
 impl Provider for Ubki {
+    /// The bonus service answers under `/bonusservice`; every other path is the
+    /// authorization API's (its format answers a path that is no endpoint).
     fn scope(&self, path: &str) -> &'static str {
-        if path.starts_with("/b2_api_xml") {
-            codes::AUTH
-        } else {
+        if path.starts_with("/bonusservice") {
             codes::BONUS
+        } else {
+            codes::AUTH
         }
     }
     fn scope_endpoint(&self, scope: &str) -> Option<&'static str> {
@@ -55,10 +59,10 @@ impl Provider for Ubki {
             BadInput::NotFound => format!("no UBKI endpoint at {path}"),
             BadInput::MethodNotAllowed => "use POST".to_string(),
         };
-        let key = if self.scope(path) == codes::AUTH {
-            "bad_json"
-        } else {
-            "invalid_attributes"
+        let key = match (self.scope(path), problem) {
+            (codes::BONUS, _) => "invalid_attributes",
+            (_, BadInput::NotFound) => "not_found",
+            _ => "bad_json",
         };
         (key, detail)
     }

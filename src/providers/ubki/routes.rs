@@ -1,19 +1,19 @@
 //! Thin handlers: parse and check the body, ask the state, answer.
 
 use actix_web::{HttpResponse, web};
-use chrono::Duration;
 use serde_json::{Map, Value};
 
+use super::auth;
 use super::codes::UbkiError;
 use super::scenario::{Account, UbkiScenario};
 use super::state::{Session, UbkiState, kyiv};
-use super::wire::{self, AuthOk, BonusAnswer, Client, Partner, Service, auth_doc};
-use crate::input::{Blank, FieldProblem, Inn, Text, json_object};
+use super::wire::{self, BonusAnswer, Client, Partner, Service};
+use crate::input::{Blank, Inn, Text, json_object};
 use crate::provider::{Ctx, Routes, json};
 use crate::scenario::PersonRecord;
 
 pub fn routes(r: &mut Routes) {
-    r.post("/b2_api_xml/ubki/auth", auth)
+    r.post("/b2_api_xml/ubki/auth", auth::auth)
         .post("/bonusservice/discount", discount)
         .post("/bonusservice/free", free);
 }
@@ -21,111 +21,7 @@ pub fn routes(r: &mut Routes) {
 const MAX_TEXT: usize = 250;
 
 fn account(ctx: &Ctx, login: &str) -> Option<Account> {
-    let ubki = ctx.section::<UbkiScenario>();
-    ubki.accounts.iter().find(|a| a.login == login).cloned()
-}
-
-async fn auth(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
-    let value: Value =
-        serde_json::from_slice(&body).map_err(|e| UbkiError::BadJson(e.to_string()))?;
-    let auth = value
-        .get("doc")
-        .and_then(|d| d.get("auth"))
-        .and_then(Value::as_object)
-        .ok_or(UbkiError::AuthMissing)?;
-    // A body with only a key asks whether that key is still good.
-    if !auth.contains_key("login")
-        && let Some(sessid) = auth.get("sessid")
-    {
-        let sessid = sessid.as_str().unwrap_or_default();
-        let now = ctx.now();
-        let session = ctx
-            .state(|s: &mut UbkiState| s.session(sessid, now).cloned())
-            .ok_or(UbkiError::SessionInvalid)?;
-        return Ok(auth_ok(&ctx, &session));
-    }
-    let (login, pass) = (credential(auth, "login")?, credential(auth, "pass")?);
-    if login.trim().is_empty() || pass.is_empty() {
-        return Err(UbkiError::EmptyCredentials);
-    }
-    let session = log_in(&ctx, &login, &pass)?;
-    Ok(auth_ok(&ctx, &session))
-}
-
-/// `login` or `pass`: absent is 11, another type or too long 12.
-fn credential(auth: &Map<String, Value>, field: &str) -> Result<String, UbkiError> {
-    let rules = Text {
-        max: MAX_TEXT,
-        blank: Blank::Kept,
-        trim: false,
-    };
-    rules.required(auth, field).map_err(|p| match p {
-        FieldProblem::Missing => UbkiError::AuthMissing,
-        other => UbkiError::AuthInvalid(other.describe(field)),
-    })
-}
-
-/// A new key for the account, after its lock, its password, its block and its contract.
-fn log_in(ctx: &Ctx, login: &str, pass: &str) -> Result<Session, UbkiError> {
-    let account = account(ctx, login).ok_or(UbkiError::WrongCredentials)?;
-    let policy = &ctx.section::<UbkiScenario>().brute_force;
-    let lock = Duration::minutes(i64::from(policy.lock_minutes));
-    let now = ctx.now();
-    ctx.state(|s: &mut UbkiState| {
-        if s.locked(login, now) {
-            return Err(UbkiError::BruteForce);
-        }
-        if account.pass != pass {
-            s.fail(login, now, policy.attempts, lock);
-            return Err(UbkiError::WrongCredentials);
-        }
-        if account.blocked {
-            return Err(UbkiError::AccountBlocked);
-        }
-        if account.contract.as_deref() == Some("terminated") {
-            return Err(UbkiError::ContractTerminated);
-        }
-        s.succeed(login);
-        Ok(s.issue(login, now))
-    })
-}
-
-fn auth_ok(ctx: &Ctx, session: &Session) -> HttpResponse {
-    let account = account(ctx, &session.login).unwrap_or_default();
-    let body = auth_doc(AuthOk {
-        errcode: "0".into(),
-        errtext: String::new(),
-        errtextclient: String::new(),
-        sessid: session.sessid.clone(),
-        datecr: kyiv(
-            if session.created == chrono::DateTime::<chrono::Utc>::MIN_UTC {
-                ctx.now()
-            } else {
-                session.created
-            },
-        ),
-        dateed: session
-            .expires
-            .map(kyiv)
-            .unwrap_or_else(|| "9999-12-31 23:59:59".into()),
-        userlogin: session.login.clone(),
-        userid: account.userid,
-        userfname: account.first_name,
-        userlname: account.last_name,
-        usermname: account.middle_name,
-        rolegroupid: account.rolegroupid,
-        rolegroupname: account.rolegroupname,
-        agrid: account.agrid,
-        agrname: account.agrname,
-        role: account.role,
-        mustchngpass: if account.must_change_password {
-            "1"
-        } else {
-            "0"
-        }
-        .into(),
-    });
-    json(200, &body, "0")
+    ctx.section::<UbkiScenario>().account(login).cloned()
 }
 
 /// A checked bonus-service request.

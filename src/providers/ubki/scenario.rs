@@ -1,6 +1,7 @@
 //! The `ubki:` section of a scenario.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,8 @@ use crate::scenario::{ProviderState, Scenario, Section, Seeding};
 /// Scenario bounds, so no duration overflows the clock's arithmetic.
 const MAX_TERM_DAYS: u32 = 3650;
 const MAX_LOCK_MINUTES: u32 = 525_600;
+/// What real XML clients expect with an error document (they raise on any 4xx).
+const DEFAULT_XML_ERROR_STATUS: u16 = 400;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -32,6 +35,22 @@ pub struct UbkiScenario {
     pub discount_term_days: BTreeMap<String, u32>,
     /// Changes to the code table by code name (see `/__sandbox/errors`).
     pub codes: BTreeMap<String, CodeOverride>,
+    /// The sandbox sits behind a proxy: the caller's address (for `allowed_ips`) is the
+    /// first `X-Forwarded-For` address rather than the socket's.
+    pub behind_proxy: bool,
+    /// HTTP status of an authorization error answered in XML (default 400); JSON errors
+    /// keep the status of their code (200).
+    pub xml_error_status: Option<u16>,
+}
+
+impl UbkiScenario {
+    pub fn account(&self, login: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.login == login)
+    }
+
+    pub fn xml_error_status(&self) -> u16 {
+        self.xml_error_status.unwrap_or(DEFAULT_XML_ERROR_STATUS)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -58,6 +77,20 @@ pub struct Account {
     pub blocked: bool,
     /// `terminated` answers 26.
     pub contract: Option<String>,
+    /// Addresses the account may log in from; empty: any (otherwise 278).
+    pub allowed_ips: Vec<String>,
+}
+
+impl Account {
+    /// Whether `ip` may use this account.
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        self.allowed_ips.is_empty()
+            || self
+                .allowed_ips
+                .iter()
+                .filter_map(|a| a.parse::<IpAddr>().ok())
+                .any(|a| a.to_canonical() == ip.to_canonical())
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -132,9 +165,26 @@ impl Section for UbkiScenario {
             if a.login.is_empty() {
                 problems.push(format!("accounts[{i}].login is empty"));
             }
+            for (j, ip) in a.allowed_ips.iter().enumerate() {
+                if ip.parse::<IpAddr>().is_err() {
+                    problems.push(format!(
+                        "accounts[{i}].allowed_ips[{j}] `{ip}` is not an IP address"
+                    ));
+                }
+            }
         }
+        problems.extend(xml_status_problem(self.xml_error_status));
         problems
     }
+}
+
+/// An XML error needs a status that carries a body.
+fn xml_status_problem(status: Option<u16>) -> Option<String> {
+    let status = status?;
+    let with_body = (200..=599).contains(&status) && !matches!(status, 204 | 205 | 304);
+    (!with_body).then(|| {
+        format!("xml_error_status: {status} is not an HTTP status with a body (200..=599)")
+    })
 }
 
 impl Subject {

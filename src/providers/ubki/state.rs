@@ -269,6 +269,12 @@ pub fn kyiv(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// `d.m.Y G:i` in Kyiv time (`25.05.2017 15:20`, `26.05.2017 0:00`), as UBKI's XML
+/// dialect writes dates.
+pub fn kyiv_xml(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Kyiv).format("%d.%m.%Y %-H:%M").to_string()
+}
+
 impl crate::scenario::ProviderState for UbkiState {
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut sessions: Vec<_> = self.sessions.values().collect();
@@ -324,6 +330,12 @@ mod tests {
             kyiv(expiry(at("2024-09-04T19:00:00Z"))),
             "2024-09-05 23:59:59"
         );
+    }
+
+    #[test]
+    fn xml_dates_are_day_month_year_and_an_unpadded_hour() {
+        assert_eq!(kyiv_xml(at("2017-05-25T12:20:59Z")), "25.05.2017 15:20");
+        assert_eq!(kyiv_xml(at("2017-05-25T21:00:00Z")), "26.05.2017 0:00");
     }
 
     #[test]

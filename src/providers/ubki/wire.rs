@@ -1,6 +1,7 @@
 //! UBKI bodies exactly as on the wire.
 
 use serde::Serialize;
+use serde::ser::SerializeMap;
 
 /// `{"doc":{"auth":{...}}}` of the authorization API, success or error.
 #[derive(Debug, Serialize)]
@@ -19,32 +20,31 @@ pub fn auth_doc<T: Serialize>(auth: T) -> AuthDoc<T> {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct AuthOk {
-    pub errcode: String,
-    pub errtext: String,
-    pub errtextclient: String,
-    pub sessid: String,
-    pub datecr: String,
-    pub dateed: String,
-    pub userlogin: String,
-    pub userid: String,
-    pub userfname: String,
-    pub userlname: String,
-    pub usermname: String,
-    pub rolegroupid: String,
-    pub rolegroupname: String,
-    pub agrid: String,
-    pub agrname: String,
-    pub role: String,
-    pub mustchngpass: String,
+/// The members of `doc.auth` in wire order: JSON members, or the attributes of
+/// `<auth .../>` in the XML dialect. A success carries no `errcode`, `errtext` or
+/// `errtextclient` (clients take their presence for a failure); an error carries
+/// those three only.
+#[derive(Debug, Default)]
+pub struct AuthFields(pub Vec<(&'static str, String)>);
+
+impl AuthFields {
+    pub fn error(errcode: &str, errtext: String, errtextclient: &str) -> Self {
+        Self(vec![
+            ("errcode", errcode.to_string()),
+            ("errtext", errtext),
+            ("errtextclient", errtextclient.to_string()),
+        ])
+    }
 }
 
-#[derive(Debug, Serialize)]
-pub struct AuthError {
-    pub errcode: String,
-    pub errtext: String,
-    pub errtextclient: String,
+impl Serialize for AuthFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 /// Answer of `/bonusservice/discount` and `/bonusservice/free`.
