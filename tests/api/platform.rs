@@ -188,7 +188,7 @@ async fn loading_a_good_scenario_replaces_it_for_every_tenant() {
     assert_eq!(res.status(), StatusCode::OK);
     let new_login = json!({"doc": {"auth": {"login": "newcomer", "pass": "secret"}}});
     let as_b = body(app.as_tenant("b").post_json(AUTH, &new_login).await).await;
-    assert_eq!(as_b["doc"]["auth"]["errcode"], "0");
+    assert!(as_b["doc"]["auth"]["sessid"].is_string(), "{as_b}");
     let old = body(app.post_json(AUTH, &login()).await).await;
     assert_eq!(
         old["doc"]["auth"]["errcode"], "13",
@@ -212,7 +212,7 @@ async fn loading_a_bad_scenario_keeps_the_old_one_and_names_line_and_column() {
     assert!(first.starts_with("3:3: "), "{first}");
     assert!(first.contains("acounts"), "{first}");
     let still = body(app.post_json(AUTH, &login()).await).await;
-    assert_eq!(still["doc"]["auth"]["errcode"], "0");
+    assert!(still["doc"]["auth"]["sessid"].is_string(), "{still}");
 }
 
 #[tokio::test]
@@ -378,7 +378,7 @@ rules:
     let other = body(app.post_json(AUTH, &login()).await).await;
 
     assert_eq!(bob["doc"]["auth"]["errcode"], "27");
-    assert_eq!(other["doc"]["auth"]["errcode"], "0");
+    assert!(other["doc"]["auth"].get("errcode").is_none(), "{other}");
     assert_eq!(
         app.journal().await["requests"][1]["forced_by"],
         "rule:blocked-bob"
@@ -395,9 +395,10 @@ async fn runtime_rule_with_times_expires() {
     for _ in 0..3 {
         let answer = body(app.post_json(AUTH, &login()).await).await;
         codes.push(
+            // A success carries no errcode.
             answer["doc"]["auth"]["errcode"]
                 .as_str()
-                .unwrap()
+                .unwrap_or("0")
                 .to_string(),
         );
     }
@@ -454,10 +455,7 @@ async fn an_empty_scenario_upload_is_refused_and_changes_nothing() {
         .unwrap();
 
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(
-        body(app.post_json(AUTH, &login()).await).await["doc"]["auth"]["errcode"],
-        "0"
-    );
+    assert!(body(app.post_json(AUTH, &login()).await).await["doc"]["auth"]["sessid"].is_string());
 }
 
 #[tokio::test]
@@ -493,7 +491,7 @@ async fn rule_can_delay_and_still_let_the_provider_answer() {
     let answer = body(app.post_json(AUTH, &login()).await).await;
 
     assert!(started.elapsed() >= Duration::from_millis(300));
-    assert_eq!(answer["doc"]["auth"]["errcode"], "0");
+    assert!(answer["doc"]["auth"]["sessid"].is_string(), "{answer}");
 }
 
 #[tokio::test]
@@ -526,7 +524,8 @@ rules:
         let mut codes = String::new();
         for _ in 0..16 {
             let answer = body(app.post_json(AUTH, &login()).await).await;
-            codes.push_str(answer["doc"]["auth"]["errcode"].as_str().unwrap());
+            // A success carries no errcode.
+            codes.push_str(answer["doc"]["auth"]["errcode"].as_str().unwrap_or("0"));
             codes.push(',');
         }
         codes
