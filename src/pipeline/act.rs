@@ -19,7 +19,7 @@ use super::capture::Captured;
 use super::decide::Outcome;
 use crate::codes::{CodeEntry, Failure};
 use crate::provider::{
-    BadInput, Ctx, Provider, ReturnedCode, SANDBOX_ERROR_HEADER, mark, sandbox_error,
+    Asked, BadInput, Ctx, Provider, ReturnedCode, SANDBOX_ERROR_HEADER, mark, sandbox_error,
 };
 
 /// The response, and what forced it (for the journal).
@@ -48,32 +48,33 @@ pub async fn act(
                 req.set_payload(Payload::from(bytes.clone()));
             }
             let res = next.call(req).await?;
-            Ok((finish(provider, &captured.path, res, ctx), None))
+            Ok((finish(provider, &captured.asked(), res, ctx), None))
         }
     }
 }
 
-/// `entry` in the provider's format, marked with its code.
+/// `entry` in the provider's format for the request `asked`, marked with its code.
 pub fn answer_code(
     provider: &dyn Provider,
     entry: &CodeEntry,
     details: &[String],
     ctx: &Ctx,
+    asked: &Asked,
 ) -> HttpResponse {
-    mark(provider.render(entry, details, ctx), &entry.code)
+    mark(provider.render_for(entry, details, ctx, asked), &entry.code)
 }
 
-/// The provider's code for bad input at `path`, with the status any gateway gives a
-/// path or method it lacks.
+/// The provider's code for bad input, with the status any gateway gives a path or
+/// method it lacks.
 pub fn bad_input(
     provider: &dyn Provider,
-    path: &str,
+    asked: &Asked,
     problem: &BadInput,
     ctx: &Ctx,
 ) -> HttpResponse {
-    let (key, detail) = provider.bad_input(path, problem);
+    let (key, detail) = provider.bad_input(asked.path, problem);
     let mut res = match ctx.codes(provider.name()).by_key(key) {
-        Some(entry) => answer_code(provider, entry, &[detail], ctx),
+        Some(entry) => answer_code(provider, entry, &[detail], ctx, asked),
         None => sandbox_error(StatusCode::BAD_REQUEST, "bad-input", &detail, None),
     };
     match problem {
@@ -87,14 +88,14 @@ pub fn bad_input(
 /// A handler's answer in the provider's format.
 fn finish(
     provider: &dyn Provider,
-    path: &str,
+    asked: &Asked,
     res: ServiceResponse<BoxBody>,
     ctx: &Ctx,
 ) -> ServiceResponse<BoxBody> {
     let failure = res.response().extensions().get::<Failure>().cloned();
     if let Some(failure) = failure {
         let fresh = match ctx.codes(provider.name()).by_key(failure.key) {
-            Some(entry) => answer_code(provider, entry, &failure.details, ctx),
+            Some(entry) => answer_code(provider, entry, &failure.details, ctx, asked),
             None => {
                 let message = format!(
                     "{} code `{}` missing from the table",
@@ -119,7 +120,7 @@ fn finish(
         return res;
     }
     let problem = actix_problem(&res);
-    let fresh = bad_input(provider, path, &problem, ctx);
+    let fresh = bad_input(provider, asked, &problem, ctx);
     res.into_response(fresh)
 }
 

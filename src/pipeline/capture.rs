@@ -9,7 +9,7 @@ use actix_web::{
 };
 use futures_util::StreamExt;
 
-use crate::provider::Provider;
+use crate::provider::{Asked, Provider};
 
 /// Headers kept in the journal, so a request with thousands cannot grow it.
 const MAX_JOURNAL_HEADERS: usize = 64;
@@ -27,6 +27,17 @@ pub struct Captured {
     pub headers: BTreeMap<String, String>,
     /// The body, or `Err(limit)` when it was over the limit.
     pub body: Result<Bytes, usize>,
+}
+
+impl Captured {
+    /// The request as a renderer sees it.
+    pub fn asked(&self) -> Asked<'_> {
+        Asked {
+            path: &self.path,
+            headers: &self.headers,
+            body: self.body.as_deref().unwrap_or_default(),
+        }
+    }
 }
 
 pub async fn capture(provider: &dyn Provider, req: &mut ServiceRequest, limit: usize) -> Captured {

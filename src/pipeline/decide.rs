@@ -8,7 +8,7 @@ use super::act::{answer_code, bad_input, raw_fault};
 use super::capture::Captured;
 use crate::faults::{Fired, RequestView};
 use crate::input::url_pairs;
-use crate::provider::{BadInput, Ctx, Provider, sandbox_error};
+use crate::provider::{Asked, BadInput, Ctx, Provider, sandbox_error};
 use crate::scenario::Then;
 
 #[derive(Debug)]
@@ -52,7 +52,7 @@ pub fn decide(
         Ok(body) => body,
         Err(limit) => {
             let problem = BadInput::TooLarge { limit: *limit };
-            let res = bad_input(provider, &captured.path, &problem, ctx);
+            let res = bad_input(provider, &captured.asked(), &problem, ctx);
             let outcome = Outcome::Answer {
                 res,
                 forced_by: None,
@@ -67,8 +67,8 @@ pub fn decide(
     let fired = fire_rule(provider, captured, body, ctx);
     let delay_ms = fired.as_ref().map_or(0, |f| f.delay_ms);
     let outcome = fired
-        .and_then(|f| rule_outcome(provider, &captured.path, f, ctx))
-        .or_else(|| force.map(|code| force_outcome(provider, &captured.path, code, ctx)))
+        .and_then(|f| rule_outcome(provider, &captured.asked(), f, ctx))
+        .or_else(|| force.map(|code| force_outcome(provider, &captured.asked(), code, ctx)))
         .unwrap_or(Outcome::Handler);
     Decision { delay_ms, outcome }
 }
@@ -101,7 +101,12 @@ fn fire_rule(
 }
 
 /// What a fired rule answers; `None` for a pure delay, after which the request goes on.
-fn rule_outcome(provider: &dyn Provider, path: &str, fired: Fired, ctx: &Ctx) -> Option<Outcome> {
+fn rule_outcome(
+    provider: &dyn Provider,
+    asked: &Asked,
+    fired: Fired,
+    ctx: &Ctx,
+) -> Option<Outcome> {
     let by = format!("rule:{}", fired.name);
     let then = fired.then;
     if then.drop {
@@ -111,13 +116,16 @@ fn rule_outcome(provider: &dyn Provider, path: &str, fired: Fired, ctx: &Ctx) ->
             drop: true,
         });
     }
-    let scope = provider.scope(path);
+    let scope = provider.scope(asked.path);
     if let Some(entry) = then
         .code
         .as_ref()
         .and_then(|c| ctx.codes(provider.name()).forcible(scope, c))
     {
-        return Some(Outcome::forced(answer_code(provider, entry, &[], ctx), by));
+        return Some(Outcome::forced(
+            answer_code(provider, entry, &[], ctx, asked),
+            by,
+        ));
     }
     let status = then.status?;
     Some(Outcome::forced(
@@ -130,15 +138,15 @@ fn rule_outcome(provider: &dyn Provider, path: &str, fired: Fired, ctx: &Ctx) ->
 /// the codes this endpoint has.
 fn force_outcome(
     provider: &dyn Provider,
-    path: &str,
+    asked: &Asked,
     code: Result<&str, ToStrError>,
     ctx: &Ctx,
 ) -> Outcome {
     let table = ctx.codes(provider.name());
-    let scope = provider.scope(path);
+    let scope = provider.scope(asked.path);
     let res = match code {
         Ok(code) => match table.forcible(scope, code) {
-            Some(entry) => answer_code(provider, entry, &[], ctx),
+            Some(entry) => answer_code(provider, entry, &[], ctx, asked),
             None => unknown_code(table.forcible_in(scope), code),
         },
         Err(_) => unknown_code(table.forcible_in(scope), "<not ASCII>"),

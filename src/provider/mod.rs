@@ -11,6 +11,7 @@ pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, json, mark, sandbox_error};
 pub use context::{Ctx, TENANT_HEADER, tenant_of};
 pub use routes::{Endpoint, Routes, method_not_allowed, not_found};
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::{HttpResponse, web};
@@ -31,6 +32,18 @@ pub enum BadInput {
     MethodNotAllowed,
 }
 
+/// The request as a renderer may need it: a provider answering in the dialect the
+/// caller spoke (UBKI's XML) reads its headers and body.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// Below the prefix.
+    pub path: &'a str,
+    /// Lower-case names.
+    pub headers: &'a BTreeMap<String, String>,
+    /// Empty when it was over the limit.
+    pub body: &'a [u8],
+}
+
 /// One emulated provider. `Blueprint` (name, code table, scenario section) is what the
 /// layers below need; this adds what serving it needs.
 pub trait Provider: Blueprint {
@@ -47,6 +60,16 @@ pub trait Provider: Blueprint {
     /// The provider's answer for `entry`, in its own body format and status; `ctx` gives
     /// the tenant's clock and state, so forced answers carry real ids and timestamps.
     fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse;
+    /// `render` for the request `asked`; a provider with one dialect needs only `render`.
+    fn render_for(
+        &self,
+        entry: &CodeEntry,
+        details: &[String],
+        ctx: &Ctx,
+        _asked: &Asked,
+    ) -> HttpResponse {
+        self.render(entry, details, ctx)
+    }
     /// Which code (by key) answers bad input at `path`, with a detail for the body.
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String);
     /// The provider's endpoints, below its prefix.

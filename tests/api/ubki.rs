@@ -434,6 +434,35 @@ async fn xml_errors_answer_400_with_errcode_and_errtext_attributes() {
 }
 
 #[tokio::test]
+async fn a_forced_code_or_a_rule_answers_an_xml_caller_in_xml() {
+    let app = TestApp::spawn().await;
+    let login = xml_credentials("sandbox", "sandbox");
+
+    let forced = post_auth(&app, login.clone(), &[("X-Sandbox-Force", "27")]).await;
+    let forced = xml_answer(forced).await;
+    app.add_rule(&json!({"when": {"provider": "ubki"}, "then": {"code": "26"}, "times": 1}))
+        .await;
+    let ruled = xml_answer(post_auth(&app, BASE64.encode(&login), &[]).await).await;
+    let json_caller = post_auth(
+        &app,
+        credentials("sandbox", "sandbox").to_string(),
+        &[("X-Sandbox-Force", "27")],
+    )
+    .await;
+
+    assert_eq!(
+        (forced.0, forced.2["errcode"].as_str()),
+        (StatusCode::BAD_REQUEST, "27")
+    );
+    assert_eq!(
+        (ruled.0, ruled.2["errcode"].as_str()),
+        (StatusCode::BAD_REQUEST, "26")
+    );
+    assert_eq!(json_caller.status(), StatusCode::OK);
+    assert_eq!(body(json_caller).await["doc"]["auth"]["errcode"], "27");
+}
+
+#[tokio::test]
 async fn the_xml_error_status_comes_from_the_scenario() {
     let app = TestApp::spawn_with("ubki:\n  xml_error_status: 401\n").await;
 

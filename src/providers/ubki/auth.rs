@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 
 use super::codes::UbkiError;
 use super::dialect::{self, Dialect};
-use super::errors;
 use super::scenario::{Account, UbkiScenario};
 use super::state::{Session, UbkiState, kyiv, kyiv_xml};
 use super::wire::AuthFields;
@@ -23,20 +22,16 @@ const NEVER_XML: &str = "31.12.9999 23:59";
 /// Where the caller comes from, or why that is unknown.
 type Caller = Result<IpAddr, String>;
 
-/// `POST /b2_api_xml/ubki/auth`. JSON errors go to the pipeline, which renders them
-/// through the tenant's table; XML errors are rendered from the same entry here.
+/// `POST /b2_api_xml/ubki/auth`. Errors go to the pipeline, which renders them through
+/// the tenant's table in the caller's dialect (`errors::render_for`).
 pub async fn auth(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
     let xml = dialect::xml_body(&body);
     let content_type = header_text(&req, "content-type").ok().flatten();
     let dialect = Dialect::answering(content_type, xml.is_some());
     let caller = caller(&req, ctx.section::<UbkiScenario>().behind_proxy);
-    let answer = auth_object(xml.as_deref(), &body)
-        .and_then(|auth| authorize(&ctx, &caller, &auth))
-        .map(|session| success(&ctx, &session, dialect));
-    match (answer, dialect) {
-        (Err(error), Dialect::Xml) => Ok(errors::xml_failure(&ctx, &error)),
-        (answer, _) => answer,
-    }
+    let auth = auth_object(xml.as_deref(), &body)?;
+    let session = authorize(&ctx, &caller, &auth)?;
+    Ok(success(&ctx, &session, dialect))
 }
 
 /// The caller's address: the socket's, or behind a proxy (`ubki.behind_proxy`) the

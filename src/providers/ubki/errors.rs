@@ -1,13 +1,13 @@
 //! What UBKI's errors say beyond the table, and UBKI's bodies for a code.
 
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::HttpResponse;
 
 use super::codes::{AUTH, UbkiError};
 use super::dialect::{self, Dialect};
 use super::scenario::UbkiScenario;
 use super::wire::{AuthFields, BonusAnswer};
-use crate::codes::{CodeEntry, Coded, ProviderError};
-use crate::provider::{Ctx, json};
+use crate::codes::{CodeEntry, ProviderError};
+use crate::provider::{Asked, Ctx, json};
 
 impl ProviderError for UbkiError {
     fn details(&self) -> Vec<String> {
@@ -71,19 +71,20 @@ fn render_auth(
     dialect::answer(&fields, dialect, status, &entry.code)
 }
 
-/// A handler's error for a caller of the XML dialect, from the tenant's table entry
-/// (scenario overrides included), as `render` would answer it in JSON. Its status is
-/// `ubki.xml_error_status` (400 by default), or the entry's own when that is already an
-/// error status. Rendered here because `Provider::render` does not see the request.
-pub fn xml_failure(ctx: &Ctx, error: &UbkiError) -> HttpResponse {
-    let Some(entry) = ctx.codes(super::NAME).by_key(error.key()) else {
-        // The pipeline reports a code missing from the table.
-        return error.error_response();
-    };
+/// UBKI's body for `entry` answering `asked`: an authorization code answers a caller
+/// of the XML dialect in XML, with `ubki.xml_error_status` (400 by default) unless the
+/// entry's own status is already an error status. Forced codes, rules, bad input and
+/// handlers' errors all come here, so every answer to an XML caller is XML.
+pub fn render_for(entry: &CodeEntry, details: &[String], ctx: &Ctx, asked: &Asked) -> HttpResponse {
+    let content_type = asked.headers.get("content-type").map(String::as_str);
+    let xml = Dialect::answering(content_type, dialect::xml_body(asked.body).is_some());
+    if entry.scope != AUTH || xml == Dialect::Json {
+        return render(entry, details);
+    }
     let status = if entry.http_status >= 400 {
         entry.http_status
     } else {
         ctx.section::<UbkiScenario>().xml_error_status()
     };
-    render_auth(entry, &error.details(), Dialect::Xml, status)
+    render_auth(entry, details, Dialect::Xml, status)
 }

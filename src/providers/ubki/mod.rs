@@ -17,7 +17,7 @@ pub use state::{UbkiState, expiry, kyiv};
 use actix_web::HttpResponse;
 
 use crate::codes::{CodeEntry, CodeSpec};
-use crate::provider::{BadInput, Ctx, Provider, Routes};
+use crate::provider::{Asked, BadInput, Ctx, Provider, Routes};
 use crate::scenario::Declared;
 
 /// The path prefix and scenario key.
@@ -51,6 +51,15 @@ impl Provider for Ubki {
     }
     fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
         errors::render(entry, details)
+    }
+    fn render_for(
+        &self,
+        entry: &CodeEntry,
+        details: &[String],
+        ctx: &Ctx,
+        asked: &Asked,
+    ) -> HttpResponse {
+        errors::render_for(entry, details, ctx, asked)
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
         let detail = match problem {
