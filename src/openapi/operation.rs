@@ -86,7 +86,7 @@ fn operation_id(prefix: &str, endpoint: &Endpoint) -> String {
     format!(
         "{prefix}_{}{}",
         endpoint.method.as_str().to_lowercase(),
-        slug.trim_end_matches('_')
+        slug
     )
 }
 
