@@ -4,6 +4,7 @@
 
 mod codes;
 mod errors;
+mod kratos;
 mod routes;
 mod scenario;
 mod state;
@@ -32,10 +33,32 @@ impl Declared for Dcm {
 }
 
 impl Provider for Dcm {
-    fn render(&self, entry: &CodeEntry, details: &[String], _ctx: &Ctx) -> HttpResponse {
-        errors::render(entry, details)
+    /// `/kratos/...` is the login, Kratos's; the rest the bank API.
+    fn scope(&self, path: &str) -> &'static str {
+        if path == "/kratos" || path.starts_with("/kratos/") {
+            codes::KRATOS
+        } else {
+            codes::API
+        }
+    }
+    fn scope_endpoint(&self, scope: &str) -> Option<&'static str> {
+        match scope {
+            codes::KRATOS => Some("/kratos/*"),
+            codes::API => Some("/api/*"),
+            _ => None,
+        }
+    }
+    fn render(&self, entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse {
+        if entry.scope == codes::KRATOS {
+            kratos::render(entry, details, ctx)
+        } else {
+            errors::render(entry, details)
+        }
     }
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String) {
+        if self.scope(path) == codes::KRATOS {
+            return kratos_bad_input(path, problem);
+        }
         match problem {
             BadInput::Malformed(e) => ("bad_request", format!("invalid request: {e}")),
             BadInput::TooLarge { limit } => (
@@ -51,5 +74,27 @@ impl Provider for Dcm {
     }
     fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
         cfg.route("/sessions/{token}", web::delete().to(routes::admin_revoke));
+    }
+}
+
+/// Bad input at the login, answered in Kratos's generic body.
+fn kratos_bad_input(path: &str, problem: &BadInput) -> (&'static str, String) {
+    match problem {
+        BadInput::Malformed(e) => (
+            "kratos_bad_request",
+            format!("Unable to decode the request: {e}"),
+        ),
+        BadInput::TooLarge { limit } => (
+            "kratos_bad_request",
+            format!("The request body is larger than {limit} bytes"),
+        ),
+        BadInput::NotFound => (
+            "flow_not_found",
+            format!("No Kratos endpoint at /{NAME}{path}"),
+        ),
+        BadInput::MethodNotAllowed => (
+            "kratos_bad_request",
+            format!("Method not allowed at /{NAME}{path}"),
+        ),
     }
 }

@@ -21,6 +21,10 @@ pub struct DcmScenario {
     pub session_tokens: Vec<PresetToken>,
     /// Customers every tenant starts with.
     pub customers: Vec<CustomerSpec>,
+    /// The public URL of the Kratos endpoints, as Kratos's `serve.public.base_url`: in
+    /// `ui.action`, `request_url` and `schema_url` (default: the scheme and `Host` each
+    /// request came with, `http://host:port/dcm/kratos`).
+    pub kratos_public_url: Option<String>,
     /// Virtual minutes a login flow lasts (default 60, as Kratos).
     pub flow_lifetime_minutes: Option<u32>,
     /// Virtual hours a session token lasts (default 24).
@@ -50,7 +54,16 @@ const MAX_LIFETIME_HOURS: u32 = 10 * 365 * 24;
 /// Largest JWT `iat` skew a scenario may set (one day).
 const MAX_SKEW_SECONDS: u32 = 24 * 60 * 60;
 
+/// Longest `kratos_public_url` (it is kept in every flow).
+const MAX_URL: usize = 255;
+
 impl DcmScenario {
+    /// `kratos_public_url` without a trailing `/`.
+    pub fn kratos_base(&self) -> Option<String> {
+        self.kratos_public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_string())
+    }
     pub fn flow_minutes(&self) -> i64 {
         i64::from(self.flow_lifetime_minutes.unwrap_or(60))
     }
@@ -180,6 +193,7 @@ impl Section for DcmScenario {
             c.problems(i, &cps, &people, &mut seen, &mut problems);
         }
         self.limit_problems(&mut problems);
+        self.url_problems(&mut problems);
         problems
     }
 }
@@ -260,6 +274,17 @@ impl DcmScenario {
                 problems.push(format!(
                     "session_tokens[{i}].identifier `{}` is not an employee",
                     t.identifier
+                ));
+            }
+        }
+    }
+
+    fn url_problems(&self, problems: &mut Vec<String>) {
+        if let Some(url) = &self.kratos_public_url {
+            let web = url.starts_with("http://") || url.starts_with("https://");
+            if !web || url.len() > MAX_URL || url.chars().any(char::is_whitespace) {
+                problems.push(format!(
+                    "kratos_public_url must be an http:// or https:// URL of at most {MAX_URL} characters"
                 ));
             }
         }

@@ -1,4 +1,7 @@
-//! Bodies as on the wire (field names and order as the document shows them).
+//! Bodies as on the wire (field names and order as the document shows them); the
+//! login's, Ory Kratos's own, are in `kratos`.
+
+pub mod kratos;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,152 +1,127 @@
-//! The Kratos password login: a flow, then a login through it that issues a session
-//! token.
+//! The Kratos password login of a native app: a login flow
+//! (`GET /kratos/self-service/login/api`), then logins through it
+//! (`POST /kratos/self-service/login?flow=`), each refused one answered with the flow
+//! again, a good one with a session token.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
-use serde_json::{Value, json};
 
-use super::{invalid_json, ok};
-use crate::input::{FieldProblem, json_object, url_pairs};
+use super::login_form::LoginForm;
+use super::ok;
+use crate::input::{header, url_pairs};
 use crate::provider::Ctx;
 use crate::providers::dcm::codes::DcmError;
-use crate::providers::dcm::errors::bad;
+use crate::providers::dcm::errors::{FlowFeedback, kratos_bad};
+use crate::providers::dcm::kratos::relative_base;
 use crate::providers::dcm::scenario::DcmScenario;
-use crate::providers::dcm::state::{DcmState, Session};
-use crate::providers::dcm::wire::fmt_time;
+use crate::providers::dcm::state::{DcmState, scenario_epoch};
+use crate::providers::dcm::wire::kratos::{Feedback, login_flow, native_login};
 
-pub async fn create_flow(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
-    let now = ctx.now();
-    let lifetime = Duration::try_minutes(ctx.section::<DcmScenario>().flow_minutes())
-        .ok_or_else(|| bad("flow_lifetime_minutes is out of range"))?;
-    let flow = ctx.state(|s: &mut DcmState| s.new_flow(now, lifetime))?;
-    let action = format!("{}?flow={}", req.path().trim_end_matches("/api"), flow.id);
-    Ok(ok(&json!({
-        "id": flow.id,
-        "type": "api",
-        "expires_at": fmt_time(flow.expires_at),
-        "issued_at": fmt_time(flow.issued_at),
-        "request_url": req.uri().to_string(),
-        "ui": {
-            "action": action,
-            "method": "POST",
-            "nodes": [
-                {"type": "input", "group": "default", "attributes": {"name": "csrf_token", "type": "hidden", "value": ""}},
-                {"type": "input", "group": "default", "attributes": {"name": "identifier", "type": "text", "required": true}},
-                {"type": "input", "group": "password", "attributes": {"name": "password", "type": "password", "required": true}},
-                {"type": "input", "group": "password", "attributes": {"name": "method", "type": "submit", "value": "password"}}
-            ]
-        }
-    })))
+/// Longest `Host` and `User-Agent` kept (each flow and session holds them).
+const MAX_HOST: usize = 255;
+const MAX_USER_AGENT: usize = 512;
+/// Longest `request_url` kept with its query; a longer one is kept without it.
+const MAX_REQUEST_URL: usize = 1024;
+
+/// Where the client sees Kratos: the scenario's `kratos_public_url`, else the scheme
+/// and host it came to (`http://127.0.0.1:8080/dcm/kratos`); a host that is no host
+/// name gives the bare path.
+pub fn public_base(dcm: &DcmScenario, req: &HttpRequest) -> String {
+    if let Some(base) = dcm.kratos_base() {
+        return base;
+    }
+    let info = req.connection_info();
+    let scheme = match info.scheme() {
+        s @ ("http" | "https") => s,
+        _ => "http",
+    };
+    let host = info.host();
+    let plain = |c: char| c.is_ascii_alphanumeric() || ".-_:[]".contains(c);
+    if host.is_empty() || host.len() > MAX_HOST || !host.chars().all(plain) {
+        return relative_base();
+    }
+    format!("{scheme}://{host}{}", relative_base())
 }
 
-pub async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, DcmError> {
-    let flow_id = url_pairs(req.query_string().as_bytes())
+fn flow_lifetime(dcm: &DcmScenario) -> Result<Duration, DcmError> {
+    Duration::try_minutes(dcm.flow_minutes())
+        .ok_or_else(|| kratos_bad("flow_lifetime_minutes is out of range"))
+}
+
+/// `createNativeLoginFlow`. Only `aal1` can be asked for: the password is the one factor.
+pub async fn create_flow(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
+    let query = url_pairs(req.query_string().as_bytes());
+    if let Some((_, aal)) = query.iter().find(|(k, _)| k == "aal")
+        && !aal.is_empty()
+        && !aal.eq_ignore_ascii_case("aal1")
+    {
+        return Err(kratos_bad(format!(
+            "The sandbox's login has one factor, the password: aal `{aal}` cannot be requested, only aal1."
+        )));
+    }
+    let (now, dcm) = (ctx.now(), ctx.section::<DcmScenario>());
+    let lifetime = flow_lifetime(&dcm)?;
+    let base = public_base(&dcm, &req);
+    let mut request_url = format!("{base}/self-service/login/api");
+    if !req.query_string().is_empty()
+        && request_url.len() + req.query_string().len() < MAX_REQUEST_URL
+    {
+        request_url = format!("{request_url}?{}", req.query_string());
+    }
+    let flow = ctx.state(|s: &mut DcmState| s.new_flow(now, lifetime, base, request_url))?;
+    Ok(ok(&login_flow(&flow, Feedback::default())))
+}
+
+/// The `flow` query parameter, a UUID.
+fn flow_param(req: &HttpRequest) -> Result<String, DcmError> {
+    url_pairs(req.query_string().as_bytes())
         .into_iter()
         .find(|(k, _)| k == "flow")
-        .map(|(_, v)| v)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| bad("the flow query parameter is missing"))?;
-    let (identifier, password) = credentials(&body)?;
-    let now = ctx.now();
-    let dcm = ctx.section::<DcmScenario>();
+        .and_then(|(_, v)| crate::providers::dcm::state::parse_uuid(&v).ok())
+        .ok_or_else(|| kratos_bad("The flow query parameter is missing or malformed."))
+}
+
+/// The client's address and `User-Agent`, for the session's device.
+fn device(req: &HttpRequest) -> (String, String) {
+    let info = req.connection_info();
+    let addr = info.realip_remote_addr().unwrap_or_default();
+    let ip = addr
+        .parse::<std::net::SocketAddr>()
+        .map_or_else(|_| addr.to_string(), |a| a.ip().to_string());
+    let agent = header(req, "user-agent").unwrap_or_default();
+    (
+        ip.chars().take(MAX_HOST).collect(),
+        agent.chars().take(MAX_USER_AGENT).collect(),
+    )
+}
+
+/// `updateLoginFlow` with the password method: in Kratos's order, the flow (400
+/// malformed, 404 unknown, 410 expired), the body, the method and fields (400 with the
+/// flow), the credentials (400 with the flow, `4000006`); then the session.
+pub async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, DcmError> {
+    let flow_id = flow_param(&req)?;
+    let (now, dcm) = (ctx.now(), ctx.section::<DcmScenario>());
+    let lifetime = flow_lifetime(&dcm)?;
+    let flow = ctx.state(|s: &mut DcmState| s.attempt_through(&flow_id, now, lifetime))?;
+    let creds = LoginForm::read(&body)?.credentials(&flow.id)?;
     let employee = dcm
         .employees
         .iter()
-        .find(|e| e.identifier.eq_ignore_ascii_case(&identifier) && e.password == password);
-    let lifetime = Duration::try_hours(dcm.session_hours())
-        .ok_or_else(|| bad("session_lifetime_hours is out of range"))?;
-    let session = ctx.state(|s: &mut DcmState| s.log_in(&flow_id, employee, now, lifetime))?;
-    Ok(ok(&session_body(&session)))
-}
-
-fn session_body(session: &Session) -> Value {
-    json!({
-        "session_token": session.token,
-        "session": {
-            "id": session.id,
-            "active": true,
-            "expires_at": session.expires_at.map(fmt_time),
-            "authenticated_at": fmt_time(session.issued_at),
-            "issued_at": fmt_time(session.issued_at),
-            "identity": {
-                "id": session.counterparty_guid,
-                "traits": { "email": session.identifier }
-            }
-        }
-    })
-}
-
-/// Identifier and password of a login body, the method (when sent) `password`.
-fn credentials(body: &[u8]) -> Result<(String, String), DcmError> {
-    let fields = login_fields(body)?;
-    let field = |names: &[&str]| {
-        fields
-            .iter()
-            .find(|(k, _)| names.contains(&k.as_str()))
-            .map(|(_, v)| v.clone())
-    };
-    if let Some(m) = field(&["method"])
-        && m != "password"
-    {
-        return Err(bad(format!(
-            "method: `{m}` is not supported, use `password`"
-        )));
-    }
-    let identifier = field(&["identifier", "password_identifier", "email"]).unwrap_or_default();
-    let password = field(&["password"]).unwrap_or_default();
-    if identifier.is_empty() || password.is_empty() {
-        return Err(bad("identifier and password are required"));
-    }
-    Ok((identifier, password))
-}
-
-/// The fields a login reads; others are ignored.
-const LOGIN_FIELDS: &[&str] = &[
-    "identifier",
-    "password_identifier",
-    "email",
-    "password",
-    "method",
-];
-
-/// Login fields from a JSON object or a urlencoded form: name → text.
-fn login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
-    let trimmed = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .and_then(|i| body.get(i..));
-    match trimmed {
-        Some(rest) if rest.starts_with(b"{") => json_login_fields(body),
-        Some(rest) if rest.starts_with(b"[") || rest.starts_with(b"\"") => {
-            Err(bad("body must be a JSON object or a form"))
-        }
-        _ => Ok(url_pairs(body)),
-    }
-}
-
-/// Fields the login does not read (`csrf_token`, `transient_payload`, ...) may hold
-/// anything; a read one is text, and `null` counts as absent.
-fn json_login_fields(body: &[u8]) -> Result<Vec<(String, String)>, DcmError> {
-    let obj = json_object(body)
-        .map_err(invalid_json)?
-        .map_err(|_| bad("body must be a JSON object"))?;
-    let mut out = Vec::new();
-    for (k, v) in obj {
-        if !LOGIN_FIELDS.contains(&k.as_str()) {
-            continue;
-        }
-        match v {
-            Value::String(s) => out.push((k, s)),
-            Value::Null => {}
-            _ => return Err(bad(FieldProblem::NotText.describe(&k))),
-        }
-    }
-    Ok(out)
-}
-
-/// `DELETE /__sandbox/dcm/sessions/{token}`: ends a session (or a scenario token) early.
-pub async fn admin_revoke(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
-    let token = path.into_inner();
-    let revoked = ctx.state(|s: &mut DcmState| s.revoke(&token));
-    HttpResponse::Ok().json(json!({ "revoked": revoked }))
+        .find(|e| {
+            e.identifier.eq_ignore_ascii_case(&creds.identifier) && e.password == creds.password
+        })
+        .ok_or_else(|| {
+            DcmError::InvalidCredentials(FlowFeedback {
+                flow_id: flow.id.clone(),
+                identifier: creds.identifier.clone(),
+                problems: Vec::new(),
+            })
+        })?;
+    let session_lifetime = Duration::try_hours(dcm.session_hours())
+        .ok_or_else(|| kratos_bad("session_lifetime_hours is out of range"))?;
+    let device = device(&req);
+    let session =
+        ctx.state(|s: &mut DcmState| s.issue_session(employee, now, session_lifetime, device))?;
+    let base = public_base(&dcm, &req);
+    Ok(ok(&native_login(&session, &base, scenario_epoch())))
 }

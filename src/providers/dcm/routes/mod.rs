@@ -1,11 +1,14 @@
 //! Thin handlers: authenticate, parse and check the input, ask the state, answer.
-//! Order of checks on `/api/v1/counterparty/{cg}/...`: the GUID's shape (400), the
+//! The login (`/kratos/...`) is Kratos's (`login`, `login_form`, `session`). Order of
+//! checks on `/api/v1/counterparty/{cg}/...`: the GUID's shape (400), the
 //! counterparty exists (404), credentials (401), the body (400), the customer (404).
 
 mod auth;
 mod login;
+mod login_form;
+mod session;
 
-pub use login::admin_revoke;
+pub use session::admin_revoke;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::de::DeserializeOwned;
@@ -35,6 +38,7 @@ const MAX_TEXT: usize = 255;
 pub fn routes(r: &mut Routes) {
     r.get("/kratos/self-service/login/api", login::create_flow)
         .post("/kratos/self-service/login", login::login)
+        .get("/kratos/sessions/whoami", session::whoami)
         .post(format!("{CG}/jwk"), auth::register_jwk)
         .get(format!("{CG}/jwk"), auth::list_jwks)
         .post(format!("{CG}/customers"), create_customer)

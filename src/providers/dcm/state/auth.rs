@@ -29,23 +29,48 @@ pub struct Flow {
     pub id: String,
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The last login attempt through it (Kratos saves the flow on each).
+    pub updated_at: DateTime<Utc>,
+    /// Where Kratos answers, as seen by the client that made the flow
+    /// (`http://host:port/dcm/kratos`), for `ui.action`.
+    pub base: String,
+    /// The URL that made the flow.
+    pub request_url: String,
+}
+
+/// Where a session was made: the client's address and its `User-Agent`.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub id: String,
+    pub ip_address: String,
+    pub user_agent: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: String,
     pub token: String,
+    /// The Kratos identity of the employee, the same in every tenant.
+    pub identity_id: String,
     pub identifier: String,
     pub counterparty_guid: String,
     pub issued_at: DateTime<Utc>,
     /// `None`: a scenario token that never expires.
     pub expires_at: Option<DateTime<Utc>>,
+    /// `None` for a scenario token, which no client made.
+    pub device: Option<Device>,
 }
 
 impl Session {
     pub fn valid_at(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_none_or(|e| now < e)
     }
+}
+
+/// The Kratos identity id of the employee `identifier`: drawn from the seed and the
+/// identifier (case folded, as logins match), so every tenant and run sees the same.
+pub fn identity_id(seed: u64, identifier: &str) -> String {
+    generated_guid(seed, &["dcm", "identity", &identifier.to_lowercase()])
 }
 
 #[derive(Debug, Clone)]
@@ -74,8 +99,15 @@ impl DcmState {
         generated_guid(self.seed, &["dcm", kind, &self.tenant, &n])
     }
 
-    /// `Err` when `now + lifetime` leaves chrono's range (nothing changes then).
-    pub fn new_flow(&mut self, now: DateTime<Utc>, lifetime: Duration) -> Result<Flow, DcmError> {
+    /// A login flow answered under `base` (see `Flow::base`). `Err` when `now + lifetime`
+    /// leaves chrono's range (nothing changes then).
+    pub fn new_flow(
+        &mut self,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+        base: String,
+        request_url: String,
+    ) -> Result<Flow, DcmError> {
         let expires_at = later(now, lifetime, "login flow")?;
         make_room(
             &mut self.flows,
@@ -88,42 +120,46 @@ impl DcmState {
             id: id.clone(),
             issued_at: now,
             expires_at,
+            updated_at: now,
+            base,
+            request_url,
         };
         self.flows.insert(id, flow.clone());
         Ok(flow)
     }
 
-    /// A login through flow `flow_id` by `employee` (`None`: the credentials matched
-    /// nobody). The flow is used up only by a login that succeeds; an expired one is
-    /// forgotten.
-    pub fn log_in(
-        &mut self,
-        flow_id: &str,
-        employee: Option<&Employee>,
-        now: DateTime<Utc>,
-        lifetime: Duration,
-    ) -> Result<Session, DcmError> {
-        let flow = self
-            .flows
-            .get(flow_id)
-            .ok_or_else(|| DcmError::NotFound(format!("login flow {flow_id} not found")))?;
-        if now >= flow.expires_at {
-            self.flows.remove(flow_id);
-            return Err(bad("the login flow expired; create a new one"));
-        }
-        let employee = employee.ok_or(DcmError::Unauthorized)?;
-        let cg = parse_uuid(&employee.counterparty_guid).unwrap_or_default();
-        let session = self.issue_session(&employee.identifier, &cg, now, lifetime)?;
-        self.flows.remove(flow_id);
-        Ok(session)
+    pub fn flow(&self, id: &str) -> Option<&Flow> {
+        self.flows.get(id)
     }
 
-    fn issue_session(
+    /// The flow a login attempt goes through, its `updated_at` moved to `now`. As in
+    /// Kratos, a flow serves any number of attempts until it expires; an expired one
+    /// stays (every later attempt is told so too) and the 410 names a new flow made like
+    /// it, the one to use.
+    pub fn attempt_through(
         &mut self,
-        identifier: &str,
-        counterparty_guid: &str,
+        id: &str,
         now: DateTime<Utc>,
         lifetime: Duration,
+    ) -> Result<Flow, DcmError> {
+        let flow = self.flows.get_mut(id).ok_or(DcmError::FlowNotFound)?;
+        if now >= flow.expires_at {
+            let (expired_at, base, url) =
+                (flow.expires_at, flow.base.clone(), flow.request_url.clone());
+            let fresh = self.new_flow(now, lifetime, base, url)?;
+            return Err(DcmError::FlowExpired(fresh.id, expired_at));
+        }
+        flow.updated_at = now;
+        Ok(flow.clone())
+    }
+
+    /// A session of `employee`, made by `device` (address, `User-Agent`).
+    pub fn issue_session(
+        &mut self,
+        employee: &Employee,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+        device: (String, String),
     ) -> Result<Session, DcmError> {
         let expires_at = later(now, lifetime, "session")?;
         make_room(
@@ -137,13 +173,20 @@ impl DcmState {
         let mut r = rng::rng_for(self.seed, &["dcm", "session", &self.tenant, &n]);
         let token = format!("ory_st_{}", rng::alnum(&mut r, 32));
         let id = rng::uuid(&mut r).hyphenated().to_string();
+        let device = Device {
+            id: rng::uuid(&mut r).hyphenated().to_string(),
+            ip_address: device.0,
+            user_agent: device.1,
+        };
         let session = Session {
             id,
             token: token.clone(),
-            identifier: identifier.to_string(),
-            counterparty_guid: counterparty_guid.to_string(),
+            identity_id: identity_id(self.seed, &employee.identifier),
+            identifier: employee.identifier.clone(),
+            counterparty_guid: parse_uuid(&employee.counterparty_guid).unwrap_or_default(),
             issued_at: now,
             expires_at: Some(expires_at),
+            device: Some(device),
         };
         self.sessions.insert(token, session.clone());
         Ok(session)
@@ -156,6 +199,8 @@ impl DcmState {
             .filter(|s| s.valid_at(now))
     }
 
+    /// Ends the session of `token` (a scenario token too), live or expired; `false` when
+    /// there is none.
     pub fn revoke(&mut self, token: &str) -> bool {
         self.sessions.remove(token).is_some() | self.preset.remove(token).is_some()
     }

@@ -10,9 +10,10 @@ mod query;
 mod seed;
 mod store;
 
-pub use auth::{MAX_JWK_BYTES, RegisteredJwk, Session};
+pub use auth::{Device, Flow, MAX_JWK_BYTES, RegisteredJwk, Session};
 pub use ids::{guid_field, normalize_iban, parse_uuid};
 pub use query::parse_list_query;
+pub use seed::scenario_epoch;
 pub use store::{
     Account, Asset, Counterparty, Created, Customer, CustomerUpdate, MAX_ACCOUNTS, MAX_CUSTOMERS,
     NewCustomer,
@@ -23,7 +24,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use self::auth::Flow;
 use self::store::guid_conflict;
 use super::codes::DcmError;
 use super::errors::no_counterparty;

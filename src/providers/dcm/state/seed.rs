@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::DcmState;
-use super::auth::Session;
-use super::ids::{normalize_iban, parse_uuid};
+use super::auth::{Session, identity_id};
+use super::ids::{generated_guid, normalize_iban, parse_uuid};
 use super::store::{Asset, Counterparty, NewCustomer, guid_conflict};
 use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::bad;
@@ -38,7 +38,7 @@ impl DcmState {
             counterparties,
             flows: HashMap::new(),
             sessions: HashMap::new(),
-            preset: preset_sessions(scenario),
+            preset: preset_sessions(scenario, seed),
         };
         for spec in &scenario.customers {
             let _ = state.seed_customer(spec, people, seed);
@@ -86,20 +86,23 @@ impl DcmState {
     }
 }
 
-/// The scenario's session tokens, each of an employee of a listed counterparty.
-fn preset_sessions(scenario: &DcmScenario) -> HashMap<String, Session> {
+/// The scenario's session tokens, each of an employee of a listed counterparty; a
+/// token's session id is drawn from the seed and the token.
+fn preset_sessions(scenario: &DcmScenario, seed: u64) -> HashMap<String, Session> {
     let preset = |t: &PresetToken| {
         let emp = scenario
             .employees
             .iter()
             .find(|e| e.identifier == t.identifier)?;
         let session = Session {
-            id: t.token.clone(),
+            id: generated_guid(seed, &["dcm", "preset-session", &t.token]),
             token: t.token.clone(),
-            identifier: t.identifier.clone(),
+            identity_id: identity_id(seed, &emp.identifier),
+            identifier: emp.identifier.clone(),
             counterparty_guid: parse_uuid(&emp.counterparty_guid).ok()?,
             issued_at: scenario_epoch(),
             expires_at: t.expires_at,
+            device: None,
         };
         Some((t.token.clone(), session))
     };

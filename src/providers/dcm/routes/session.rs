@@ -1,0 +1,74 @@
+//! Kratos's session endpoints: `whoami` and the native logout; and the admin API's
+//! early end of a session.
+
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Value, json};
+
+use super::login::public_base;
+use super::ok;
+use crate::input::{header, json_object};
+use crate::provider::{Ctx, mark};
+use crate::providers::dcm::codes::DcmError;
+use crate::providers::dcm::errors::kratos_bad;
+use crate::providers::dcm::scenario::DcmScenario;
+use crate::providers::dcm::state::{DcmState, scenario_epoch};
+use crate::providers::dcm::wire::kratos::session;
+
+/// The session token of a request as Kratos finds it: `X-Session-Token`, else
+/// `Authorization: Bearer <token>` (the scheme in any case).
+fn session_token(req: &HttpRequest) -> Option<String> {
+    if let Some(token) = header(req, "x-session-token") {
+        return Some(token.to_string());
+    }
+    let (scheme, token) = header(req, "authorization")?.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && !token.contains(' '))
+        .then(|| token.to_string())
+}
+
+/// `toSession` (`GET /kratos/sessions/whoami`): the live session of the token, with
+/// Kratos's `X-Kratos-Authenticated-Identity-Id`; 401 without one.
+pub async fn whoami(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
+    let token = session_token(&req).ok_or(DcmError::NoSession)?;
+    let now = ctx.now();
+    let found = ctx.state(|s: &mut DcmState| s.session(&token, now).cloned());
+    let found = found.ok_or(DcmError::NoSession)?;
+    let base = public_base(&ctx.section::<DcmScenario>(), &req);
+    let mut res = ok(&session(&found, &base, scenario_epoch()));
+    if let Ok(id) = HeaderValue::from_str(&found.identity_id) {
+        let name = HeaderName::from_static("x-kratos-authenticated-identity-id");
+        res.headers_mut().insert(name, id);
+    }
+    Ok(res)
+}
+
+/// `performNativeLogout` (`DELETE /kratos/self-service/logout/api`,
+/// `{"session_token": "..."}`): 204, and the token no longer works anywhere, the bank
+/// API included; 403 for a token that is not a session.
+///
+/// Not mounted yet: `Routes` (outside the provider) registers GET, POST and PUT only.
+/// Once it has `delete`, `routes()` adds
+/// `.delete("/kratos/self-service/logout/api", session::logout)`.
+#[allow(dead_code)]
+pub async fn logout(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, DcmError> {
+    let obj = json_object(&body)
+        .map_err(|e| kratos_bad(format!("Unable to decode JSON payload: {e}")))?
+        .map_err(|_| kratos_bad("The request body must be a JSON object"))?;
+    let token = match obj.get("session_token") {
+        None | Some(Value::Null) => "",
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => return Err(kratos_bad("session_token: must be a string")),
+    };
+    if token.is_empty() || !ctx.state(|s: &mut DcmState| s.revoke(token)) {
+        return Err(DcmError::UnknownSessionToken);
+    }
+    Ok(mark(HttpResponse::NoContent().finish(), "204"))
+}
+
+/// `DELETE /__sandbox/dcm/sessions/{token}`: ends a session (or a scenario token) early.
+pub async fn admin_revoke(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let token = path.into_inner();
+    let revoked = ctx.state(|s: &mut DcmState| s.revoke(&token));
+    HttpResponse::Ok().json(json!({ "revoked": revoked }))
+}
