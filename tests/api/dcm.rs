@@ -2143,7 +2143,6 @@ mod ory {
     }
 
     #[tokio::test]
-    #[ignore = "DELETE needs `Routes::delete` in src/provider/routes.rs (outside the provider)"]
     async fn ory_client_logout_ends_the_session_on_the_bank_api_too() {
         let app = TestApp::spawn().await;
         let config = kratos(&app);

@@ -39,6 +39,7 @@ pub fn routes(r: &mut Routes) {
     r.get("/kratos/self-service/login/api", login::create_flow)
         .post("/kratos/self-service/login", login::login)
         .get("/kratos/sessions/whoami", session::whoami)
+        .delete("/kratos/self-service/logout/api", session::logout)
         .post(format!("{CG}/jwk"), auth::register_jwk)
         .get(format!("{CG}/jwk"), auth::list_jwks)
         .post(format!("{CG}/customers"), create_customer)

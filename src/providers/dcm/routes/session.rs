@@ -46,11 +46,6 @@ pub async fn whoami(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError
 /// `performNativeLogout` (`DELETE /kratos/self-service/logout/api`,
 /// `{"session_token": "..."}`): 204, and the token no longer works anywhere, the bank
 /// API included; 403 for a token that is not a session.
-///
-/// Not mounted yet: `Routes` (outside the provider) registers GET, POST and PUT only.
-/// Once it has `delete`, `routes()` adds
-/// `.delete("/kratos/self-service/logout/api", session::logout)`.
-#[allow(dead_code)]
 pub async fn logout(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, DcmError> {
     let obj = json_object(&body)
         .map_err(|e| kratos_bad(format!("Unable to decode JSON payload: {e}")))?
