@@ -61,6 +61,10 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     extend_parameters(&mut op, parameters);
+    if endpoint.pattern.starts_with("/docs") {
+        docs_responses(&mut op);
+        return op;
+    }
     let answers = [
         ("200", "the answer"),
         ("201", "created"),
@@ -76,6 +80,21 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
         op.responses.responses.insert(status.into(), response);
     }
     op
+}
+
+/// The docs page and its assets: HTML, scripts, styles, images.
+fn docs_responses(op: &mut Operation) {
+    let page = ResponseBuilder::new()
+        .description("the page or one of its assets")
+        .content("*/*", ContentBuilder::new().build())
+        .build();
+    let moved = ResponseBuilder::new()
+        .description("the page is at `/__sandbox/docs/`")
+        .build();
+    let responses = &mut op.responses.responses;
+    responses.insert("200".into(), RefOr::T(page));
+    responses.insert("302".into(), RefOr::T(moved));
+    responses.insert("404".into(), RefOr::T(json_response("no such asset")));
 }
 
 fn operation_id(prefix: &str, endpoint: &Endpoint) -> String {
