@@ -1400,9 +1400,9 @@ mod ory {
     use ory_kratos_client::apis::{Error, ResponseContent};
     use ory_kratos_client::models::{
         AuthenticatorAssuranceLevel, ErrorGeneric, LoginFlow, PerformNativeLogoutBody,
-        SelfServiceFlowExpiredError, Session, UiNodeInputAttributes, UiNodeMeta, UiText,
-        UpdateLoginFlowBody, UpdateLoginFlowWithPasswordMethod, identity, ui_node,
-        ui_node_input_attributes, ui_text,
+        SelfServiceFlowExpiredError, Session, SuccessfulNativeLogin, UiNodeInputAttributes,
+        UiNodeMeta, UiText, UpdateLoginFlowBody, UpdateLoginFlowWithPasswordMethod, identity,
+        ui_node, ui_node_input_attributes, ui_text,
     };
     use reqwest::{Method, StatusCode};
     use serde::de::DeserializeOwned;
@@ -1485,6 +1485,15 @@ mod ory {
         let res = app.get("/dcm/kratos/self-service/login/api").await;
         assert_eq!(res.status(), StatusCode::OK);
         Flow::read(&body(res).await)
+    }
+
+    /// The employee's login through a fresh flow, with Ory's client.
+    async fn log_in(app: &TestApp, config: &Configuration) -> SuccessfulNativeLogin {
+        let flow = new_flow(app).await;
+        let body = password(EMPLOYEE, "sandbox");
+        update_login_flow(config, flow.id(), body, None, None)
+            .await
+            .expect("a successfulNativeLogin Ory's model reads")
     }
 
     /// The error answer of a call, which must have been refused.
@@ -1605,17 +1614,8 @@ mod ory {
     async fn ory_client_logs_in_and_whoami_answers_the_session() {
         let app = TestApp::spawn().await;
         let config = kratos(&app);
-        let flow = new_flow(&app).await;
 
-        let login = update_login_flow(
-            &config,
-            flow.id(),
-            password(EMPLOYEE, "sandbox"),
-            None,
-            None,
-        )
-        .await
-        .expect("a successfulNativeLogin Ory's model reads");
+        let login = log_in(&app, &config).await;
 
         let token = login.session_token.clone().expect("session_token");
         assert!(token.starts_with("ory_st_"), "{token}");
@@ -2084,15 +2084,7 @@ mod ory {
                 .await;
         let flow = new_flow(&app).await;
 
-        let login = update_login_flow(
-            &kratos(&app),
-            flow.id(),
-            password(EMPLOYEE, "sandbox"),
-            None,
-            None,
-        )
-        .await
-        .expect("logged in");
+        let login = log_in(&app, &kratos(&app)).await;
 
         let base = "https://auth.bank.test/kratos";
         assert_eq!(
@@ -2146,16 +2138,7 @@ mod ory {
     async fn ory_client_logout_ends_the_session_on_the_bank_api_too() {
         let app = TestApp::spawn().await;
         let config = kratos(&app);
-        let flow = new_flow(&app).await;
-        let login = update_login_flow(
-            &config,
-            flow.id(),
-            password(EMPLOYEE, "sandbox"),
-            None,
-            None,
-        )
-        .await
-        .expect("logged in");
+        let login = log_in(&app, &config).await;
         let token = login.session_token.expect("token");
 
         perform_native_logout(&config, PerformNativeLogoutBody::new(token.clone()))

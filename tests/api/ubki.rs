@@ -60,6 +60,12 @@ async fn alb_discount_code(app: &TestApp, inn: &str) -> String {
     result_code(app, DISCOUNT, &discount(FOREVER_KEY, "ALB", inn)).await
 }
 
+/// The first problem of a scenario that must be refused.
+fn first_problem(yaml: &str) -> String {
+    let problems = sandbox::load_scenario(&[("x.yaml".into(), yaml.into())]).unwrap_err();
+    problems[0].to_string()
+}
+
 // ---- authorization API
 
 #[tokio::test]
@@ -482,13 +488,8 @@ async fn the_xml_error_status_comes_from_the_scenario() {
 #[test]
 fn an_xml_error_status_without_a_body_is_refused() {
     for status in ["204", "99", "600"] {
-        let yaml = format!("ubki:\n  xml_error_status: {status}\n");
-        let problems = sandbox::load_scenario(&[("x.yaml".into(), yaml)]).unwrap_err();
-        assert!(
-            problems[0].message.contains("xml_error_status"),
-            "{}",
-            problems[0]
-        );
+        let problem = first_problem(&format!("ubki:\n  xml_error_status: {status}\n"));
+        assert!(problem.contains("xml_error_status"), "{problem}");
     }
 }
 
@@ -777,13 +778,8 @@ async fn key_is_valid_through_the_whole_last_second() {
 #[test]
 fn discount_terms_outside_one_day_to_ten_years_are_refused() {
     for days in ["0", "4000000000"] {
-        let yaml = format!("ubki:\n  discount_term_days:\n    ALB: {days}\n");
-        let problems = sandbox::load_scenario(&[("x.yaml".into(), yaml)]).unwrap_err();
-        assert!(
-            problems[0].message.contains("not within 1..=3650"),
-            "{}",
-            problems[0]
-        );
+        let problem = first_problem(&format!("ubki:\n  discount_term_days:\n    ALB: {days}\n"));
+        assert!(problem.contains("not within 1..=3650"), "{problem}");
     }
 }
 
