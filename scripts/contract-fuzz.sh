@@ -31,9 +31,14 @@ PY
 
 # A documented 5xx (an internal-error code the endpoint answers) is allowed, so the
 # server-error check is status_code_conformance's: a 5xx the document lacks fails it.
+# Generated values stay ASCII without NUL, and security schemes' values are not
+# generated: a header value that is not valid HTTP is refused by actix-http's parser
+# before the sandbox sees the request (a bare 400), which no document can describe.
 schemathesis run "$base/__sandbox/openapi.json" --base-url "$base" \
   --experimental=openapi-3.1 \
   --checks all --exclude-checks not_a_server_error \
+  --generation-codec ascii --generation-allow-x00 false \
+  --generation-with-security-parameters false \
   --hypothesis-seed 1 --hypothesis-max-examples 25 \
   --hypothesis-suppress-health-check all --hypothesis-derandomize \
   --no-color
