@@ -83,10 +83,18 @@ fn add_errors(op: &mut Operation) {
         let examples = specs.iter().map(|s| {
             let code: serde_json::Value = s.code.parse::<i64>().map_or(json!(s.code), |n| json!(n));
             let value = json!({"response": {"code": code, "message": s.message}});
-            (s.key, ExampleBuilder::new().summary(s.trigger).value(Some(value)).build())
+            (
+                s.key,
+                ExampleBuilder::new()
+                    .summary(s.trigger)
+                    .value(Some(value))
+                    .build(),
+            )
         });
         let content = ContentBuilder::new()
-            .schema(Some(RefOr::Ref(Ref::from_schema_name("carmachain.ErrorAnswer"))))
+            .schema(Some(RefOr::Ref(Ref::from_schema_name(
+                "carmachain.ErrorAnswer",
+            ))))
             .examples_from_iter(examples)
             .build();
         let response = ResponseBuilder::new()

@@ -267,6 +267,10 @@ mod tests {
             assert_eq!(spelled(serde_json::to_value(c).unwrap()), *name);
         }
         let names = ["All", "Address", "ConsumerProfile"];
-        assert!(names.iter().any(|n| serde_json::from_value::<Category>(Value::from(*n)).is_err()));
+        assert!(
+            names
+                .iter()
+                .any(|n| serde_json::from_value::<Category>(Value::from(*n)).is_err())
+        );
     }
 }
