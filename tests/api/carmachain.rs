@@ -863,3 +863,51 @@ fn scenario_with_bad_carmachain_section_is_refused_with_every_problem() {
     }
     assert!(typo_problems.contains("pending_secs"), "{typo_problems}");
 }
+
+// ---------------------------------------------------------------- openapi
+
+#[tokio::test]
+async fn the_document_describes_bodies_limits_errors_and_the_key() {
+    let app = TestApp::spawn().await;
+    let doc = body(app.get("/__sandbox/openapi/carmachain.json").await).await;
+    let schemas = &doc["components"]["schemas"];
+    let create = &schemas["carmachain.CreateRequest"];
+    assert_eq!(create["required"], json!(["type_request", "value"]));
+    assert_eq!(create["properties"]["value"]["maxItems"], 100);
+    assert_eq!(create["additionalProperties"], false);
+    let item = &schemas["carmachain.ValueItem"]["properties"];
+    assert_eq!(item["IdDocument"]["maxLength"], 64);
+    assert!(
+        item["PhoneNumber"]["pattern"]
+            .as_str()
+            .unwrap()
+            .contains("380")
+    );
+    let status = &schemas["carmachain.RequestStatus"]["enum"];
+    assert_eq!(*status, json!(["Panding", "Done"]));
+    let op = &doc["paths"]["/api/createrequest"]["post"];
+    let unauthorized = &op["responses"]["401"];
+    let error = &unauthorized["content"]["application/json"];
+    assert_eq!(
+        error["schema"]["$ref"],
+        "#/components/schemas/carmachain.ErrorAnswer"
+    );
+    assert_eq!(
+        error["examples"]["missing_key"]["value"]["response"]["code"],
+        1001
+    );
+    assert!(
+        unauthorized["description"]
+            .as_str()
+            .unwrap()
+            .contains("1003")
+    );
+    assert_eq!(op["security"], json!([{"carmachain_key": []}]));
+    let key = &doc["components"]["securitySchemes"]["carmachain_key"];
+    assert_eq!(key["type"], "apiKey");
+    assert_eq!(key["in"], "header");
+    assert_eq!(key["name"], "Authorization");
+    let ok = &doc["paths"]["/auth/getToken"]["get"]["responses"]["200"];
+    let token = &ok["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(*token, "#/components/schemas/carmachain.TokenAnswer");
+}

@@ -5,6 +5,7 @@
 mod codes;
 mod data;
 mod errors;
+mod openapi;
 mod routes;
 mod scenario;
 mod state;
@@ -56,6 +57,9 @@ impl Provider for CarmaChain {
     }
     fn routes(&self, r: &mut Routes) {
         routes::routes(r);
+    }
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        openapi::document()
     }
     fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
         routes::configure_admin(cfg);

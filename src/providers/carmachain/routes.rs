@@ -42,6 +42,15 @@ pub fn routes(r: &mut Routes) {
 
 // ---------------------------------------------------------------- getToken
 
+/// An API key for `createrequest` and `respond`, valid `key_ttl_hours` (24) virtual
+/// hours; HTTP Basic credentials choose the client when the scenario configures some.
+#[utoipa::path(
+    get,
+    path = "/auth/getToken",
+    tag = "carmachain",
+    responses((status = 200, description = "`0` (ok): the key", body = wire::TokenAnswer)),
+    security((), ("carmachain_basic" = []))
+)]
 async fn get_token(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, CarmaError> {
     let ctx = &ctx;
     let sc = ctx.section::<CarmaChainScenario>();
@@ -355,6 +364,16 @@ fn ok_status(ctx: &Ctx) -> (Status, String) {
 
 // ---------------------------------------------------------------- createrequest
 
+/// Asks the peers about each person of `value`; each request is `Panding` until the
+/// scenario's delay has passed on the tenant's clock.
+#[utoipa::path(
+    post,
+    path = "/api/createrequest",
+    tag = "carmachain",
+    request_body = wire::CreateRequest,
+    responses((status = 200, description = "`0` (ok): the requests made", body = CreateAnswer)),
+    security(("carmachain_key" = []))
+)]
 async fn create_request(
     ctx: Ctx,
     req: HttpRequest,
@@ -426,6 +445,15 @@ fn new_request(
 
 // ---------------------------------------------------------------- respond
 
+/// The requests asked for, with the rows of the peers once a request is `Done`.
+#[utoipa::path(
+    post,
+    path = "/api/respond",
+    tag = "carmachain",
+    request_body = wire::RespondRequest,
+    responses((status = 200, description = "`0` (ok): the requests and their rows", body = RespondAnswer)),
+    security(("carmachain_key" = []))
+)]
 async fn respond(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, CarmaError> {
     let ctx = &ctx;
     authorize(ctx, &req, METHOD_RESPOND)?;
