@@ -385,7 +385,7 @@ pub struct JwkSchema {
 
 #[derive(Serialize, ToSchema)]
 #[schema(as = dcm::KeyType)]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
 pub enum KeyType {
     EC,
     OKP,
