@@ -2160,3 +2160,54 @@ mod ory {
         assert_eq!(generic.error.code, Some(403));
     }
 }
+
+// ---------------------------------------------------------------- OpenAPI document
+
+/// The schema a `$ref` of the document names (`#/components/schemas/dcm.X`).
+fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(r) => {
+            let name = r.trim_start_matches("#/components/schemas/");
+            &doc["components"]["schemas"][name]
+        }
+        None => schema,
+    }
+}
+
+#[tokio::test]
+async fn the_document_describes_the_bank_api_bodies_errors_and_credentials() {
+    let app = TestApp::spawn().await;
+
+    let doc = body(app.get("/__sandbox/openapi/dcm.json").await).await;
+
+    let create = &doc["paths"]["/api/v1/counterparty/{cg}/customers"]["post"];
+    let request = &create["requestBody"]["content"]["application/json"]["schema"];
+    let request = resolved(&doc, request);
+    let required = request["required"].as_array().cloned().unwrap_or_default();
+    assert!(required.contains(&json!("asset_code")), "{request}");
+    assert!(required.contains(&json!("asset_issuer")), "{request}");
+    assert!(!required.contains(&json!("login")), "{request}");
+    assert_eq!(request["properties"]["surname"]["maxLength"], 255);
+    assert_eq!(request["properties"]["kyc_level"]["minimum"], 0);
+    assert_eq!(request["additionalProperties"], false);
+    let ok = &create["responses"]["200"]["content"]["application/json"]["schema"];
+    assert!(
+        resolved(&doc, ok)["properties"]["customer_guid"].is_object(),
+        "{ok}"
+    );
+    for status in ["400", "401", "404"] {
+        let error = &create["responses"][status]["content"]["application/json"]["schema"];
+        let error = resolved(&doc, error);
+        assert_eq!(
+            error["properties"]["error"]["type"], "string",
+            "{status}: {error}"
+        );
+    }
+    let example = &create["responses"]["401"]["content"]["application/json"]["example"];
+    assert_eq!(example["error"], "Access credentials are invalid");
+
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["cx_jwt"]["name"], "CX-Authorization");
+    assert_eq!(create["security"], json!([{"bearer": []}, {"cx_jwt": []}]));
+}

@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 
 use super::codes::DcmError;
+use super::wire::ErrorBody;
 use crate::codes::{CodeEntry, ProviderError};
 use crate::provider::json;
 
@@ -98,10 +99,6 @@ pub fn render(entry: &CodeEntry, details: &[String]) -> HttpResponse {
     if entry.http_status < 400 {
         return json(entry.http_status, &serde_json::json!({}), &entry.code);
     }
-    let error = details.first().unwrap_or(&entry.message);
-    json(
-        entry.http_status,
-        &serde_json::json!({ "error": error }),
-        &entry.code,
-    )
+    let error = details.first().unwrap_or(&entry.message).clone();
+    json(entry.http_status, &ErrorBody { error }, &entry.code)
 }

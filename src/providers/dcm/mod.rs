@@ -72,6 +72,9 @@ impl Provider for Dcm {
     fn routes(&self, r: &mut Routes) {
         routes::routes(r);
     }
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        routes::document()
+    }
     fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
         cfg.route("/sessions/{token}", web::delete().to(routes::admin_revoke));
     }

@@ -6,6 +6,7 @@ pub mod kratos;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::state::{Account, Asset, Counterparty, Created, Customer};
 
@@ -15,54 +16,122 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
 }
 
 /// `POST .../customers`: every documented field; `guid` is ours (honoured when sent).
-#[derive(Debug, Deserialize)]
+/// Texts are at most 255 characters; `asset_code` and `asset_issuer` must not be empty.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = dcm::CreateCustomer, example = json!({
+    "asset_code": "UAH", "asset_issuer": "GDQQY7WXGK5JZJQHLY7GMNZOCJ2QVG3ZNHDT4WYCNJU6ZG53RVXZPN2E",
+    "login": "ivan@example.com", "name": "Іван", "surname": "Петренко",
+    "phone_number": "+380501112233", "kyc_level": 1, "balance_allowed": 1000,
+    "segment": "PL", "status": "active"
+}))]
 pub struct CreateCustomer {
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 255)]
     pub asset_code: Option<String>,
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 255)]
     pub asset_issuer: Option<String>,
+    #[schema(minimum = 0)]
     pub balance_allowed: Option<f64>,
+    #[schema(max_length = 255)]
     pub balance_asset_code: Option<String>,
+    #[schema(max_length = 255)]
     pub balance_asset_issuer: Option<String>,
+    /// A branch of the counterparty; empty is none.
+    #[schema(format = "uuid")]
     pub branch_guid: Option<String>,
+    /// A valid IBAN (spaces allowed); blank or absent, one is generated.
     pub iban: Option<String>,
     pub is_disabled: Option<bool>,
+    #[schema(minimum = 0)]
     pub kyc_level: Option<i64>,
+    /// Unique in the counterparty (a duplicate is 400).
+    #[schema(max_length = 255)]
     pub login: Option<String>,
+    #[schema(max_length = 255)]
     pub name: Option<String>,
+    #[schema(max_length = 255)]
     pub paternal_name: Option<String>,
+    #[schema(max_length = 255)]
     pub phone_number: Option<String>,
+    #[schema(max_length = 255)]
     pub segment: Option<String>,
+    #[schema(max_length = 255)]
     pub status: Option<String>,
+    #[schema(max_length = 255)]
     pub surname: Option<String>,
+    /// The sandbox's: the new customer's GUID (generated without it).
+    #[schema(format = "uuid")]
     pub guid: Option<String>,
 }
 
 /// `PUT .../customers/{guid}`; `branch_guid` is read by hand (it may be `null`).
-#[derive(Debug, Deserialize)]
+/// An absent field is left as it is.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = dcm::UpdateCustomer, example = json!({
+    "kyc_level": 2, "status": "verified", "branch_guid": {"valid": true,
+    "value": "33333333-3333-4333-8333-333333333333"}
+}))]
 pub struct UpdateCustomer {
+    #[schema(minimum = 0)]
     pub balance_allowed: Option<f64>,
+    #[schema(max_length = 255)]
     pub balance_asset_code: Option<String>,
+    #[schema(max_length = 255)]
     pub balance_asset_issuer: Option<String>,
+    /// Go's nullable `{"valid": bool, "value": "<guid>"}`, a plain GUID, or `null`
+    /// (cleared; so is `valid: false` or an empty GUID).
+    #[schema(value_type = Option<BranchUpdate>)]
     pub branch_guid: Option<Value>,
     pub is_disabled: Option<bool>,
+    #[schema(minimum = 0)]
     pub kyc_level: Option<i64>,
+    #[schema(max_length = 255)]
     pub name: Option<String>,
+    #[schema(max_length = 255)]
     pub paternal_name: Option<String>,
+    #[schema(max_length = 255)]
     pub phone_number: Option<String>,
+    #[schema(max_length = 255)]
     pub segment: Option<String>,
+    #[schema(max_length = 255)]
     pub status: Option<String>,
+    #[schema(max_length = 255)]
     pub surname: Option<String>,
+    /// When sent and not empty, the customer of the path.
     pub wallet_user_guid: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The shapes `branch_guid` of an update takes (read by `routes::branch_update`).
+#[derive(Serialize, ToSchema)]
+#[schema(as = dcm::BranchUpdate)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum BranchUpdate {
+    Nullable(NullableGuid),
+    Plain(String),
+}
+
+/// Go's `uuid.NullUUID` as JSON.
+#[derive(Serialize, ToSchema)]
+#[schema(as = dcm::NullableGuid)]
+#[allow(dead_code)]
+pub struct NullableGuid {
+    valid: Option<bool>,
+    value: Option<String>,
+}
+
+/// `POST .../customers/{guid}/accounts`; an empty body is `{}`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = dcm::CreateAccount)]
 pub struct CreateAccount {
+    /// A valid IBAN (spaces allowed); blank or absent, one is generated.
     pub iban: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::AssetOut)]
 pub struct AssetOut {
     pub activated: bool,
     pub balance: i64,
@@ -89,7 +158,8 @@ impl AssetOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::CreatedCustomer)]
 pub struct CreatedCustomer {
     pub customer_guid: String,
     pub platform: String,
@@ -129,7 +199,8 @@ impl CreatedCustomer {
 /// The account's `name`: both document examples say `customer` (the account kind).
 pub const ACCOUNT_NAME: &str = "customer";
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::AccountOut)]
 pub struct AccountOut {
     pub platform: String,
     #[serde(rename = "type")]
@@ -169,24 +240,28 @@ impl AccountOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::Accounts)]
 pub struct Accounts {
     pub accounts: Vec<AccountOut>,
     pub total: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::CreatedAccount)]
 pub struct CreatedAccount {
     pub wallet_account_guid: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::CustomerOut)]
 pub struct CustomerOut {
     pub wallet_user_guid: String,
     pub counterparty_guid: String,
     pub login: String,
     pub kyc_level: i64,
     pub is_disabled: bool,
+    #[schema(value_type = f64)]
     pub balance_allowed: Value,
     pub balance_asset_code: String,
     pub balance_asset_issuer: String,
@@ -238,8 +313,115 @@ impl CustomerOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::Customers)]
 pub struct Customers {
     pub customers: Vec<CustomerOut>,
     pub total: usize,
+}
+
+/// What `PUT .../customers/{guid}` answers: `{}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::Updated)]
+pub struct Updated {}
+
+/// The bank API's error body, every error status alike.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::Error, example = json!({"error": "Access credentials are invalid"}))]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+/// `POST .../jwk` answers the key's GUID (the `kid` a JWT may name).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::JwkRegistered)]
+pub struct JwkRegistered {
+    #[schema(format = "uuid")]
+    pub guid: String,
+}
+
+/// A registered key as `GET .../jwk` lists it: the JWK as it was sent.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::JwkOut)]
+pub struct JwkOut {
+    #[schema(format = "uuid")]
+    pub guid: String,
+    #[schema(value_type = JwkSchema)]
+    pub jwk: Value,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::Jwks)]
+pub struct Jwks {
+    pub jwks: Vec<JwkOut>,
+    pub total: usize,
+}
+
+/// A public key (RFC 7517) as `POST .../jwk` reads it with `jsonwebtoken::jwk::Jwk`:
+/// EC P-256/P-384, Ed25519 or RSA, at most 16 KiB, without the private `d`. This type
+/// only describes it (the foreign type has no schema).
+#[derive(Serialize, ToSchema)]
+#[schema(as = dcm::Jwk, example = json!({
+    "kty": "EC", "crv": "P-256", "kid": "bank-key-1",
+    "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+    "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+}))]
+#[allow(dead_code)]
+pub struct JwkSchema {
+    kty: KeyType,
+    /// `P-256`, `P-384` (EC) or `Ed25519` (OKP).
+    crv: Option<String>,
+    x: Option<String>,
+    y: Option<String>,
+    /// RSA modulus and exponent.
+    n: Option<String>,
+    e: Option<String>,
+    kid: Option<String>,
+    alg: Option<String>,
+    #[serde(rename = "use")]
+    usage: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = dcm::KeyType)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+pub enum KeyType {
+    EC,
+    OKP,
+    RSA,
+}
+
+/// The body of `POST .../jwk`: the key itself or wrapped as `{"jwk": {...}}`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = dcm::JwkRequest)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum JwkRequest {
+    Bare(JwkSchema),
+    Wrapped(WrappedJwk),
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = dcm::WrappedJwk)]
+#[allow(dead_code)]
+pub struct WrappedJwk {
+    jwk: JwkSchema,
+}
+
+/// Every error the bank API answers, one body for all (the checks run in this order:
+/// the GUIDs' shape, the counterparty, credentials, the body or query, the customer).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ApiErrors {
+    /// `400` (bad_request): a malformed GUID, body or query value, a duplicate login.
+    #[response(status = 400, example = json!({"error": "counterparty_guid: invalid UUID length: 0"}))]
+    BadRequest(ErrorBody),
+    /// `401` (unauthorized): no `Authorization`/`CX-Authorization`, or an unknown,
+    /// expired or logged-out token, or a JWT not signed by a registered key.
+    #[response(status = 401, example = json!({"error": "Access credentials are invalid"}))]
+    Unauthorized(ErrorBody),
+    /// `404` (not_found): the counterparty or the customer is not there.
+    #[response(status = 404, example = json!({"error": "counterparty 22222222-2222-4222-8222-222222222222 not found"}))]
+    NotFound(ErrorBody),
 }

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{counterparty, ok, parse_json};
 use crate::input::header;
@@ -16,7 +16,7 @@ use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::bad;
 use crate::providers::dcm::scenario::DcmScenario;
 use crate::providers::dcm::state::{DcmState, MAX_JWK_BYTES, RegisteredJwk};
-use crate::providers::dcm::wire::fmt_time;
+use crate::providers::dcm::wire::{ApiErrors, JwkOut, JwkRegistered, JwkRequest, Jwks, fmt_time};
 
 /// Claims of a bank-signed JWT (the document's JWT format).
 #[derive(Debug, Deserialize)]
@@ -134,6 +134,15 @@ fn jwk_algorithm(jwk: &Jwk) -> Option<Algorithm> {
     Some(natural)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/counterparty/{cg}/jwk",
+    tag = "bank API",
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111")),
+    request_body = JwkRequest,
+    responses((status = 200, description = "The key is registered: JWTs it signs authenticate in `CX-Authorization`", body = JwkRegistered), ApiErrors),
+    security(("bearer" = []), ("cx_jwt" = []))
+)]
 pub async fn register_jwk(
     ctx: Ctx,
     req: HttpRequest,
@@ -143,7 +152,7 @@ pub async fn register_jwk(
     let (jwk, raw) = public_jwk(&body)?;
     let now = ctx.now();
     let guid = ctx.state(|s: &mut DcmState| s.register_jwk(&cg, jwk, raw, now))?;
-    Ok(ok(&json!({ "guid": guid })))
+    Ok(ok(&JwkRegistered { guid }))
 }
 
 /// The key sent, itself or wrapped as `{"jwk": {...}}`: a public key we can verify with.
@@ -175,18 +184,30 @@ fn public_jwk(body: &[u8]) -> Result<(Jwk, Value), DcmError> {
     Ok((jwk, raw))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/counterparty/{cg}/jwk",
+    tag = "bank API",
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111")),
+    responses((status = 200, description = "The keys registered for the counterparty", body = Jwks), ApiErrors),
+    security(("bearer" = []), ("cx_jwt" = []))
+)]
 pub async fn list_jwks(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
     let cg = counterparty(&ctx, &req)?;
-    let keys: Vec<Value> = ctx.state(|s: &mut DcmState| {
+    let jwks: Vec<JwkOut> = ctx.state(|s: &mut DcmState| {
         s.counterparty(&cg)
             .map(|c| {
                 c.jwks
                     .iter()
-                    .map(|k| json!({"guid": k.guid, "jwk": k.raw, "created_at": fmt_time(k.created_at)}))
+                    .map(|k| JwkOut {
+                        guid: k.guid.clone(),
+                        jwk: k.raw.clone(),
+                        created_at: fmt_time(k.created_at),
+                    })
                     .collect()
             })
             .unwrap_or_default()
     });
-    let total = keys.len();
-    Ok(ok(&json!({ "jwks": keys, "total": total })))
+    let total = jwks.len();
+    Ok(ok(&Jwks { jwks, total }))
 }

@@ -6,13 +6,15 @@
 mod auth;
 mod login;
 mod login_form;
+mod openapi;
 mod session;
 
+pub use openapi::document;
 pub use session::admin_revoke;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::codes::DcmError;
 use super::errors::{bad, no_counterparty, no_customer};
@@ -21,8 +23,8 @@ use super::state::{
     CustomerUpdate, DcmState, NewCustomer, guid_field, normalize_iban, parse_list_query,
 };
 use super::wire::{
-    AccountOut, Accounts, CreateAccount, CreateCustomer, CreatedAccount, CreatedCustomer,
-    CustomerOut, Customers, UpdateCustomer,
+    AccountOut, Accounts, ApiErrors, CreateAccount, CreateCustomer, CreatedAccount,
+    CreatedCustomer, CustomerOut, Customers, UpdateCustomer, Updated,
 };
 use crate::input::{Blank, FieldProblem, Text, url_pairs};
 use crate::provider::{Ctx, Routes, json};
@@ -132,6 +134,15 @@ fn sent_iban(iban: Option<String>) -> Result<Option<String>, DcmError> {
 
 // ---------------------------------------------------------------- customers
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/counterparty/{cg}/customers",
+    tag = "bank API",
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111")),
+    request_body = CreateCustomer,
+    responses((status = 200, description = "The new customer and its first account", body = CreatedCustomer), ApiErrors),
+    security(("bearer" = []), ("cx_jwt" = []))
+)]
 async fn create_customer(
     ctx: Ctx,
     req: HttpRequest,
@@ -180,6 +191,15 @@ fn new_customer(b: CreateCustomer) -> Result<NewCustomer, DcmError> {
     })
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/counterparty/{cg}/customers/{cu}",
+    tag = "bank API",
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111"), ("cu" = String, Path, format = "uuid", description = "The customer (`wallet_user_guid`)", example = "aaaaaaaa-0000-4000-8000-000000000001")),
+    request_body = UpdateCustomer,
+    responses((status = 200, description = "Updated: `{}`", body = Updated), ApiErrors),
+    security(("bearer" = []), ("cx_jwt" = []))
+)]
 async fn update_customer(
     ctx: Ctx,
     req: HttpRequest,
@@ -203,7 +223,7 @@ async fn update_customer(
         s.counterparty_or_404_mut(&cg)?
             .update_customer(&cu, update, now)
     })?;
-    Ok(ok(&json!({})))
+    Ok(ok(&Updated {}))
 }
 
 fn customer_update(b: UpdateCustomer, null_branch: bool) -> Result<CustomerUpdate, DcmError> {
@@ -265,6 +285,14 @@ fn body_has_key(body: &[u8], key: &str) -> bool {
         .is_some_and(|v| v.get(key).is_some())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/counterparty/{cg}/customers",
+    tag = "bank API",
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111")),
+    responses((status = 200, description = "One page of the matching customers, `total` counts all", body = Customers), ApiErrors),
+    security(("bearer" = []), ("cx_jwt" = []))
+)]
 async fn list_customers(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
     let cg = counterparty(&ctx, &req)?;
     let dcm = ctx.section::<DcmScenario>();
@@ -282,6 +310,15 @@ async fn list_customers(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmE
 
 // ---------------------------------------------------------------- accounts
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/counterparty/{cg}/customers/{cu}/accounts",
+    tag = "bank API",
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111"), ("cu" = String, Path, format = "uuid", description = "The customer (`wallet_user_guid`)", example = "aaaaaaaa-0000-4000-8000-000000000001")),
+    request_body(content = Option<CreateAccount>, description = "`{}`, empty, or an IBAN to use"),
+    responses((status = 200, description = "The new account", body = CreatedAccount), ApiErrors),
+    security(("bearer" = []), ("cx_jwt" = []))
+)]
 async fn create_account(
     ctx: Ctx,
     req: HttpRequest,
@@ -310,6 +347,14 @@ fn iban_filter(query: &str) -> Result<Option<String>, DcmError> {
     Ok(iban)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/counterparty/{cg}/customers/{cu}/accounts",
+    tag = "bank API",
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111"), ("cu" = String, Path, format = "uuid", description = "The customer (`wallet_user_guid`)", example = "aaaaaaaa-0000-4000-8000-000000000001"), ("iban" = Option<String>, Query, description = "Only the account with this IBAN (spaces dropped, upper case)")),
+    responses((status = 200, description = "The customer's accounts", body = Accounts), ApiErrors),
+    security(("bearer" = []), ("cx_jwt" = []))
+)]
 async fn list_accounts(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
     let (cg, cu) = counterparty_and_customer(&ctx, &req)?;
     let iban = iban_filter(req.query_string())?;
