@@ -1132,3 +1132,66 @@ async fn admin_inbox_shows_the_generated_otp_which_alone_works_without_a_fixed_o
     assert_eq!(accepted.status(), StatusCode::OK);
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
+
+/// The `$ref` of a response's JSON body, at `status` of `op`.
+fn response_ref(op: &Value, status: &str) -> String {
+    op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_document_describes_the_bodies_the_limits_the_errors_and_the_token() {
+    let app = TestApp::spawn().await;
+
+    let doc = body(app.get("/__sandbox/openapi/sbersafe.json").await).await;
+
+    let schemas = &doc["components"]["schemas"];
+    let create = &schemas["sbersafe.CreateBody"];
+    let required = create["required"].as_array().cloned().unwrap_or_default();
+    for field in ["transactionNumber", "merchantLogin", "contacts"] {
+        assert!(required.contains(&Value::from(field)), "{create}");
+    }
+    assert_eq!(create["properties"]["contacts"]["maxItems"], 10, "{create}");
+    assert_eq!(create["additionalProperties"], false, "{create}");
+    let extra = schemas["sbersafe.ExtraType"].to_string();
+    assert!(extra.contains("POST_ADRESS"), "{extra}");
+    assert_eq!(
+        schemas["sbersafe.OtpBody"]["properties"]["uuid"]["pattern"],
+        "^[0-9A-Fa-f]{32}$"
+    );
+    let find = &doc["paths"]["/api/clients/find"]["post"];
+    let request = &find["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(request, "#/components/schemas/sbersafe.FindBody");
+    assert_eq!(
+        response_ref(find, "200"),
+        "#/components/schemas/sbersafe.FindAnswer"
+    );
+    for status in ["400", "403", "500"] {
+        assert_eq!(
+            response_ref(find, status),
+            "#/components/schemas/sbersafe.ErrorBody",
+            "{status}"
+        );
+    }
+    let web = &doc["paths"]["/client/find"]["post"];
+    assert_eq!(
+        response_ref(web, "400"),
+        "#/components/schemas/sbersafe.WebErrorBody"
+    );
+    let scheme = &doc["components"]["securitySchemes"]["sbersafe_token"];
+    assert_eq!(
+        (&scheme["in"], &scheme["name"]),
+        (&json!("header"), &json!("Authorization"))
+    );
+    for path in ["/api/clients/", "/api/clients"] {
+        let op = &doc["paths"][path]["post"];
+        assert_eq!(op["security"][0]["sbersafe_token"], json!([]), "{path}");
+        assert_eq!(
+            response_ref(op, "401"),
+            "#/components/schemas/sbersafe.ErrorBody"
+        );
+    }
+    assert!(find["security"].is_null(), "find needs no token");
+}

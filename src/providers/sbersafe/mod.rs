@@ -3,6 +3,7 @@
 //! read with the token.
 
 mod codes;
+mod doc;
 mod errors;
 mod request;
 mod routes;
@@ -72,6 +73,9 @@ impl Provider for SberSafe {
     }
     fn routes(&self, r: &mut Routes) {
         routes::routes(r);
+    }
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        doc::openapi()
     }
     fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
         cfg.route("/otp/{access_code}", web::get().to(routes::admin_otp));

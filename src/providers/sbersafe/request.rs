@@ -11,12 +11,12 @@ use super::state::Contact;
 use super::wire::{self, is_phone};
 use crate::input::{Blank, Text, header, header_text, json_object, url_pairs};
 
-const MAX_CONTACTS: usize = 10;
+use wire::MAX_CONTACTS;
 const CONTACT_FIELDS: [&str; 3] = ["type", "value", "contactStatus"];
 
 /// Text fields: surrounding blanks dropped, a blank one is as good as absent.
 const TEXT: Text = Text {
-    max: 256,
+    max: wire::TEXT_MAX,
     blank: Blank::WhiteSpace,
     trim: true,
 };

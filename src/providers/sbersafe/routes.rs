@@ -13,8 +13,9 @@ use super::request::{
 use super::scenario::SberSafeScenario;
 use super::state::{Binding, Client, Contact, OtpRules, SberSafeState, Token, moscow};
 use super::wire::{
-    self, BindingOut, Card, ClientRef, ClientsAnswer, ContactOut, FindAnswer, FoundClient,
-    OtpAnswer, Permissions, TokenAnswer, WebFound,
+    self, BindingOut, Card, ClientRef, ClientsAnswer, ClientsBody, ContactOut, CreateBody,
+    FindAnswer, FindBody, FoundClient, OtpAnswer, OtpBody, Permissions, TokenAnswer, TokenBody,
+    WebFindForm, WebFound,
 };
 use crate::provider::{Ctx, Routes, json, sandbox_error};
 
@@ -102,7 +103,9 @@ fn lookup(s: &SberSafeState, ask: &Lookup) -> Option<FoundClient> {
     })
 }
 
-async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+#[utoipa::path(post, path = "/api/clients/find", request_body = FindBody,
+    responses((status = 200, description = "the client, masked as found; no `client` when nobody matches", body = FindAnswer)))]
+pub(super) async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = FindRequest::parse(&body)?;
     merchant(&ctx, req.merchant)?;
     if req.lookup.is_empty() {
@@ -122,7 +125,19 @@ async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
 /// `POST /client/find` of SberSafe's web forms: no merchant, the answer without
 /// `requestId`, and nobody found is an `error` (with HTTP 200), which is what real
 /// callers branch on.
-async fn web_find(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, SberError> {
+#[utoipa::path(post, path = "/client/find",
+    params(
+        ("phone" = Option<String>, Query, description = "10 digits without the leading 7; read before the body's"),
+        ("email" = Option<String>, Query, description = "an email address; read before the body's"),
+    ),
+    request_body(content = WebFindForm, content_type = "application/x-www-form-urlencoded",
+        description = "`phone` or `email`, when not in the query; read when `Content-Type` is this or absent"),
+    responses((status = 200, description = "the client found", body = WebFound)))]
+pub(super) async fn web_find(
+    ctx: Ctx,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, SberError> {
     let ask = web_lookup(&req, &body)?;
     system_error_value(&ctx, ask.values(), SberError::FindError)?;
     let client = ctx
@@ -137,7 +152,9 @@ async fn web_find(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpRe
     ))
 }
 
-async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+#[utoipa::path(post, path = "/api/auth/otp", request_body = OtpBody,
+    responses((status = 200, description = "the OTP is sent to the client; its access code", body = OtpAnswer)))]
+pub(super) async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = OtpRequest::parse(&body)?;
     // The gateway checks the merchant before the method's own fields, so `{}` answers
     // "[merchantLogin] is empty.", not a missing uuid.
@@ -164,7 +181,9 @@ async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     Ok(success(&body, false))
 }
 
-async fn token(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+#[utoipa::path(post, path = "/api/auth/token", request_body = TokenBody,
+    responses((status = 200, description = "the client's token (`Cache-Control: no-store`)", body = TokenAnswer)))]
+pub(super) async fn token(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = TokenRequest::parse(&body)?;
     let sber = ctx.section::<SberSafeScenario>();
     let rules = OtpRules {
@@ -186,7 +205,16 @@ async fn token(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
 }
 
 /// The token first, then `Accept`, then the body, as the gateway checks them.
-async fn clients(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, SberError> {
+#[utoipa::path(post, path = "/api/clients/", request_body = ClientsBody,
+    params(("Accept" = Option<String>, Header,
+        description = "`application/json; version=1.0` (required with `require_accept`)")),
+    security(("sbersafe_token" = [])),
+    responses((status = 200, description = "the client with the blocks asked for (`Cache-Control: no-store`)", body = ClientsAnswer)))]
+pub(super) async fn clients(
+    ctx: Ctx,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, SberError> {
     let auth = authorization(&req)?;
     let now = ctx.now();
     let token = ctx.state(|s: &mut SberSafeState| s.token(&auth, now).cloned())?;
@@ -267,7 +295,9 @@ fn binding_out(b: &Binding) -> BindingOut {
     }
 }
 
-async fn create(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+#[utoipa::path(post, path = "/api/clients/create", request_body = CreateBody,
+    responses((status = 200, description = "the new client, or the one of this `transactionNumber`", body = FindAnswer)))]
+pub(super) async fn create(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = CreateRequest::parse(&body)?;
     // Merchant first, as in `otp`: `{}` answers "[merchantLogin] is empty.".
     let merchant = merchant(&ctx, req.merchant)?;

@@ -1,62 +1,97 @@
-//! SberSafe bodies exactly as on the wire (camelCase, `POST_ADRESS` as the provider spells it).
+//! SberSafe bodies exactly as on the wire (camelCase, `POST_ADRESS` as the provider spells it),
+//! and their OpenAPI schemas: the answers are the types the handlers serialize; the
+//! request bodies, which `request` reads field by field to list every problem at once,
+//! are described by the `*Body` types below with the limits `request` enforces.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Serialize)]
+/// A request's text field: at most this many characters (`request::TEXT`).
+pub const TEXT_MAX: usize = 256;
+/// At most this many contacts in `contacts` or `contactsExtra` (`request::MAX_CONTACTS`).
+pub const MAX_CONTACTS: usize = 10;
+
+/// The merchant API's one error body.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::ErrorBody, example = json!({
+    "status": "FAIL", "errorCode": "MERCHANT_LOGIN_EMPTY",
+    "errorMessage": "[merchantLogin] is empty.",
+    "requestId": "gbhjnkme-rdcfgv-hbjnkm-7689ui-okp3ew"
+}))]
 pub struct ErrorBody {
+    #[schema(pattern = "^FAIL$")]
     pub status: &'static str,
     pub error_code: String,
     pub error_message: String,
+    /// What was wrong, several problems joined by `; `.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<String>,
+    #[schema(pattern = "^[a-z0-9]{8}(-[a-z0-9]{6}){4}$")]
     pub request_id: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::ClientRef)]
 pub struct ClientRef {
+    /// 32 upper-case hexadecimal characters.
+    #[schema(example = "C2BC84C12AD6438DAA0D87517C7AE187")]
     pub uuid: String,
+    /// Moscow time, `dd.MM.yyyy HH:mm:ss.SSS`.
+    #[schema(example = "25.04.2023 14:43:41.000")]
     pub created_date: String,
 }
 
 /// A client as `find` answers it: with the contact it was found by, masked
 /// (`maskedPhone` or `maskedEmail`); `create` gives neither.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::FoundClient)]
 pub struct FoundClient {
     #[serde(flatten)]
     pub client: ClientRef,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "+7 (916) ***-**-67")]
     pub masked_phone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "c***@sandbox.test")]
     pub masked_email: Option<String>,
 }
 
 /// Answer of `find` and `create`; `client` is absent when nobody matches.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::FindAnswer)]
 pub struct FindAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<FoundClient>,
+    #[schema(pattern = "^[a-z0-9]{8}(-[a-z0-9]{6}){4}$")]
     pub request_id: String,
+    #[schema(pattern = "^SUCCESS$")]
     pub status: &'static str,
 }
 
 /// The web forms' lookup when a client is found: no `requestId`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = sbersafe::WebFound)]
 pub struct WebFound {
     pub client: FoundClient,
+    #[schema(pattern = "^SUCCESS$")]
     pub status: &'static str,
 }
 
 /// The web forms' lookup when it fails: `{"error":{...}}` alone.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = sbersafe::WebErrorBody, example = json!({
+    "error": { "code": "client.find.failed", "message": "Client not found." }
+}))]
 pub struct WebErrorBody {
     pub error: WebError,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = sbersafe::WebError)]
 pub struct WebError {
     pub code: String,
     pub message: String,
@@ -64,58 +99,78 @@ pub struct WebError {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::OtpAnswer)]
 pub struct OtpAnswer {
+    /// The code the OTP was sent for, to give back to `/api/auth/token`.
     pub access_code: String,
+    #[schema(pattern = "^[a-z0-9]{8}(-[a-z0-9]{6}){4}$")]
     pub request_id: String,
+    #[schema(pattern = "^SUCCESS$")]
     pub status: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::TokenAnswer)]
 pub struct TokenAnswer {
+    /// Sent as `Authorization: <accessToken>` to `/api/clients/`.
     pub access_token: String,
+    #[schema(pattern = "^[a-z0-9]{8}(-[a-z0-9]{6}){4}$")]
     pub request_id: String,
+    #[schema(pattern = "^SUCCESS$")]
     pub status: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::ContactOut)]
 pub struct ContactOut {
+    #[schema(value_type = ContactStatus)]
     pub contact_status: String,
+    /// `MPHONE`, `EMAIL` or `POST_ADRESS`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Masked: `+7 *** ***-45-67`, `en@test.ru`; a postal address as given.
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::Card)]
 pub struct Card {
+    /// The first six and the last four digits.
+    #[schema(example = "5111111199")]
     pub masked_pan: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::Binding)]
 pub struct BindingOut {
     pub uuid: String,
     pub created_date: String,
     pub mnemonic: String,
+    #[schema(pattern = "^CARD$")]
     pub payment_type: String,
+    /// `VISA`, `MASTERCARD` or `MIR`.
     pub payment_system: String,
     pub card: Card,
     pub extended_info: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::Permissions)]
 pub struct Permissions {
     pub card_virtual: bool,
 }
 
 /// Answer of `/api/clients/`: exactly the blocks `responseType` asked for.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = sbersafe::ClientsAnswer)]
 pub struct ClientsAnswer {
     pub client: ClientRef,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,8 +181,175 @@ pub struct ClientsAnswer {
     pub bindings: Option<Vec<BindingOut>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Permissions>,
+    #[schema(pattern = "^[a-z0-9]{8}(-[a-z0-9]{6}){4}$")]
     pub request_id: String,
+    #[schema(pattern = "^SUCCESS$")]
     pub status: &'static str,
+}
+
+/// `POST /api/clients/find`: `phone` or `email` (or both: the phone is tried first).
+#[allow(dead_code)] // a schema: `request::FindRequest` reads the body
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = sbersafe::FindBody, example = json!({
+    "phone": "9161234567", "merchantLogin": "sandbox"
+}))]
+pub struct FindBody {
+    /// A merchant of the scenario (`sbersafe.merchants`); blank is absent.
+    #[schema(min_length = 1, max_length = 256)]
+    pub merchant_login: String,
+    /// 10 digits without the country's leading 7.
+    #[schema(pattern = "^[0-9]{10}$")]
+    pub phone: Option<String>,
+    /// Compared lower-cased.
+    #[schema(max_length = 256, pattern = "^[^@\\s]+@\\S*\\.\\S*$")]
+    pub email: Option<String>,
+}
+
+/// The web forms' lookup: `phone` or `email`, in the query or in this form body.
+#[allow(dead_code)] // a schema: `request::web_lookup` reads the parameters
+#[derive(Serialize, ToSchema)]
+#[schema(as = sbersafe::WebFindForm)]
+pub struct WebFindForm {
+    /// 10 digits without the country's leading 7.
+    #[schema(pattern = "^[0-9]{10}$")]
+    pub phone: Option<String>,
+    #[schema(max_length = 256, pattern = "^[^@\\s]+@\\S*\\.\\S*$")]
+    pub email: Option<String>,
+}
+
+/// `POST /api/auth/otp`: send a one-time password to the client.
+#[allow(dead_code)] // a schema: `request::OtpRequest` reads the body
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = sbersafe::OtpBody, example = json!({
+    "merchantLogin": "sandbox", "uuid": "C2BC84C12AD6438DAA0D87517C7AE187"
+}))]
+pub struct OtpBody {
+    #[schema(min_length = 1, max_length = 256)]
+    pub merchant_login: String,
+    /// The client's uuid (case does not matter).
+    #[schema(pattern = "^[0-9A-Fa-f]{32}$")]
+    pub uuid: String,
+}
+
+/// `POST /api/auth/token`: the access code and the OTP the client received.
+#[allow(dead_code)] // a schema: `request::TokenRequest` reads the body
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = sbersafe::TokenBody, example = json!({
+    "accessCode": "A1B2C3", "otp": "000000"
+}))]
+pub struct TokenBody {
+    #[schema(min_length = 1, max_length = 256)]
+    pub access_code: String,
+    #[schema(min_length = 1, max_length = 256)]
+    pub otp: String,
+}
+
+/// `POST /api/clients/`: the blocks wanted, comma-separated.
+#[allow(dead_code)] // a schema: `request::ClientsRequest` reads the body
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = sbersafe::ClientsBody, example = json!({
+    "responseType": "contacts,contactsExtra,bindings,permissions"
+}))]
+pub struct ClientsBody {
+    #[schema(
+        pattern = "^ *(contacts|contactsExtra|bindings|permissions)( *, *(contacts|contactsExtra|bindings|permissions))* *$"
+    )]
+    pub response_type: String,
+    /// The token's client, if given.
+    #[schema(max_length = 256)]
+    pub uuid: Option<String>,
+    /// The token's merchant, if given.
+    #[schema(max_length = 256)]
+    pub merchant_login: Option<String>,
+}
+
+/// `POST /api/clients/create`: a new client; a repeated `transactionNumber` answers
+/// the same client.
+#[allow(dead_code)] // a schema: `request::CreateRequest` reads the body
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = sbersafe::CreateBody, example = json!({
+    "transactionNumber": "42", "merchantLogin": "sandbox",
+    "contacts": [{ "type": "MPHONE", "value": "9031234567" }],
+    "contactsExtra": [{ "type": "POST_ADRESS", "value": "Moscow, Vavilova 19" }]
+}))]
+pub struct CreateBody {
+    pub transaction_number: TransactionNumber,
+    #[schema(min_length = 1, max_length = 256)]
+    pub merchant_login: String,
+    /// An MPHONE (10 digits) or EMAIL contact at least.
+    #[schema(min_items = 1, max_items = 10)]
+    pub contacts: Vec<ContactBody>,
+    #[schema(max_items = 10)]
+    pub contacts_extra: Option<Vec<ExtraContactBody>>,
+}
+
+/// A text or a number, taken as written.
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = sbersafe::TransactionNumber)]
+pub enum TransactionNumber {
+    Text(String),
+    Number(f64),
+}
+
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = sbersafe::Contact)]
+pub struct ContactBody {
+    #[serde(rename = "type")]
+    pub kind: ContactType,
+    /// MPHONE: 10 digits without the leading 7; EMAIL: an address.
+    #[schema(min_length = 1, max_length = 256)]
+    pub value: String,
+    pub contact_status: Option<ContactStatus>,
+}
+
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = sbersafe::ExtraContact)]
+pub struct ExtraContactBody {
+    #[serde(rename = "type")]
+    pub kind: ExtraType,
+    #[schema(min_length = 1, max_length = 256)]
+    pub value: String,
+    pub contact_status: Option<ContactStatus>,
+}
+
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = sbersafe::ContactType)]
+pub enum ContactType {
+    #[serde(rename = "MPHONE")]
+    Mphone,
+    #[serde(rename = "EMAIL")]
+    Email,
+}
+
+/// As the provider spells it.
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = sbersafe::ExtraType)]
+pub enum ExtraType {
+    #[serde(rename = "POST_ADRESS")]
+    PostAdress,
+}
+
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = sbersafe::ContactStatus)]
+pub enum ContactStatus {
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "NOTACTIVE")]
+    NotActive,
 }
 
 pub const RESPONSE_TYPES: [&str; 4] = ["contacts", "contactsExtra", "bindings", "permissions"];
