@@ -823,10 +823,6 @@ async fn the_document_describes_the_body_the_answer_and_the_query_keys() {
             .as_str()
             .unwrap_or_default();
         assert!(text.contains("`9081` (phone_mismatch)"), "{text}");
-        assert_eq!(
-            op["security"],
-            json!([{"partner_code": [], "partner_key": []}])
-        );
     }
     assert_ne!(
         doc["paths"]["/"]["post"]["operationId"],
