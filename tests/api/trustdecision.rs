@@ -780,3 +780,60 @@ async fn extreme_expiry_dates_never_make_a_call_fail() {
     assert_eq!(partner(&app, "far").await["state"], "active");
     assert_eq!(partner(&app, "ancient").await["state"], "expired");
 }
+
+#[tokio::test]
+async fn the_document_describes_the_body_the_answer_and_the_query_keys() {
+    let app = TestApp::spawn().await;
+
+    let doc = body(app.get("/__sandbox/openapi/trustdecision.json").await).await;
+
+    let schemas = &doc["components"]["schemas"];
+    let request = &schemas["trustdecision.Request"];
+    let required = request["required"].as_array().cloned().unwrap_or_default();
+    for field in [
+        "id_number",
+        "id_type",
+        "country",
+        "name",
+        "phone_number",
+        "package_name",
+    ] {
+        assert!(required.contains(&json!(field)), "{field} is required");
+    }
+    assert!(
+        !required.contains(&json!("app_name")),
+        "app_name is optional"
+    );
+    assert_eq!(request["properties"]["name"]["maxLength"], 200);
+    assert_eq!(
+        request["properties"]["id_type"]["enum"],
+        json!(["national_id"])
+    );
+    for path in ["/", "/{tail}"] {
+        let op = &doc["paths"][path]["post"];
+        let body_ref = &op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(body_ref, "#/components/schemas/trustdecision.Request");
+        let ok = &op["responses"]["200"]["content"]["application/json"];
+        assert_eq!(
+            ok["schema"]["$ref"],
+            "#/components/schemas/trustdecision.Answer"
+        );
+        assert_eq!(ok["examples"]["failure"]["value"]["code"], 9061);
+        let text = op["responses"]["200"]["description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(text.contains("`9081` (phone_mismatch)"), "{text}");
+    }
+    assert_ne!(
+        doc["paths"]["/"]["post"]["operationId"],
+        doc["paths"]["/{tail}"]["post"]["operationId"]
+    );
+    let answer = &schemas["trustdecision.Answer"];
+    assert_eq!(
+        answer["required"],
+        json!(["code", "message", "sequence_id"])
+    );
+    let keys = &doc["components"]["securitySchemes"];
+    assert_eq!(keys["partner_key"]["in"], "query");
+    assert_eq!(keys["partner_code"]["name"], "partner_code");
+}

@@ -4,6 +4,7 @@
 
 mod codes;
 mod errors;
+mod openapi;
 mod routes;
 mod scenario;
 mod state;
@@ -53,6 +54,10 @@ impl Provider for TrustDecision {
     }
     fn routes(&self, r: &mut Routes) {
         routes::routes(r);
+    }
+    /// The request and answer schemas of the wire types, the query keys, the examples.
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        openapi::document()
     }
     /// The default partner's keys: credentials travel in the query.
     fn sample_query(&self) -> &'static str {
