@@ -1189,3 +1189,49 @@ async fn malformed_discount_json_returns_result_code_4_and_changes_nothing() {
         json!([])
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_bodies_answers_the_xml_dialect_and_the_key() {
+    let app = TestApp::spawn().await;
+
+    let doc = body(app.get("/__sandbox/openapi/ubki.json").await).await;
+
+    let schemas = &doc["components"]["schemas"];
+    let free = &schemas["ubki.FreeRequest"];
+    let required: Vec<&str> = free["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(required, ["sessid", "reptype", "inn"], "{free}");
+    assert_eq!(free["properties"]["inn"]["pattern"], "^[0-9]{10}$");
+    assert_eq!(free["properties"]["sessid"]["maxLength"], 250);
+    assert_eq!(
+        schemas["ubki.Reptype"]["enum"],
+        json!(["ALB", "BLC", "SKN", "SKN_3"])
+    );
+    let auth = &doc["paths"]["/b2_api_xml/ubki/auth"]["post"];
+    let xml_body = &auth["requestBody"]["content"]["application/xml"]["schema"]["$ref"];
+    assert_eq!(xml_body, "#/components/schemas/ubki.AuthXmlRequest");
+    assert_eq!(schemas["ubki.AuthXmlRequest"]["xml"]["name"], "doc");
+    let xml_refusal = &auth["responses"]["400"]["content"]["application/xml"];
+    assert!(xml_refusal["schema"].is_object(), "{auth}");
+    let error = &schemas["ubki.AuthError"];
+    assert_eq!(error["properties"]["errcode"]["xml"]["attribute"], true);
+    let discount = &doc["paths"]["/bonusservice/discount"]["post"]["responses"]["200"];
+    assert_eq!(
+        discount["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ubki.BonusAnswer"
+    );
+    assert!(
+        discount["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("subject_absent"))
+    );
+    let scheme = &doc["components"]["securitySchemes"]["ubki_session"];
+    assert!(
+        scheme["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("body member `sessid`")),
+        "{scheme}"
+    );
+}

@@ -10,7 +10,7 @@ use super::codes::UbkiError;
 use super::dialect::{self, Dialect};
 use super::scenario::{Account, UbkiScenario};
 use super::state::{Session, UbkiState, kyiv, kyiv_xml};
-use super::wire::AuthFields;
+use super::wire::AuthSession;
 use crate::input::{Blank, FieldProblem, Text, header_text};
 use crate::provider::Ctx;
 
@@ -24,6 +24,28 @@ type Caller = Result<IpAddr, String>;
 
 /// `POST /b2_api_xml/ubki/auth`. Errors go to the pipeline, which renders them through
 /// the tenant's table in the caller's dialect (`errors::render_for`).
+#[utoipa::path(
+    post,
+    path = "/b2_api_xml/ubki/auth",
+    description = "A login (`login`, `pass`) for a session key, or a check of a key (only `sessid`). The key is the body member `sessid` of the bonus service (scheme `ubki_session`). The answer is XML when the body is XML (raw or base64) or `Content-Type` names XML, JSON otherwise.",
+    request_body(content(
+        (crate::providers::ubki::openapi::AuthRequest = "application/json"),
+        (crate::providers::ubki::openapi::AuthXmlRequest = "application/xml"),
+    )),
+    responses(
+        (status = 200, description = "The key's document, or a refusal (JSON; an XML caller's success).", content(
+            (crate::providers::ubki::openapi::AuthAnswerJson = "application/json"),
+            (crate::providers::ubki::openapi::AuthAnswerXml = "application/xml"),
+        )),
+        (status = 400, description = "A refusal to an XML caller, at `ubki.xml_error_status` (400 unless the scenario says otherwise).", content(
+            (crate::providers::ubki::openapi::AuthAnswerXml = "application/xml"),
+        )),
+        (status = 404, description = "No UBKI endpoint at the path.", content(
+            (crate::providers::ubki::openapi::AuthAnswerJson = "application/json"),
+            (crate::providers::ubki::openapi::AuthAnswerXml = "application/xml"),
+        )),
+    )
+)]
 pub async fn auth(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
     let xml = dialect::xml_body(&body);
     let content_type = header_text(&req, "content-type").ok().flatten();
@@ -164,25 +186,23 @@ fn success(ctx: &Ctx, session: &Session, dialect: Dialect) -> HttpResponse {
         session.created
     };
     let (datecr, dateed) = dates(created, session.expires, dialect);
-    let fields = AuthFields(vec![
-        ("sessid", session.sessid.clone()),
-        ("datecr", datecr),
-        ("dateed", dateed),
-        ("userlogin", session.login.clone()),
-        ("userid", account.userid),
-        ("userfname", account.first_name),
-        ("userlname", account.last_name),
-        ("usermname", account.middle_name),
-        ("rolegroupid", account.rolegroupid),
-        ("rolegroupname", account.rolegroupname),
-        ("agrid", account.agrid),
-        ("agrname", account.agrname),
-        ("role", account.role),
-        (
-            "mustchngpass",
-            u8::from(account.must_change_password).to_string(),
-        ),
-    ]);
+    let fields = AuthSession {
+        sessid: session.sessid.clone(),
+        datecr,
+        dateed,
+        userlogin: session.login.clone(),
+        userid: account.userid,
+        userfname: account.first_name,
+        userlname: account.last_name,
+        usermname: account.middle_name,
+        rolegroupid: account.rolegroupid,
+        rolegroupname: account.rolegroupname,
+        agrid: account.agrid,
+        agrname: account.agrname,
+        role: account.role,
+        mustchngpass: u8::from(account.must_change_password).to_string(),
+    }
+    .fields();
     let code = ctx
         .codes(super::NAME)
         .by_key("auth_ok")

@@ -5,6 +5,7 @@ mod auth;
 mod codes;
 mod dialect;
 mod errors;
+mod openapi;
 mod routes;
 mod scenario;
 mod state;
@@ -74,6 +75,9 @@ impl Provider for Ubki {
             _ => "bad_json",
         };
         (key, detail)
+    }
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        openapi::document(|path| self.scope(path))
     }
     fn routes(&self, r: &mut Routes) {
         routes::routes(r);

@@ -161,7 +161,16 @@ fn ok_message(ctx: &Ctx) -> (String, String) {
         .unwrap_or_else(|| ("0".into(), String::new()))
 }
 
-async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+#[utoipa::path(
+    post,
+    path = "/bonusservice/discount",
+    description = "A discount on a service for a subject. Takes the session key of the authorization API as the body member `sessid` (scheme `ubki_session`).",
+    request_body = crate::providers::ubki::openapi::DiscountRequest,
+    responses(
+        (status = 200, description = "`result_code` `0` with partner, client and service, or an error code with `details`.", body = BonusAnswer),
+    )
+)]
+pub(super) async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
     let ctx = &ctx;
     let req = parse_bonus(&body, false)?;
     let (_, partner) = check_subject(ctx, &req)?;
@@ -215,7 +224,16 @@ fn bonus_ok(ctx: &Ctx, partner: Partner, client: Client, service: Service) -> Ht
     json(200, &body, &code)
 }
 
-async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+#[utoipa::path(
+    post,
+    path = "/bonusservice/free",
+    description = "A service paid by the partner (sold at 0); SKN and SKN_3 start a StatusControl. Takes the session key of the authorization API as the body member `sessid` (scheme `ubki_session`).",
+    request_body = crate::providers::ubki::openapi::FreeRequest,
+    responses(
+        (status = 200, description = "`result_code` `0` with partner, client and service, or an error code with `details`.", body = BonusAnswer),
+    )
+)]
+pub(super) async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
     let ctx = &ctx;
     let req = parse_bonus(&body, true)?;
     let (_, partner) = check_subject(ctx, &req)?;

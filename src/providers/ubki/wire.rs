@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
+use utoipa::ToSchema;
 
 /// `{"doc":{"auth":{...}}}` of the authorization API, success or error.
 #[derive(Debug, Serialize)]
@@ -29,10 +30,95 @@ pub struct AuthFields(pub Vec<(&'static str, String)>);
 
 impl AuthFields {
     pub fn error(errcode: &str, errtext: String, errtextclient: &str) -> Self {
-        Self(vec![
-            ("errcode", errcode.to_string()),
-            ("errtext", errtext),
-            ("errtextclient", errtextclient.to_string()),
+        AuthError {
+            errcode: errcode.to_string(),
+            errtext,
+            errtextclient: errtextclient.to_string(),
+        }
+        .fields()
+    }
+}
+
+/// `doc.auth` of a refusal: JSON members, or attributes of `<auth/>` in XML.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ubki::AuthError)]
+pub struct AuthError {
+    /// The code (`13`, `16`...).
+    #[schema(xml(attribute), example = "13")]
+    pub errcode: String,
+    /// The message, then `: ` and what the sandbox found, when it says more.
+    #[schema(xml(attribute), example = "Невірний логін або пароль")]
+    pub errtext: String,
+    /// The bare message, for the client's user.
+    #[schema(xml(attribute), example = "Невірний логін або пароль")]
+    pub errtextclient: String,
+}
+
+impl AuthError {
+    pub fn fields(self) -> AuthFields {
+        AuthFields(vec![
+            ("errcode", self.errcode),
+            ("errtext", self.errtext),
+            ("errtextclient", self.errtextclient),
+        ])
+    }
+}
+
+/// `doc.auth` of a success: the key and every field of its account, in wire order.
+/// JSON dates are `YYYY-MM-DD HH:MM:SS` Kyiv time (`dateed` the key's last second);
+/// XML dates `d.m.Y G:i` (`dateed` the instant it stops working).
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[schema(as = ubki::AuthSession)]
+pub struct AuthSession {
+    /// The session key the bonus service takes as `sessid`.
+    #[schema(xml(attribute), example = "5A0C3C0A9C2A4F2C8E1D2B3A4C5D6E7F")]
+    pub sessid: String,
+    #[schema(xml(attribute), example = "2026-12-01 10:00:00")]
+    pub datecr: String,
+    #[schema(xml(attribute), example = "2026-12-01 23:59:59")]
+    pub dateed: String,
+    #[schema(xml(attribute), example = "sandbox")]
+    pub userlogin: String,
+    #[schema(xml(attribute))]
+    pub userid: String,
+    #[schema(xml(attribute))]
+    pub userfname: String,
+    #[schema(xml(attribute))]
+    pub userlname: String,
+    #[schema(xml(attribute))]
+    pub usermname: String,
+    #[schema(xml(attribute))]
+    pub rolegroupid: String,
+    #[schema(xml(attribute))]
+    pub rolegroupname: String,
+    #[schema(xml(attribute))]
+    pub agrid: String,
+    #[schema(xml(attribute))]
+    pub agrname: String,
+    #[schema(xml(attribute))]
+    pub role: String,
+    /// `1` when the password must be changed, else `0`.
+    #[schema(xml(attribute), pattern = "^[01]$", example = "0")]
+    pub mustchngpass: String,
+}
+
+impl AuthSession {
+    pub fn fields(self) -> AuthFields {
+        AuthFields(vec![
+            ("sessid", self.sessid),
+            ("datecr", self.datecr),
+            ("dateed", self.dateed),
+            ("userlogin", self.userlogin),
+            ("userid", self.userid),
+            ("userfname", self.userfname),
+            ("userlname", self.userlname),
+            ("usermname", self.usermname),
+            ("rolegroupid", self.rolegroupid),
+            ("rolegroupname", self.rolegroupname),
+            ("agrid", self.agrid),
+            ("agrname", self.agrname),
+            ("role", self.role),
+            ("mustchngpass", self.mustchngpass),
         ])
     }
 }
@@ -47,12 +133,18 @@ impl Serialize for AuthFields {
     }
 }
 
-/// Answer of `/bonusservice/discount` and `/bonusservice/free`.
-#[derive(Debug, Serialize)]
+/// Answer of `/bonusservice/discount` and `/bonusservice/free`: `result_code` `0` with
+/// `partner`, `client` and `service`, or an error code with its `details`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ubki::BonusAnswer)]
 pub struct BonusAnswer {
+    /// `0` on success, else the error code (`1`..`5`).
+    #[schema(example = "0")]
     pub result_code: String,
     pub message: String,
+    /// What was wrong, one line per problem (errors only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub details: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partner: Option<Partner>,
@@ -62,7 +154,8 @@ pub struct BonusAnswer {
     pub service: Option<Service>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ubki::Partner)]
 pub struct Partner {
     pub sessid: String,
     pub userid: String,
@@ -71,7 +164,8 @@ pub struct Partner {
     pub bankname: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ubki::Client)]
 pub struct Client {
     pub inn: String,
     pub email: String,
@@ -79,8 +173,10 @@ pub struct Client {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ubki::Service)]
 pub struct Service {
+    #[schema(value_type = Reptype)]
     pub reptype: String,
     pub reptyperef: String,
     pub def_price: String,
@@ -114,6 +210,21 @@ impl Service {
             service_end_date: None,
         }
     }
+}
+
+/// The services of the bonus service, as the wire spells them (`REPTYPES`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[schema(as = ubki::Reptype)]
+#[allow(dead_code)] // the schema of `reptype`; the handlers read `REPTYPES`
+pub enum Reptype {
+    #[serde(rename = "ALB")]
+    Alb,
+    #[serde(rename = "BLC")]
+    Blc,
+    #[serde(rename = "SKN")]
+    Skn,
+    #[serde(rename = "SKN_3")]
+    Skn3,
 }
 
 /// Services of the bonus service: code, name, default and discounted price in kopecks.
