@@ -2,6 +2,16 @@ use crate::common::{TestApp, body};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// The request fields TrustDecision requires, in the document's order.
+const REQUIRED: [&str; 6] = [
+    "id_number",
+    "id_type",
+    "country",
+    "name",
+    "phone_number",
+    "package_name",
+];
+
 const PACKAGES: [&str; 4] = [
     "credit_rating_estimation",
     "multiplatform_multi",
@@ -257,14 +267,7 @@ async fn account_codes_are_reached_by_the_default_partners() {
 #[tokio::test]
 async fn missing_fields_answer_9060_naming_the_field() {
     let app = TestApp::spawn().await;
-    for field in [
-        "id_number",
-        "id_type",
-        "country",
-        "name",
-        "phone_number",
-        "package_name",
-    ] {
+    for field in REQUIRED {
         let missing = [
             without(mx(), field),
             with(mx(), field, json!("")),
@@ -790,14 +793,7 @@ async fn the_document_describes_the_body_the_answer_and_the_query_keys() {
     let schemas = &doc["components"]["schemas"];
     let request = &schemas["trustdecision.Request"];
     let required = request["required"].as_array().cloned().unwrap_or_default();
-    for field in [
-        "id_number",
-        "id_type",
-        "country",
-        "name",
-        "phone_number",
-        "package_name",
-    ] {
+    for field in REQUIRED {
         assert!(required.contains(&json!(field)), "{field} is required");
     }
     assert!(

@@ -89,17 +89,7 @@ async fn auth_with_default_credentials_returns_every_documented_field() {
     assert_eq!(answer["dateed"], "2024-09-04 23:59:59");
     assert_eq!(answer["userlogin"], "sandbox");
     assert_eq!(answer["userid"], "29120");
-    for field in [
-        "userfname",
-        "userlname",
-        "usermname",
-        "rolegroupid",
-        "rolegroupname",
-        "agrid",
-        "agrname",
-        "role",
-        "mustchngpass",
-    ] {
+    for field in ACCOUNT_FIELDS {
         assert!(answer[field].is_string(), "{field} missing");
     }
 }
