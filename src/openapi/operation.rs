@@ -27,10 +27,11 @@ pub fn path_of(pattern: &str) -> String {
     if out.is_empty() { "/".into() } else { out }
 }
 
-/// The provider's description of the operation, completed: an id, its path
+/// The provider's description of the operation, completed: an id (the platform's, so
+/// ids never collide in the combined document and links can name them), its path
 /// parameters, `X-Sandbox-Tenant`, `X-Sandbox-Force` with the endpoint's forcible
 /// codes, and every status the endpoint's codes answer with (what the provider
-/// described for a status stays).
+/// described for a status stays, followed by the codes it carries).
 pub fn provider_operation(
     provider: &dyn Provider,
     table: &CodeTable,
@@ -39,17 +40,22 @@ pub fn provider_operation(
 ) -> Operation {
     let mut op = described.unwrap_or_default();
     let scope = provider.scope(&endpoint.sample_path());
-    op.operation_id
-        .get_or_insert_with(|| operation_id(provider.name(), endpoint));
+    op.operation_id = Some(operation_id(provider.name(), endpoint));
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     parameters.push(force_header(table.forcible_in(scope)));
     extend_parameters(&mut op, parameters);
     for (status, text) in statuses(table, scope) {
-        op.responses
-            .responses
-            .entry(status)
-            .or_insert_with(|| RefOr::T(json_response(&text)));
+        match op.responses.responses.get_mut(&status) {
+            Some(RefOr::T(response)) => {
+                response.description = format!("{} Codes: {text}", response.description);
+            }
+            Some(RefOr::Ref(_)) => {}
+            None => {
+                let response = RefOr::T(json_response(&format!("Codes: {text}")));
+                op.responses.responses.insert(status, response);
+            }
+        }
     }
     op
 }
