@@ -3,6 +3,7 @@
 
 mod docs;
 mod inspect;
+mod openapi;
 mod scenario;
 mod tenant;
 

@@ -4,12 +4,16 @@
 use std::collections::BTreeMap;
 
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{
     ContentBuilder, ObjectBuilder, RefOr, Required, Response, ResponseBuilder, Schema, Type,
 };
 
 use crate::codes::CodeTable;
 use crate::provider::{Endpoint, Provider};
+
+/// The admin token's scheme, as the admin API's own description names it.
+pub const ADMIN_TOKEN_SCHEME: &str = "admin_token";
 
 /// An actix pattern as an OpenAPI path: `{cu:[^/]*}` is `{cu}`, `""` is `/`.
 pub fn path_of(pattern: &str) -> String {
@@ -60,13 +64,18 @@ pub fn provider_operation(
     op
 }
 
-/// An admin operation: per tenant, answered in JSON, refusals marked `X-Sandbox-Error`.
-pub fn admin_operation(endpoint: &Endpoint) -> Operation {
-    let mut op = Operation::new();
+/// An admin operation: per tenant, answered in JSON, refusals marked `X-Sandbox-Error`,
+/// behind the admin token when one is set (health never is).
+pub fn admin_operation(endpoint: &Endpoint, described: Option<Operation>) -> Operation {
+    let mut op = described.unwrap_or_default();
     op.operation_id = Some(operation_id("admin", endpoint));
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     extend_parameters(&mut op, parameters);
+    if endpoint.pattern != "/health" {
+        let token = SecurityRequirement::new(ADMIN_TOKEN_SCHEME, Vec::<String>::new());
+        op.security = Some(vec![token, SecurityRequirement::default()]);
+    }
     if endpoint.pattern.starts_with("/docs") {
         docs_responses(&mut op);
         return op;
@@ -83,7 +92,10 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
     ];
     for (status, text) in answers {
         let response = RefOr::T(json_response(text));
-        op.responses.responses.insert(status.into(), response);
+        op.responses
+            .responses
+            .entry(status.into())
+            .or_insert(response);
     }
     op
 }

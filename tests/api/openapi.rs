@@ -433,3 +433,31 @@ async fn sbersafe_links_lead_from_a_found_client_to_its_otp_and_token() {
     assert_eq!(token["status"], "SUCCESS", "{token}");
     assert!(token["accessToken"].as_str().is_some_and(|t| !t.is_empty()));
 }
+
+#[tokio::test]
+async fn the_admin_document_has_its_bodies_and_its_optional_token() {
+    let app = TestApp::spawn().await;
+
+    let doc = body(app.get("/__sandbox/openapi/admin.json").await).await;
+
+    let set_clock = &doc["paths"]["/clock"]["put"];
+    let schema = &set_clock["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(schema, "#/components/schemas/sandbox.SetClock");
+    let rule = &doc["components"]["schemas"]["sandbox.Rule"];
+    assert_eq!(
+        rule["required"],
+        serde_json::json!(["when", "then"]),
+        "{rule}"
+    );
+    let scheme = &doc["components"]["securitySchemes"]["admin_token"];
+    assert_eq!(scheme["scheme"], "bearer");
+    let optional = serde_json::json!([{"admin_token": []}, {}]);
+    assert_eq!(
+        set_clock["security"], optional,
+        "token needed only when one is set"
+    );
+    assert!(
+        doc["paths"]["/health"]["get"].get("security").is_none(),
+        "health stays open"
+    );
+}
