@@ -460,4 +460,14 @@ async fn the_admin_document_has_its_bodies_and_its_optional_token() {
         doc["paths"]["/health"]["get"].get("security").is_none(),
         "health stays open"
     );
+    for p in registry().iter() {
+        for e in p.admin_endpoints() {
+            let path = format!("/{}{}", p.name(), sandbox_path(&e.pattern));
+            let method = e.method.as_str().to_lowercase();
+            assert!(
+                doc["paths"][&path].get(&method).is_some(),
+                "{method} {path} missing"
+            );
+        }
+    }
 }
