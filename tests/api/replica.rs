@@ -35,7 +35,7 @@ async fn tenants_say_which_replica_answered() {
     let tenants = body(app.get("/__sandbox/tenants").await).await;
 
     assert_eq!(tenants["replica"], "r2");
-    assert_eq!(tenants["tenants"], serde_json::json!(["ci-1", "default"]));
+    assert_eq!(tenants["tenants"], serde_json::json!(["ci-1"]));
 }
 
 #[tokio::test]
