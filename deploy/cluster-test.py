@@ -12,6 +12,7 @@ snapshot). Stops the cluster at the end, whatever happened.
     SANDBOX_BIN=target/debug/sandbox python3 deploy/cluster-test.py
 """
 import concurrent.futures
+import fnmatch
 import http.client
 import json
 import os
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "deploy", "local-cluster.sh")
@@ -114,8 +116,6 @@ def free_ports(n):
 def forced(c, catalog, provider, endpoint, method, path, body, headers=None):
     """Forces the first code the catalog offers for `endpoint` and checks the answer's
     status and the journal's record of it."""
-    import fnmatch
-
     codes = [e for e in catalog["providers"][provider]["codes"] if e["forcible"]]
     fits = [e for e in codes
             if fnmatch.fnmatch(endpoint, e["triggers"]["rule"]["when"].get("endpoint", "*"))]
@@ -205,8 +205,6 @@ def clock(c):
 
 
 def epoch(rfc3339):
-    from datetime import datetime
-
     return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
 
 
@@ -279,6 +277,17 @@ def cluster(action, env, *args):
     subprocess.run([SCRIPT, action, *args], env=env, check=True)
 
 
+def started_pids(run_dir):
+    """The pids local-cluster.sh recorded: the replicas' and nginx's master."""
+    files = [os.path.join(run_dir, f) for f in os.listdir(run_dir) if f.endswith(".pid")]
+    files.append(os.path.join(run_dir, "nginx", "nginx.pid"))
+    pids = []
+    for path in files:
+        with open(path) as f:
+            pids.append(int(f.read().strip()))
+    return pids
+
+
 def has_state_dir():
     out = subprocess.run([BIN, "--help"], capture_output=True, text=True, check=True).stdout
     return "--state-dir" in out
@@ -324,7 +333,9 @@ def main():
             print("cluster: the binary has no --state-dir: the snapshot part is skipped")
         started = time.time()
         cluster("start", env)
+        pids = started_pids(env["CLUSTER_RUN"])
         try:
+            check(len(pids) == REPLICAS + 1, f"pid files: {pids}")
             run(port, env, restored)
         except Failed as e:
             print(f"cluster-test: FAILED: {e}", file=sys.stderr)
@@ -336,6 +347,10 @@ def main():
             return 1
         finally:
             cluster("stop", env)
+        left = [p for p in pids if os.path.exists(f"/proc/{p}")]
+        if left:
+            print(f"cluster-test: FAILED: stop left {left} running", file=sys.stderr)
+            return 1
         print(f"cluster-test: passed in {time.time() - started:.1f} s")
     return 0
 
