@@ -5,7 +5,8 @@
 #   - deploy/k8s rendered (render-kustomization.py), every object against the Kubernetes
 #     schemas kubernetes-validate ships (strict: unknown fields are errors)
 #   - the properties the routing and the hardening rely on, in the rendered objects
-#   - the ConfigMap's scenario files with `sandbox validate`, its default equal to ours
+#   - the ConfigMap's scenario files with `sandbox validate`, mounted as the kubelet
+#     does (links through ..data), its default equal to ours
 # Usage: deploy/check.sh [SANDBOX_BIN]   (default target/debug/sandbox)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,14 @@ for v in $kube_versions; do
 done
 python3 deploy/check-k8s.py "$rendered/k8s.yaml"
 
-echo "k8s: scenario files of the ConfigMap"
+echo "k8s: scenario files of the ConfigMap, laid out as the kubelet mounts them"
 cmp scenarios/default.yaml deploy/k8s/scenarios/00-default.yaml ||
   { echo "deploy/k8s/scenarios/00-default.yaml differs from scenarios/default.yaml" >&2; exit 1; }
-"$bin" validate deploy/k8s/scenarios
+# A ConfigMap volume: the files in a timestamped directory, `..data` linking to it, and
+# each key a link through `..data` (an edit swaps `..data`).
+mounted=$rendered/scenarios
+mkdir -p "$mounted/..2026_01_01_00_00_00.000000000"
+cp deploy/k8s/scenarios/*.yaml "$mounted/..2026_01_01_00_00_00.000000000/"
+ln -s ..2026_01_01_00_00_00.000000000 "$mounted/..data"
+for f in deploy/k8s/scenarios/*.yaml; do ln -s "..data/$(basename "$f")" "$mounted/$(basename "$f")"; done
+"$bin" validate "$mounted"
