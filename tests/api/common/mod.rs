@@ -1,6 +1,8 @@
 //! Shared test helpers: `TestApp::spawn` starts the real server on port 0 (the
 //! zero2prod pattern) and talks HTTP to it.
 
+pub mod binary;
+
 use reqwest::{Response, StatusCode};
 use sandbox::{Application, Settings};
 use serde_json::{Value, json};
