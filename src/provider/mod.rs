@@ -7,7 +7,7 @@ mod answer;
 mod context;
 mod routes;
 
-pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, json, mark, sandbox_error};
+pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, SandboxErrorBody, json, mark, sandbox_error};
 pub use context::{Ctx, TENANT_HEADER, tenant_of};
 pub use routes::{Endpoint, Routes, method_not_allowed, not_found};
 
