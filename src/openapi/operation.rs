@@ -61,7 +61,7 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     extend_parameters(&mut op, parameters);
-    if endpoint.pattern.starts_with("/docs") {
+    if endpoint.pattern.starts_with("/docs") || endpoint.pattern.starts_with("/ui") {
         docs_responses(&mut op);
         return op;
     }
@@ -82,14 +82,14 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
     op
 }
 
-/// The docs page and its assets: HTML, scripts, styles, images.
+/// The docs page, the dashboard and their assets: HTML, scripts, styles, images.
 fn docs_responses(op: &mut Operation) {
     let page = ResponseBuilder::new()
         .description("the page or one of its assets")
         .content("*/*", ContentBuilder::new().build())
         .build();
     let moved = ResponseBuilder::new()
-        .description("the page is at `/__sandbox/docs/`")
+        .description("the docs page is at `/__sandbox/docs/`")
         .build();
     let responses = &mut op.responses.responses;
     responses.insert("200".into(), RefOr::T(page));
