@@ -22,9 +22,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
 
 const PAGE: &str = include_str!("../../assets/ui/index.html");
 
-/// The page and its assets hold no tenant data, so the admin token does not guard them.
+/// The page and its assets hold no tenant data, so the admin token does not guard them;
+/// only these exact paths, so no other path can slip past the guard under their prefix.
 pub fn is_page(path: &str) -> bool {
-    path == "/__sandbox/ui" || path.starts_with("/__sandbox/ui/")
+    match path.strip_prefix("/__sandbox/ui") {
+        Some("") => true,
+        Some(rest) => ASSETS
+            .iter()
+            .any(|(name, _, _)| rest.strip_prefix('/') == Some(*name)),
+        None => false,
+    }
 }
 
 /// `GET /__sandbox/ui`: the page; the tenant is read from `?tenant=` by its script.

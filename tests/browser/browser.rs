@@ -93,20 +93,18 @@ impl Browser {
     }
 
     /// Waits (fantoccini's wait, polling the page) for an element.
+    async fn wait_for(&self, locator: Locator<'_>) -> Element {
+        let what = format!("{locator:?}");
+        let found = self.client.wait().for_element(locator).await;
+        found.unwrap_or_else(|e| panic!("no {what}: {e}"))
+    }
+
     pub async fn wait_css(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+        self.wait_for(Locator::Css(css)).await
     }
 
     pub async fn wait_xpath(&self, xpath: &str) -> Element {
-        self.client
-            .wait()
-            .for_element(Locator::XPath(xpath))
-            .await
-            .unwrap_or_else(|e| panic!("no `{xpath}`: {e}"))
+        self.wait_for(Locator::XPath(xpath)).await
     }
 
     pub async fn click(&self, css: &str) {

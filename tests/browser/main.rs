@@ -25,6 +25,13 @@ fn page(app: &TestApp) -> String {
     app.url(&format!("/__sandbox/ui?tenant={}", app.tenant))
 }
 
+/// A browser on the dashboard of `app`'s tenant, on `view` (`journal`, `coverage`...).
+async fn open_on(app: &TestApp, view: &str) -> Browser {
+    let browser = Browser::start().await;
+    browser.open(&format!("{}#{view}", page(app))).await;
+    browser
+}
+
 /// The page's navigation timing and the bytes of the page and its files, for the log.
 async fn load_timing(browser: &Browser) -> serde_json::Value {
     browser
@@ -41,9 +48,8 @@ async fn load_timing(browser: &Browser) -> serde_json::Value {
 #[ignore = "needs chromium and chromedriver: run by .ci/run"]
 async fn a_fresh_tenant_opens_on_its_empty_journal_at_1280_and_800_pixels() {
     let app = TestApp::spawn().await.as_tenant("fresh-tenant");
-    let browser = Browser::start().await;
 
-    browser.open(&page(&app)).await;
+    let browser = open_on(&app, "journal").await;
 
     browser.wait_css("#journal-empty:not([hidden])").await;
     let tenant = browser
@@ -74,8 +80,7 @@ async fn a_fresh_tenant_opens_on_its_empty_journal_at_1280_and_800_pixels() {
 #[ignore = "needs chromium and chromedriver: run by .ci/run"]
 async fn a_provider_request_appears_in_the_live_journal_without_a_reload() {
     let app = TestApp::spawn().await.as_tenant("live-journal");
-    let browser = Browser::start().await;
-    browser.open(&page(&app)).await;
+    let browser = open_on(&app, "journal").await;
     browser.wait_css("#journal-empty:not([hidden])").await;
     browser.js("window.sameDocument = true; return null").await;
 
@@ -121,8 +126,7 @@ async fn a_provider_request_appears_in_the_live_journal_without_a_reload() {
 #[ignore = "needs chromium and chromedriver: run by .ci/run"]
 async fn arming_a_code_in_the_coverage_matrix_makes_the_next_request_answer_it() {
     let app = TestApp::spawn().await.as_tenant("arming");
-    let browser = Browser::start().await;
-    browser.open(&format!("{}#coverage", page(&app))).await;
+    let browser = open_on(&app, "coverage").await;
 
     browser.click("button[data-arm='ubki:auth:13']").await;
     browser
@@ -148,8 +152,7 @@ async fn advancing_the_clock_expires_a_ubki_key_in_the_state_view() {
         .as_str()
         .expect("a key")
         .to_string();
-    let browser = Browser::start().await;
-    browser.open(&format!("{}#state", page(&app))).await;
+    let browser = open_on(&app, "state").await;
     let key = format!("summary[contains(., '{sessid}')]");
     browser
         .wait_xpath(&format!(
@@ -177,8 +180,7 @@ async fn advancing_the_clock_expires_a_ubki_key_in_the_state_view() {
 #[ignore = "needs chromium and chromedriver: run by .ci/run"]
 async fn a_broken_scenario_pasted_shows_its_problem_at_line_and_column() {
     let app = TestApp::spawn().await.as_tenant("scenario");
-    let browser = Browser::start().await;
-    browser.open(&format!("{}#scenario", page(&app))).await;
+    let browser = open_on(&app, "scenario").await;
     browser
         .wait_xpath("//p[@id='scenario-result'][contains(., 'active scenario')]")
         .await;
@@ -213,8 +215,7 @@ async fn with_an_admin_token_nothing_shows_until_the_token_is_given() {
     let app = TestApp::spawn_with_settings(|s| s.admin_token = Some("s3cret".into()), None)
         .await
         .as_tenant("guarded");
-    let browser = Browser::start().await;
-    browser.open(&page(&app)).await;
+    let browser = open_on(&app, "journal").await;
 
     let input = browser
         .wait_css("#token-form:not([hidden]) #token-input")
