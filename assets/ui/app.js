@@ -408,6 +408,12 @@ async function clockCall(method, path, body) {
   }
 }
 
+/// Freezes at (or unfreezes from) the instant the server has now, not the one shown.
+async function toggleFreeze() {
+  const clock = await api("GET", "/clock");
+  await clockCall("PUT", "/clock", { now: clock.now, frozen: !clock.frozen });
+}
+
 // ---- state tree
 
 async function loadState() {
@@ -542,8 +548,7 @@ function wire() {
     e.preventDefault();
     clockCall("PUT", "/clock", { now: $("clock-instant").value.trim() });
   });
-  $("clock-freeze").addEventListener("click", () =>
-    clockCall("PUT", "/clock", { now: page.clock.now, frozen: !page.clock.frozen }));
+  $("clock-freeze").addEventListener("click", () => toggleFreeze().catch(failed));
   $("state-refresh").addEventListener("click", () => loadState().catch(failed));
   $("scenario-validate").addEventListener("click", () => sendScenario(true));
   $("scenario-load").addEventListener("click", () => sendScenario(false));

@@ -165,6 +165,10 @@ async fn advancing_the_clock_expires_a_ubki_key_in_the_state_view() {
     browser
         .wait_xpath("//strong[@id='clock-now'][starts-with(., '2024-09-05T18:00:00')]")
         .await;
+    browser.click("#clock-freeze").await;
+    browser
+        .wait_xpath("//span[@id='clock-mode'][. = 'running']")
+        .await;
     browser.screenshot("clock").await;
     browser.click("#tab-state").await;
 
