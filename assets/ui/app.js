@@ -311,7 +311,7 @@ function coverageTable(name, provider, covered) {
       "how to reach it", ""].map((h) => el("th", {}, h)))),
     el("tbody", {}, ...rows));
   return el("div", { class: "coverage-provider", id: `coverage-${name}` },
-    el("h2", {}, `${provider.title} (${name}): ${covered.covered} returned`), el("div", { class: "scroll" }, table));
+    el("h2", {}, `${provider.title} (${name}): ${covered.covered} returned`), table);
 }
 
 function coverageRow(provider, c, count) {
