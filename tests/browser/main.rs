@@ -10,6 +10,7 @@ mod common;
 
 mod browser;
 
+use fantoccini::key::Key;
 use serde_json::json;
 
 use browser::Browser;
@@ -46,7 +47,7 @@ async fn load_timing(browser: &Browser) -> serde_json::Value {
 
 #[tokio::test]
 #[ignore = "needs chromium and chromedriver: run by .ci/run"]
-async fn a_fresh_tenant_opens_on_its_empty_journal_at_1280_and_800_pixels() {
+async fn a_fresh_tenant_opens_on_its_empty_journal_at_1280_and_800_pixels_and_by_keyboard() {
     let app = TestApp::spawn().await.as_tenant("fresh-tenant");
 
     let browser = open_on(&app, "journal").await;
@@ -74,6 +75,15 @@ async fn a_fresh_tenant_opens_on_its_empty_journal_at_1280_and_800_pixels() {
         .await;
     assert_eq!(overflow, 0, "the page scrolls sideways at 800 pixels");
     browser.screenshot("fresh-tenant-800").await;
+    let journal_tab = browser.wait_css("#tab-journal").await;
+    journal_tab
+        .send_keys(&Key::Right.to_string())
+        .await
+        .expect("arrow key");
+    browser
+        .wait_css("#tab-coverage[aria-selected='true']:focus")
+        .await;
+    browser.wait_css("#coverage-ubki").await;
 }
 
 #[tokio::test]
