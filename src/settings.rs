@@ -32,6 +32,9 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// actix worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// This instance's name in a cluster, shown by health and tenants so a client behind
+    /// a router can see where it landed; `None` means the host name.
+    pub replica: Option<String>,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             tenant_idle_secs: 3600,
             admin_token: None,
             workers: None,
+            replica: None,
         }
     }
 }

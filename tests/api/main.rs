@@ -9,6 +9,7 @@ mod dashboard;
 mod dcm;
 mod openapi;
 mod platform;
+mod replica;
 mod robustness;
 mod sbersafe;
 mod trustdecision;
