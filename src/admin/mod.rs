@@ -1,9 +1,10 @@
 //! The admin API under `/__sandbox`: health, reset, scenario, clock, journal, rules,
-//! error catalog, coverage and state. Calls act on the tenant of `X-Sandbox-Tenant`.
+//! error catalog, coverage, state and snapshots. Calls act on the tenant of `X-Sandbox-Tenant`.
 
 mod docs;
 mod inspect;
 mod scenario;
+mod snapshot;
 mod tenant;
 
 use std::sync::Arc;
@@ -71,6 +72,8 @@ fn routes(r: &mut Routes) {
         .get("/errors", inspect::errors)
         .get("/coverage", inspect::coverage)
         .get("/state", inspect::state)
+        .get("/snapshot", snapshot::get)
+        .put("/snapshot", snapshot::put)
         .get("/rules", tenant::rules)
         .post("/rules", tenant::add_rule)
         .delete("/rules", tenant::clear_rules)

@@ -471,7 +471,10 @@ mod tests {
         fn new_state(&self, _seeding: &Seeding) -> Box<dyn ProviderState> {
             Box::new(NoState)
         }
-        fn restore_state(&self, _value: serde_json::Value) -> Result<Box<dyn ProviderState>, String> {
+        fn restore_state(
+            &self,
+            _value: serde_json::Value,
+        ) -> Result<Box<dyn ProviderState>, String> {
             Ok(Box::new(NoState))
         }
     }

@@ -400,7 +400,11 @@ impl SberSafeState {
         fits("access_codes", state.access_codes.len(), MAX_ACCESS_CODES)?;
         fits("tokens", state.tokens.len(), MAX_TOKENS)?;
         fits("created", state.created, MAX_CREATED_CLIENTS)?;
-        fits("transactions", state.transactions.len(), MAX_CREATED_CLIENTS)?;
+        fits(
+            "transactions",
+            state.transactions.len(),
+            MAX_CREATED_CLIENTS,
+        )?;
         Ok(state)
     }
 }

@@ -288,7 +288,11 @@ impl UbkiState {
         fits("sessions", state.sessions.len(), MAX_SESSIONS)?;
         fits("failures", state.failures.len(), MAX_SESSIONS)?;
         fits("discounts", state.discounts.len(), MAX_DISCOUNTS)?;
-        fits("status_controls", state.status_controls.len(), MAX_DISCOUNTS)?;
+        fits(
+            "status_controls",
+            state.status_controls.len(),
+            MAX_DISCOUNTS,
+        )?;
         Ok(state)
     }
 }

@@ -399,13 +399,19 @@ impl Counterparty {
         let path = format!("counterparties.{}", self.guid);
         let max = self.max_customers.min(MAX_CUSTOMERS);
         fits(&format!("{path}.customers"), self.customers.len(), max)?;
-        fits(&format!("{path}.jwks"), self.jwks.len(), super::auth::MAX_JWKS)?;
+        fits(
+            &format!("{path}.jwks"),
+            self.jwks.len(),
+            super::auth::MAX_JWKS,
+        )?;
         let customers = std::mem::take(&mut self.customers);
         for c in &customers {
             let where_ = format!("{path}.customers[{}]", c.guid);
             fits(&where_, c.accounts.len(), MAX_ACCOUNTS_PER_CUSTOMER)?;
             if c.accounts.iter().any(|a| a.asset >= self.assets.len()) {
-                return Err(format!("{where_}: an account names an asset it does not have"));
+                return Err(format!(
+                    "{where_}: an account names an asset it does not have"
+                ));
             }
         }
         for c in customers {
