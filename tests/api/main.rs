@@ -10,5 +10,6 @@ mod openapi;
 mod platform;
 mod robustness;
 mod sbersafe;
+mod snapshot;
 mod trustdecision;
 mod ubki;

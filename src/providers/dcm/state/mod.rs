@@ -155,7 +155,7 @@ impl ProviderState for DcmState {
             "counterparties": cps,
             "open_flows": self.flows.values().filter(|f| f.expires_at > now).count(),
             "sessions": self.sessions.values().filter(|s| s.valid_at(now)).count(),
-            "preset_tokens": self.preset.keys().collect::<Vec<_>>(),
+            "preset_tokens": self.preset.keys().collect::<std::collections::BTreeSet<_>>(),
         })
     }
 }
