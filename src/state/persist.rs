@@ -69,7 +69,7 @@ fn saved_files(dir: &Path) -> Vec<(String, PathBuf)> {
             Some((modified, name, e.path()))
         })
         .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     files.into_iter().map(|(_, n, p)| (n, p)).collect()
 }
 
