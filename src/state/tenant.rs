@@ -28,7 +28,8 @@ pub struct Tenant {
     pub rules: Mutex<RuleBook>,
     pub(super) states: HashMap<TypeId, NamedState>,
     last_used: Mutex<Instant>,
-    /// Bumped on every use (`touch`): the cheap "changed since saved" of persistence.
+    /// Bumped on every use (`touch`) and after every provider state change: the cheap
+    /// "changed since saved" of persistence.
     uses: AtomicU64,
     /// `uses` when the tenant was last written to the state directory.
     saved: AtomicU64,
@@ -130,9 +131,12 @@ impl Tenant {
             .expect("every provider state is registered when the tenant is built");
         let mut guard = lock.lock();
         let any: &mut dyn Any = &mut **guard;
-        f(any
+        let out = f(any
             .downcast_mut::<S>()
-            .expect("state keyed by its own TypeId"))
+            .expect("state keyed by its own TypeId"));
+        // After the change, so a save that began before it sees the tenant changed again.
+        self.uses.fetch_add(1, Ordering::Relaxed);
+        out
     }
 
     /// Every provider's state as JSON, for `GET /__sandbox/state`.
