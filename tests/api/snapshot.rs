@@ -197,25 +197,50 @@ async fn the_journal_is_in_a_snapshot_only_when_asked_for() {
     assert_eq!(with["journal"]["next_id"], without["journal"]["next_id"]);
 }
 
+/// What loading a document did, plainly and then with `?force=true`.
+struct Attempt {
+    refusal: (u16, String, String),
+    unchanged_by_refusal: bool,
+    forced: StatusCode,
+}
+
+impl Attempt {
+    /// Refused with 400 of `kind` saying `says`, nothing changed, and forced in.
+    fn assert_refused_then_forced(&self, kind: &str, says: &str) {
+        let (status, got, message) = &self.refusal;
+        assert_eq!((*status, got.as_str()), (400, kind), "{message}");
+        assert!(message.contains(says), "{says}: {message}");
+        assert!(self.unchanged_by_refusal);
+        assert_eq!(self.forced, StatusCode::OK);
+    }
+}
+
+async fn load_then_force(app: &TestApp, doc: &Value) -> Attempt {
+    let state = providers(app).await;
+    let refusal = refusal(load(app, "", doc.to_string()).await).await;
+    let unchanged_by_refusal = providers(app).await == state;
+    let forced = load(app, "?force=true", doc.to_string()).await.status();
+    Attempt {
+        refusal,
+        unchanged_by_refusal,
+        forced,
+    }
+}
+
 #[tokio::test]
 async fn another_format_version_is_refused_unless_forced() {
     let app = TestApp::spawn().await;
     let mut doc = snapshot(&app, "").await;
     write_every_provider(&app, 1).await;
-    let state = providers(&app).await;
+    let written = providers(&app).await;
     doc["version"] = json!(99);
 
-    let (status, kind, message) = refusal(load(&app, "", doc.to_string()).await).await;
-    let unchanged = providers(&app).await;
-    let forced = load(&app, "?force=true", doc.to_string()).await;
+    let attempt = load_then_force(&app, &doc).await;
 
-    assert_eq!((status, kind.as_str()), (400, "snapshot-version"));
-    assert!(message.contains("version 99"), "{message}");
-    assert_eq!(unchanged, state);
-    assert_eq!(forced.status(), StatusCode::OK);
+    attempt.assert_refused_then_forced("snapshot-version", "version 99");
     assert_ne!(
-        app.state().await,
-        state,
+        providers(&app).await,
+        written,
         "the forced load replaced the state"
     );
 }
@@ -226,20 +251,11 @@ async fn a_snapshot_of_another_scenario_is_refused_unless_forced() {
     let other = TestApp::spawn_with("seed: 4242\n").await;
     let doc = snapshot(&other, "").await;
     write_every_provider(&app, 1).await;
-    let state = providers(&app).await;
 
-    let (status, kind, message) = refusal(load(&app, "", doc.to_string()).await).await;
-    let unchanged = providers(&app).await;
-    let forced = load(&app, "?force=true", doc.to_string()).await;
+    let attempt = load_then_force(&app, &doc).await;
 
-    assert_eq!((status, kind.as_str()), (400, "snapshot-fingerprint"));
-    assert!(message.contains("force=true"), "{message}");
-    assert_eq!(unchanged, state);
-    assert_eq!(forced.status(), StatusCode::OK);
-    assert_eq!(
-        app.state().await["providers"],
-        other.state().await["providers"]
-    );
+    attempt.assert_refused_then_forced("snapshot-fingerprint", "force=true");
+    assert_eq!(providers(&app).await, providers(&other).await);
 }
 
 #[tokio::test]
