@@ -421,3 +421,28 @@ async fn a_corrupt_state_file_is_set_aside_and_the_others_restored() {
         "{files:?}"
     );
 }
+
+#[tokio::test]
+async fn a_tenant_dropped_beyond_the_cap_is_saved_and_read_back_when_used_again() {
+    let dir = temp_dir("evicted");
+    let state_dir = dir.clone();
+    let app = TestApp::spawn_with_settings(
+        |s| {
+            s.state_dir = Some(state_dir);
+            s.tenant_cap = 1;
+        },
+        None,
+    )
+    .await;
+    let (a, b) = (app.as_tenant("a"), app.as_tenant("b"));
+    write_every_provider(&a, 1).await;
+    let written = providers(&a).await;
+
+    write_every_provider(&b, 1).await;
+    let tenants = body(app.get("/__sandbox/tenants").await).await;
+    let read_back = providers(&a).await;
+
+    assert_eq!(tenants["tenants"], json!(["b"]), "a was dropped for b");
+    assert!(dir.join("a.snapshot.json").exists());
+    assert_eq!(read_back, written);
+}
