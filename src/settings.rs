@@ -37,7 +37,7 @@ pub struct Settings {
     pub state_dir: Option<PathBuf>,
     /// Seconds between saves of the tenants that changed (with `state_dir`).
     pub state_save_secs: u64,
-    /// `PUT /__sandbox/snapshot` bodies (and saved files) larger than this are refused:
+    /// `PUT /__sandbox/snapshot` bodies larger than this are refused:
     /// a whole tenant is larger than any provider request.
     pub snapshot_body_limit: usize,
 }

@@ -112,20 +112,11 @@ impl Sandbox {
         if !path.exists() {
             return None;
         }
-        let read = fs::metadata(&path)
+        // Files are this sandbox's own: no body limit, only whether they parse and fit.
+        let read = fs::read(&path)
             .map_err(|e| e.to_string())
-            .and_then(|m| {
-                if m.len() > self.settings.snapshot_body_limit as u64 {
-                    Err(format!("over snapshot_body_limit ({} bytes)", m.len()))
-                } else {
-                    fs::read(&path).map_err(|e| e.to_string())
-                }
-            })
             .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
-            .and_then(|doc| {
-                self.tenant_from(name, doc, false)
-                    .map_err(|e| e.to_string())
-            });
+            .and_then(|doc| self.tenant_from(name, doc, false).map_err(|e| e.to_string()));
         match read {
             Ok(tenant) => {
                 // What is on disk is what it holds: nothing to write until it changes.
