@@ -294,6 +294,29 @@ mod tests {
     }
 
     #[test]
+    fn a_restored_journal_keeps_ids_and_bodies_and_its_caps() {
+        let mut journal = Journal::new(100, usize::MAX);
+        let mut json = entry("/json");
+        json.response_body = Body::new(&Bytes::from_static(br#"{"a":1}"#), 100);
+        journal.push(json);
+        journal.push(entry("/empty"));
+        let (entries, next_id) = journal.snapshot();
+        let text = serde_json::to_string(&entries).unwrap();
+
+        let mut small = Journal::new(1, usize::MAX);
+        small.restore(serde_json::from_str(&text).unwrap(), next_id);
+        small.push(entry("/next"));
+
+        let kept = small.list(None, 10);
+        assert_eq!(kept.len(), 1, "the cap holds");
+        assert_eq!(kept[0].id, 3, "ids go on where they were");
+        let mut back = Journal::new(100, usize::MAX);
+        back.restore(serde_json::from_str(&text).unwrap(), next_id);
+        let again = serde_json::to_string(&back.snapshot().0).unwrap();
+        assert_eq!(again, text, "bodies read back answer the same");
+    }
+
+    #[test]
     fn long_bodies_are_cut() {
         let value = Body::new(&Bytes::from_static(&[b'a'; 100]), 10).value();
         let text = value.as_str().unwrap();

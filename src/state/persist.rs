@@ -116,7 +116,10 @@ impl Sandbox {
         let read = fs::read(&path)
             .map_err(|e| e.to_string())
             .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
-            .and_then(|doc| self.tenant_from(name, doc, false).map_err(|e| e.to_string()));
+            .and_then(|doc| {
+                self.tenant_from(name, doc, false)
+                    .map_err(|e| e.to_string())
+            });
         match read {
             Ok(tenant) => {
                 // What is on disk is what it holds: nothing to write until it changes.
