@@ -40,6 +40,9 @@ pub struct Settings {
     /// `PUT /__sandbox/snapshot` bodies larger than this are refused:
     /// a whole tenant is larger than any provider request.
     pub snapshot_body_limit: usize,
+    /// This instance's name in a cluster, shown by health and tenants so a client behind
+    /// a router can see where it landed; `None` means the host name.
+    pub replica: Option<String>,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             state_dir: None,
             state_save_secs: 30,
             snapshot_body_limit: 64 * 1024 * 1024,
+            replica: None,
         }
     }
 }

@@ -3,13 +3,20 @@
 
 use std::collections::BTreeMap;
 
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{
-    ContentBuilder, ObjectBuilder, RefOr, Required, Response, ResponseBuilder, Schema, Type,
+    ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Response, ResponseBuilder, Schema, Type,
 };
 
 use crate::codes::CodeTable;
 use crate::provider::{Endpoint, Provider};
+
+/// The admin token's scheme, as the admin API's own description names it.
+pub const ADMIN_TOKEN_SCHEME: &str = "admin_token";
+/// The schema of the sandbox's refusals in the admin API's components.
+pub const ADMIN_ERROR_SCHEMA: &str = "sandbox.Error";
 
 /// An actix pattern as an OpenAPI path: `{cu:[^/]*}` is `{cu}`, `""` is `/`.
 pub fn path_of(pattern: &str) -> String {
@@ -27,10 +34,11 @@ pub fn path_of(pattern: &str) -> String {
     if out.is_empty() { "/".into() } else { out }
 }
 
-/// The provider's description of the operation, completed: an id, its path
+/// The provider's description of the operation, completed: an id (the platform's, so
+/// ids never collide in the combined document and links can name them), its path
 /// parameters, `X-Sandbox-Tenant`, `X-Sandbox-Force` with the endpoint's forcible
 /// codes, and every status the endpoint's codes answer with (what the provider
-/// described for a status stays).
+/// described for a status stays, followed by the codes it carries).
 pub fn provider_operation(
     provider: &dyn Provider,
     table: &CodeTable,
@@ -39,35 +47,44 @@ pub fn provider_operation(
 ) -> Operation {
     let mut op = described.unwrap_or_default();
     let scope = provider.scope(&endpoint.sample_path());
-    op.operation_id
-        .get_or_insert_with(|| operation_id(provider.name(), endpoint));
+    op.operation_id = Some(operation_id(provider.name(), endpoint));
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     parameters.push(force_header(table.forcible_in(scope)));
     extend_parameters(&mut op, parameters);
     for (status, text) in statuses(table, scope) {
-        op.responses
-            .responses
-            .entry(status)
-            .or_insert_with(|| RefOr::T(json_response(&text)));
+        match op.responses.responses.get_mut(&status) {
+            Some(RefOr::T(response)) => {
+                response.description = format!("{} Codes: {text}", response.description);
+            }
+            Some(RefOr::Ref(_)) => {}
+            None => {
+                let response = RefOr::T(json_response(&format!("Codes: {text}")));
+                op.responses.responses.insert(status, response);
+            }
+        }
     }
     op
 }
 
-/// An admin operation: per tenant, answered in JSON, refusals marked `X-Sandbox-Error`.
-pub fn admin_operation(endpoint: &Endpoint) -> Operation {
-    let mut op = Operation::new();
+/// An admin operation: per tenant, answered in JSON, refusals marked `X-Sandbox-Error`,
+/// behind the admin token when one is set (health never is).
+pub fn admin_operation(endpoint: &Endpoint, described: Option<Operation>) -> Operation {
+    let mut op = described.unwrap_or_default();
     op.operation_id = Some(operation_id("admin", endpoint));
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     extend_parameters(&mut op, parameters);
+    if endpoint.pattern != "/health" {
+        let token = SecurityRequirement::new(ADMIN_TOKEN_SCHEME, Vec::<String>::new());
+        op.security = Some(vec![token, SecurityRequirement::default()]);
+    }
     if endpoint.pattern.starts_with("/docs") {
         docs_responses(&mut op);
         return op;
     }
-    let answers = [
-        ("200", "the answer"),
-        ("201", "created"),
+    let answers = [("200", "the answer"), ("201", "created")];
+    let refusals = [
         ("400", "refused: `X-Sandbox-Error` names why"),
         (
             "401",
@@ -75,11 +92,33 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
         ),
         ("404", "nothing of that name in this tenant"),
     ];
-    for (status, text) in answers {
-        let response = RefOr::T(json_response(text));
-        op.responses.responses.insert(status.into(), response);
+    let responses = answers
+        .map(|(s, text)| (s, json_response(text)))
+        .into_iter()
+        .chain(refusals.map(|(s, text)| (s, refusal(text))));
+    for (status, response) in responses {
+        op.responses
+            .responses
+            .entry(status.into())
+            .or_insert(RefOr::T(response));
     }
     op
+}
+
+/// The sandbox's own refusal: `sandbox.Error` (`SandboxErrorBody`), its kind in
+/// `X-Sandbox-Error` too.
+fn refusal(description: &str) -> Response {
+    let schema = RefOr::Ref(Ref::from_schema_name(ADMIN_ERROR_SCHEMA));
+    let content = ContentBuilder::new().schema(Some(schema)).build();
+    let kind = HeaderBuilder::new()
+        .schema(Some(string(None)))
+        .description(Some("the refusal's kind, as `sandbox_error` in the body"))
+        .build();
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", content)
+        .header("X-Sandbox-Error", kind)
+        .build()
 }
 
 /// The docs page and its assets: HTML, scripts, styles, images.

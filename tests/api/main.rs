@@ -8,6 +8,7 @@ mod contract;
 mod dcm;
 mod openapi;
 mod platform;
+mod replica;
 mod robustness;
 mod sbersafe;
 mod snapshot;
