@@ -58,6 +58,9 @@ pub struct ServeArgs {
     /// Log filter, e.g. `info` or `sandbox=debug` [env: SANDBOX_LOG] [default: info].
     #[arg(long, global = true)]
     pub log: Option<String>,
+    /// Directory where tenants are saved and restored from [env: SANDBOX_STATE_DIR].
+    #[arg(long, global = true)]
+    pub state_dir: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -77,6 +80,9 @@ impl ServeArgs {
         }
         if let Some(v) = &self.log {
             s.log = v.clone();
+        }
+        if let Some(v) = &self.state_dir {
+            s.state_dir = Some(v.clone());
         }
         Ok(s)
     }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
 
 /// The clock stays within these years, so no date arithmetic of any provider can
 /// overflow and every format keeps its width (TrustDecision's 13-digit epoch
@@ -35,6 +36,15 @@ fn in_range(t: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, OutOfRange> {
 enum Mode {
     Offset(Duration),
     Frozen(DateTime<Utc>),
+}
+
+/// A clock as a snapshot keeps it: a running clock's offset from real time (so after a
+/// restart it runs on from where real time is), or a frozen clock's instant.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClockState {
+    Offset { offset_us: i64 },
+    Frozen { at: DateTime<Utc> },
 }
 
 #[derive(Debug)]
@@ -79,6 +89,29 @@ impl Clock {
         Ok(())
     }
 
+    pub fn state(&self) -> ClockState {
+        match *self.mode.lock() {
+            Mode::Offset(offset) => ClockState::Offset {
+                offset_us: offset.num_microseconds().unwrap_or(i64::MAX),
+            },
+            Mode::Frozen(at) => ClockState::Frozen { at },
+        }
+    }
+
+    /// Takes the mode of a snapshot; refused (and the clock unchanged) out of range.
+    pub fn restore(&self, state: ClockState) -> Result<(), OutOfRange> {
+        let mode = match state {
+            ClockState::Offset { offset_us } => {
+                let offset = Duration::microseconds(offset_us);
+                in_range(Utc::now().checked_add_signed(offset))?;
+                Mode::Offset(offset)
+            }
+            ClockState::Frozen { at } => Mode::Frozen(in_range(Some(at))?),
+        };
+        *self.mode.lock() = mode;
+        Ok(())
+    }
+
     pub fn set(&self, to: DateTime<Utc>, frozen: bool) -> Result<(), OutOfRange> {
         let to = in_range(Some(to))?;
         *self.mode.lock() = if frozen {
@@ -111,6 +144,30 @@ mod tests {
         clock.advance(Duration::hours(25)).unwrap();
         let ahead = clock.now() - Utc::now();
         assert!(ahead > Duration::hours(24) && ahead <= Duration::hours(25));
+    }
+
+    #[test]
+    fn a_clock_restored_from_its_state_keeps_its_mode_and_time() {
+        let start = DateTime::parse_from_rfc3339("2024-09-04T11:39:13Z")
+            .unwrap()
+            .to_utc();
+        let (frozen, running) = (Clock::new(Some(start), true), Clock::new(None, false));
+        running.advance(Duration::days(3)).unwrap();
+        let (a, b) = (Clock::new(None, false), Clock::new(None, true));
+
+        a.restore(frozen.state()).unwrap();
+        b.restore(running.state()).unwrap();
+
+        assert_eq!(a.now(), start);
+        assert!(!b.is_frozen());
+        assert_eq!(b.state(), running.state());
+        assert!(
+            a.restore(ClockState::Offset {
+                offset_us: i64::MAX
+            })
+            .is_err()
+        );
+        assert_eq!(a.now(), start);
     }
 
     #[test]

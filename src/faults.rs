@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use fake::rand::RngExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::input::url_pairs;
 use crate::rng::{self, Rng};
@@ -45,11 +45,20 @@ impl RequestView<'_> {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Where a live rule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Scenario,
+    /// Added through `POST /__sandbox/rules`.
+    Runtime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LiveRule {
     pub rule: Rule,
-    /// `scenario` or `runtime` (added through `POST /__sandbox/rules`).
-    pub source: &'static str,
+    pub source: Source,
     pub remaining: Option<u32>,
     pub fired: u64,
 }
@@ -62,6 +71,10 @@ pub struct Fired {
     pub delay_ms: u64,
 }
 
+/// Serialised whole for snapshots, the generator's position with it, so a rule with a
+/// `probability` or a random delay draws on where it was.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuleBook {
     rules: Vec<LiveRule>,
     rng: Rng,
@@ -77,7 +90,7 @@ impl RuleBook {
                 .iter()
                 .map(|rule| LiveRule {
                     rule: rule.clone(),
-                    source: "scenario",
+                    source: Source::Scenario,
                     remaining: rule.times,
                     fired: 0,
                 })
@@ -86,13 +99,41 @@ impl RuleBook {
         }
     }
 
+    /// Checks a restored book: at most `MAX_RUNTIME_RULES` runtime rules and
+    /// `max_scenario` of the scenario's, each passing `check` (its code still known).
+    pub fn checked(
+        self,
+        max_scenario: usize,
+        check: impl Fn(&Rule) -> Vec<String>,
+    ) -> Result<Self, String> {
+        let runtime = self.rules.iter().filter(|r| r.source == Source::Runtime);
+        if runtime.count() > MAX_RUNTIME_RULES
+            || self.rules.len() > MAX_RUNTIME_RULES + max_scenario
+        {
+            return Err(format!(
+                "rules: at most {MAX_RUNTIME_RULES} runtime rules and the scenario's {max_scenario}"
+            ));
+        }
+        for (i, live) in self.rules.iter().enumerate() {
+            let problems = check(&live.rule);
+            if !problems.is_empty() {
+                return Err(format!("rules[{i}]: {}", problems.join("; ")));
+            }
+        }
+        Ok(self)
+    }
+
     pub fn list(&self) -> &[LiveRule] {
         &self.rules
     }
 
     /// Runtime rules are checked before the scenario's, newest first.
     pub fn add(&mut self, rule: Rule) -> Result<(), String> {
-        let runtime = self.rules.iter().filter(|r| r.source == "runtime").count();
+        let runtime = self
+            .rules
+            .iter()
+            .filter(|r| r.source == Source::Runtime)
+            .count();
         if runtime >= MAX_RUNTIME_RULES {
             return Err(format!(
                 "at most {MAX_RUNTIME_RULES} runtime rules per tenant"
@@ -103,7 +144,7 @@ impl RuleBook {
             LiveRule {
                 remaining: rule.times,
                 rule,
-                source: "runtime",
+                source: Source::Runtime,
                 fired: 0,
             },
         );
@@ -115,13 +156,13 @@ impl RuleBook {
     pub fn remove_runtime(&mut self, name: &str) -> usize {
         let before = self.rules.len();
         self.rules
-            .retain(|r| r.source != "runtime" || r.rule.name.as_deref() != Some(name));
+            .retain(|r| r.source != Source::Runtime || r.rule.name.as_deref() != Some(name));
         before - self.rules.len()
     }
 
     pub fn clear_runtime(&mut self) -> usize {
         let before = self.rules.len();
-        self.rules.retain(|r| r.source != "runtime");
+        self.rules.retain(|r| r.source != Source::Runtime);
         before - self.rules.len()
     }
 

@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, VecDeque};
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::serde_as;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub id: u64,
     /// Virtual time of the request.
@@ -107,6 +108,22 @@ impl Serialize for Body {
     }
 }
 
+/// A body read back from a snapshot, as the journal showed it: text stays the text shown
+/// (a note), JSON is kept as its bytes, so the journal answers the same.
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(text) => Body::Note(text),
+            serde_json::Value::Null => Body::new(&Bytes::new(), 0),
+            value => {
+                let bytes =
+                    Bytes::from(serde_json::to_vec(&value).map_err(serde::de::Error::custom)?);
+                Body::new(&bytes, bytes.len())
+            }
+        })
+    }
+}
+
 #[derive(Debug)]
 pub struct Journal {
     /// Each entry with its size as counted against `bytes_cap`.
@@ -175,12 +192,31 @@ impl Journal {
         self.entries.clear();
         self.bytes = 0;
     }
+
+    /// The entries, oldest first, and the id the next one gets, for a snapshot.
+    pub fn snapshot(&self) -> (Vec<Entry>, u64) {
+        let entries = self.entries.iter().map(|(_, e)| e.clone()).collect();
+        (entries, self.next_id)
+    }
+
+    /// A snapshot's entries back in under this journal's caps, keeping their ids; the
+    /// next entry gets `next_id` (ids never repeat within a tenant).
+    pub fn restore(&mut self, entries: Vec<Entry>, next_id: u64) {
+        self.clear();
+        for entry in entries {
+            self.next_id = entry.id;
+            self.push(entry);
+        }
+        self.next_id = self.next_id.max(next_id);
+    }
 }
 
 /// Codes returned so far, per provider, by (code scope, code): the same number can mean
 /// different things at different endpoints (UBKI's auth 1 is not its discount 1).
-#[derive(Debug, Default)]
+#[serde_as]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Coverage {
+    #[serde_as(as = "BTreeMap<_, Vec<(_, _)>>")]
     seen: BTreeMap<String, BTreeMap<(String, String), u64>>,
 }
 
@@ -255,6 +291,29 @@ mod tests {
         assert_eq!(journal.len(), 2);
         assert!(journal.bytes() <= budget);
         assert_eq!(journal.list(None, 10)[0].path, "/small");
+    }
+
+    #[test]
+    fn a_restored_journal_keeps_ids_and_bodies_and_its_caps() {
+        let mut journal = Journal::new(100, usize::MAX);
+        let mut json = entry("/json");
+        json.response_body = Body::new(&Bytes::from_static(br#"{"a":1}"#), 100);
+        journal.push(json);
+        journal.push(entry("/empty"));
+        let (entries, next_id) = journal.snapshot();
+        let text = serde_json::to_string(&entries).unwrap();
+
+        let mut small = Journal::new(1, usize::MAX);
+        small.restore(serde_json::from_str(&text).unwrap(), next_id);
+        small.push(entry("/next"));
+
+        let kept = small.list(None, 10);
+        assert_eq!(kept.len(), 1, "the cap holds");
+        assert_eq!(kept[0].id, 3, "ids go on where they were");
+        let mut back = Journal::new(100, usize::MAX);
+        back.restore(serde_json::from_str(&text).unwrap(), next_id);
+        let again = serde_json::to_string(&back.snapshot().0).unwrap();
+        assert_eq!(again, text, "bodies read back answer the same");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 pub use rand_chacha::ChaCha8Rng as Rng;
 
 /// FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
-fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+pub fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
     for b in bytes {
         hash ^= u64::from(*b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);

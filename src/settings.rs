@@ -32,6 +32,14 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// actix worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// Where every tenant is saved as a snapshot file and read back at start-up; `None`
+    /// keeps tenants in memory only.
+    pub state_dir: Option<PathBuf>,
+    /// Seconds between saves of the tenants that changed (with `state_dir`).
+    pub state_save_secs: u64,
+    /// `PUT /__sandbox/snapshot` bodies larger than this are refused:
+    /// a whole tenant is larger than any provider request.
+    pub snapshot_body_limit: usize,
     /// This instance's name in a cluster, shown by health and tenants so a client behind
     /// a router can see where it landed; `None` means the host name.
     pub replica: Option<String>,
@@ -53,6 +61,9 @@ impl Default for Settings {
             tenant_idle_secs: 3600,
             admin_token: None,
             workers: None,
+            state_dir: None,
+            state_save_secs: 30,
+            snapshot_body_limit: 64 * 1024 * 1024,
             replica: None,
         }
     }

@@ -43,6 +43,7 @@ pub struct Application {
 impl Application {
     /// Binds `host:port` (port 0 picks a free one) and builds the server, not yet running.
     pub fn build(sandbox: Sandbox) -> std::io::Result<Self> {
+        sandbox.restore_saved();
         let listener = TcpListener::bind((sandbox.settings.host.as_str(), sandbox.settings.port))?;
         let port = listener.local_addr()?.port();
         let sandbox = Arc::new(sandbox);
@@ -58,7 +59,8 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or Ctrl-C; in-flight requests get one second to finish.
+    /// Serves until SIGTERM or Ctrl-C; in-flight requests get one second to finish,
+    /// then the changed tenants are saved (with `state_dir`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sandbox = self.sandbox.clone();
         let sweeper = tokio::spawn(async move {
@@ -68,8 +70,24 @@ impl Application {
                 sandbox.sweep();
             }
         });
+        let saver = self.sandbox.settings.state_dir.is_some().then(|| {
+            let sandbox = self.sandbox.clone();
+            let secs = sandbox.settings.state_save_secs.max(1);
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_secs(secs));
+                every.tick().await;
+                loop {
+                    every.tick().await;
+                    sandbox.save_changed();
+                }
+            })
+        });
         let result = self.server.await;
         sweeper.abort();
+        if let Some(saver) = saver {
+            saver.abort();
+        }
+        self.sandbox.save_changed();
         result
     }
 }

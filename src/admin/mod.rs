@@ -1,11 +1,12 @@
 //! The admin API under `/__sandbox`: health, reset, scenario, clock, journal, rules,
-//! error catalog, coverage and state, and the QA dashboard over them (`/ui`). Calls act
-//! on the tenant of `X-Sandbox-Tenant`.
+//! error catalog, coverage, state and snapshots, and the QA dashboard over them (`/ui`).
+//! Calls act on the tenant of `X-Sandbox-Tenant`.
 
 mod docs;
 mod inspect;
 mod openapi;
 mod scenario;
+mod snapshot;
 mod tenant;
 mod ui;
 
@@ -75,6 +76,8 @@ fn routes(r: &mut Routes) {
         .get("/errors", inspect::errors)
         .get("/coverage", inspect::coverage)
         .get("/state", inspect::state)
+        .get("/snapshot", snapshot::get)
+        .put("/snapshot", snapshot::put)
         .get("/rules", tenant::rules)
         .post("/rules", tenant::add_rule)
         .delete("/rules", tenant::clear_rules)

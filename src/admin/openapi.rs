@@ -38,9 +38,23 @@ fn add_rule() {}
 #[allow(dead_code)]
 fn put_scenario() {}
 
+#[utoipa::path(get, path = "/snapshot",
+    params(("journal" = Option<bool>, Query, description = "Include the journal's entries.")),
+    description = "The tenant's whole state as one versioned JSON document.")]
+#[allow(dead_code)]
+fn get_snapshot() {}
+
+#[utoipa::path(put, path = "/snapshot",
+    params(("force" = Option<bool>, Query, description = "Load a document of another format version or scenario.")),
+    request_body(content_type = "application/json", content = Object,
+        description = "A document of `GET /__sandbox/snapshot`, at most `snapshot_body_limit` bytes."),
+    description = "Makes the tenant exactly the state the document describes; a refused document changes nothing.")]
+#[allow(dead_code)]
+fn put_snapshot() {}
+
 #[derive(OpenApi)]
 #[openapi(
-    paths(set_clock, advance_clock, add_rule, put_scenario),
+    paths(set_clock, advance_clock, add_rule, put_scenario, get_snapshot, put_snapshot),
     components(schemas(Advance, SetClock, Rule, When, Then, Delay, SandboxErrorBody)),
     modifiers(&Token)
 )]

@@ -455,6 +455,9 @@ mod tests {
         fn view(&self, _now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
             serde_json::Value::Null
         }
+        fn snapshot(&self) -> Result<serde_json::Value, String> {
+            Ok(serde_json::Value::Null)
+        }
     }
 
     impl Section for StubSection {
@@ -467,6 +470,12 @@ mod tests {
         }
         fn new_state(&self, _seeding: &Seeding) -> Box<dyn ProviderState> {
             Box::new(NoState)
+        }
+        fn restore_state(
+            &self,
+            _value: serde_json::Value,
+        ) -> Result<Box<dyn ProviderState>, String> {
+            Ok(Box::new(NoState))
         }
     }
 

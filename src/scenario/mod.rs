@@ -13,6 +13,7 @@ pub use people::{People, Person, PersonRecord};
 pub use rules::{Delay, Rule, Then, When};
 pub use section::{
     Blueprint, Declared, ProviderState, Section, SectionBox, SectionType, Seeding, parse_section,
+    restore_of, snapshot_of,
 };
 
 use std::collections::BTreeMap;

@@ -21,6 +21,22 @@ use crate::codes::{CodeOverride, CodeSpec};
 pub trait ProviderState: Any + Send + Sync {
     /// Read-only view for `GET /__sandbox/state`.
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value;
+    /// Everything the state holds, for a tenant snapshot; `Section::restore_state`
+    /// rebuilds the same state from it.
+    fn snapshot(&self) -> Result<serde_json::Value, String>;
+}
+
+/// A state of type `S` as snapshot JSON (the serde-derived form).
+pub fn snapshot_of<S: Serialize>(state: &S) -> Result<serde_json::Value, String> {
+    serde_json::to_value(state).map_err(|e| e.to_string())
+}
+
+/// A state of type `S` from its snapshot JSON; an error names the path it is about.
+pub fn restore_of<S: DeserializeOwned>(value: serde_json::Value) -> Result<S, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        format!("{path}: {}", e.into_inner())
+    })
 }
 
 /// What a fresh provider state is built from.
@@ -41,6 +57,9 @@ pub trait Section: Any + Send + Sync + fmt::Debug {
     }
     /// A fresh tenant's state under this section.
     fn new_state(&self, seeding: &Seeding) -> Box<dyn ProviderState>;
+    /// The state a snapshot (`ProviderState::snapshot`) describes, checked against the
+    /// caps of its stores; an error starts with the path it is about.
+    fn restore_state(&self, value: serde_json::Value) -> Result<Box<dyn ProviderState>, String>;
 }
 
 /// A section as a type: read from YAML, written back for `GET /__sandbox/scenario`.

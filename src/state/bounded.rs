@@ -33,6 +33,16 @@ pub fn make_room<K, V, A>(
     }
 }
 
+/// Whether a restored store of `len` entries keeps its cap, so a snapshot cannot grow a
+/// tenant past what traffic could; the error names the store by its path.
+pub fn fits(path: &str, len: usize, cap: usize) -> Result<(), String> {
+    if len <= cap {
+        Ok(())
+    } else {
+        Err(format!("{path}: {len} entries, at most {cap} are kept"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,8 @@
 //! (`World`, swapped in one step on reload) and the tenants.
 
 pub mod bounded;
+mod persist;
+mod snapshot;
 mod tenant;
 
 pub use tenant::{Tenant, TenantError};
@@ -24,6 +26,8 @@ pub struct World {
     /// The YAML as given, for `GET /__sandbox/scenario` in YAML.
     pub sources: Vec<(String, String)>,
     pub seed: u64,
+    /// A hash of the merged sources and the seed: what a snapshot was taken under.
+    pub fingerprint: String,
     pub people: People,
     codes: BTreeMap<&'static str, CodeTable>,
     empty: CodeTable,
@@ -50,6 +54,7 @@ impl World {
             .collect();
         Self {
             names: sources.iter().map(|(n, _)| n.clone()).collect(),
+            fingerprint: fingerprint(&sources, seed),
             sources,
             seed,
             people,
@@ -68,6 +73,17 @@ impl World {
     pub fn codes(&self, provider: &str) -> &CodeTable {
         self.codes.get(provider).unwrap_or(&self.empty)
     }
+}
+
+/// FNV-1a of every source text in order and the seed, as 16 hex digits: the same
+/// scenario gives the same people and generated values, so its snapshots fit.
+fn fingerprint(sources: &[(String, String)], seed: u64) -> String {
+    let mut hash = crate::rng::fnv1a(0xcbf2_9ce4_8422_2325, &seed.to_le_bytes());
+    for (_, yaml) in sources {
+        hash = crate::rng::fnv1a(hash, yaml.as_bytes());
+        hash = crate::rng::fnv1a(hash, &[0xff]);
+    }
+    format!("{hash:016x}")
 }
 
 pub struct Sandbox {
@@ -134,8 +150,9 @@ impl Sandbox {
         Ok(())
     }
 
-    /// The tenant `name`, built from the scenario on first use. Idle tenants are
-    /// dropped, and beyond `tenant_cap` the least recently used one is.
+    /// The tenant `name`, built from the scenario on first use (or read back from the
+    /// state directory). Idle tenants are dropped, and beyond `tenant_cap` the least
+    /// recently used one is; with a state directory they are saved first.
     pub fn tenant(&self, name: &str) -> Result<Arc<Tenant>, TenantError> {
         Tenant::check_name(name)?;
         let mut tenants = self.tenants.lock();
@@ -143,32 +160,71 @@ impl Sandbox {
             t.touch();
             return Ok(t.clone());
         }
-        self.evict(&mut tenants);
-        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings));
+        let gone = self.evict(&mut tenants);
+        let tenant = self
+            .load_saved(name)
+            .unwrap_or_else(|| Tenant::new(name, self.world(), &self.settings));
+        let tenant = Arc::new(tenant);
         tenants.insert(name.to_string(), tenant.clone());
+        drop(tenants);
+        self.save_all(&gone);
         Ok(tenant)
     }
 
-    fn evict(&self, tenants: &mut HashMap<String, Arc<Tenant>>) {
-        let idle = Duration::from_secs(self.settings.tenant_idle_secs);
-        tenants.retain(|_, t| t.idle_for() < idle);
+    /// Puts `tenant` in place of tenant `name` (a loaded snapshot).
+    fn put_tenant(&self, name: &str, tenant: Arc<Tenant>) {
+        let mut tenants = self.tenants.lock();
+        let gone = if tenants.contains_key(name) {
+            Vec::new()
+        } else {
+            self.evict(&mut tenants)
+        };
+        tenants.insert(name.to_string(), tenant);
+        drop(tenants);
+        self.save_all(&gone);
+    }
+
+    fn save_all(&self, tenants: &[Arc<Tenant>]) {
+        for t in tenants {
+            self.save(t);
+        }
+    }
+
+    /// Drops the idle tenants and, at the cap, the least recently used; returns them.
+    fn evict(&self, tenants: &mut HashMap<String, Arc<Tenant>>) -> Vec<Arc<Tenant>> {
+        let mut gone = self.drop_idle(tenants);
         let cap = self.settings.tenant_cap.max(1);
         while tenants.len() >= cap {
             let oldest = tenants
                 .iter()
                 .max_by_key(|(_, t)| t.idle_for())
                 .map(|(k, _)| k.clone());
-            match oldest {
-                Some(key) => tenants.remove(&key),
+            match oldest.and_then(|key| tenants.remove(&key)) {
+                Some(t) => gone.push(t),
                 None => break,
             };
         }
+        gone
     }
 
-    /// Drops idle tenants; run periodically so memory is returned without new traffic.
+    /// Drops idle tenants (saved first with a state directory); run periodically so
+    /// memory is returned without new traffic.
     pub fn sweep(&self) {
+        let gone = self.drop_idle(&mut self.tenants.lock());
+        self.save_all(&gone);
+    }
+
+    fn drop_idle(&self, tenants: &mut HashMap<String, Arc<Tenant>>) -> Vec<Arc<Tenant>> {
         let idle = Duration::from_secs(self.settings.tenant_idle_secs);
-        self.tenants.lock().retain(|_, t| t.idle_for() < idle);
+        let mut gone = Vec::new();
+        tenants.retain(|_, t| {
+            let keep = t.idle_for() < idle;
+            if !keep {
+                gone.push(t.clone());
+            }
+            keep
+        });
+        gone
     }
 
     /// Puts tenant `name` back to the scenario: state, journal, clock, runtime rules.

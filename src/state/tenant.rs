@@ -4,6 +4,7 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
@@ -16,7 +17,7 @@ use crate::scenario::{ProviderState, Seeding};
 use crate::settings::Settings;
 
 /// A provider's name and its state behind its own lock.
-type NamedState = (&'static str, Mutex<Box<dyn ProviderState>>);
+pub(super) type NamedState = (&'static str, Mutex<Box<dyn ProviderState>>);
 
 pub struct Tenant {
     pub name: String,
@@ -25,8 +26,13 @@ pub struct Tenant {
     pub journal: Mutex<Journal>,
     pub coverage: Mutex<Coverage>,
     pub rules: Mutex<RuleBook>,
-    states: HashMap<TypeId, NamedState>,
+    pub(super) states: HashMap<TypeId, NamedState>,
     last_used: Mutex<Instant>,
+    /// Bumped on every use (`touch`) and after every provider state change: the cheap
+    /// "changed since saved" of persistence.
+    uses: AtomicU64,
+    /// `uses` when the tenant was last written to the state directory.
+    saved: AtomicU64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,10 +52,23 @@ impl Tenant {
             .scenario
             .sections
             .iter()
-            .map(|(provider, section)| {
-                let state = section.section.new_state(&seeding);
+            .map(|(provider, section)| (*provider, section.section.new_state(&seeding)))
+            .collect();
+        Self::with_states(name, world, settings, states)
+    }
+
+    /// A tenant with these provider states and everything else fresh from the scenario.
+    pub(super) fn with_states(
+        name: &str,
+        world: Arc<World>,
+        settings: &Settings,
+        states: Vec<(&'static str, Box<dyn ProviderState>)>,
+    ) -> Self {
+        let states = states
+            .into_iter()
+            .map(|(provider, state)| {
                 let any: &dyn Any = &*state;
-                (any.type_id(), (*provider, Mutex::new(state)))
+                (any.type_id(), (provider, Mutex::new(state)))
             })
             .collect();
         let spec = &world.scenario.clock;
@@ -64,6 +83,8 @@ impl Tenant {
             rules: Mutex::new(RuleBook::new(&world.scenario.rules, world.seed, name)),
             states,
             last_used: Mutex::new(Instant::now()),
+            uses: AtomicU64::new(1),
+            saved: AtomicU64::new(0),
             world,
         }
     }
@@ -83,6 +104,18 @@ impl Tenant {
 
     pub fn touch(&self) {
         *self.last_used.lock() = Instant::now();
+        self.uses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The use count if the tenant was used since it was last saved; pass it to `saved`
+    /// once written.
+    pub(super) fn unsaved(&self) -> Option<u64> {
+        let uses = self.uses.load(Ordering::Relaxed);
+        (uses != self.saved.load(Ordering::Relaxed)).then_some(uses)
+    }
+
+    pub(super) fn mark_saved(&self, uses: u64) {
+        self.saved.store(uses, Ordering::Relaxed);
     }
 
     pub fn idle_for(&self) -> Duration {
@@ -98,9 +131,12 @@ impl Tenant {
             .expect("every provider state is registered when the tenant is built");
         let mut guard = lock.lock();
         let any: &mut dyn Any = &mut **guard;
-        f(any
+        let out = f(any
             .downcast_mut::<S>()
-            .expect("state keyed by its own TypeId"))
+            .expect("state keyed by its own TypeId"));
+        // After the change, so a save that began before it sees the tenant changed again.
+        self.uses.fetch_add(1, Ordering::Relaxed);
+        out
     }
 
     /// Every provider's state as JSON, for `GET /__sandbox/state`.

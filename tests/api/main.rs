@@ -12,5 +12,6 @@ mod platform;
 mod replica;
 mod robustness;
 mod sbersafe;
+mod snapshot;
 mod trustdecision;
 mod ubki;

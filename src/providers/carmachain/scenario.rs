@@ -191,6 +191,10 @@ impl Section for CarmaChainScenario {
         Box::new(super::CarmaState::new(seeding.seed, seeding.tenant))
     }
 
+    fn restore_state(&self, value: serde_json::Value) -> Result<Box<dyn ProviderState>, String> {
+        Ok(Box::new(super::CarmaState::restore(value)?))
+    }
+
     fn problems(&self, scenario: &Scenario) -> Vec<String> {
         let people: PersonIds = scenario
             .people

@@ -4,11 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
+use super::wire::CATEGORIES;
 use crate::rng;
 use crate::scenario::ProviderState;
-use crate::state::bounded::make_room;
+use crate::state::bounded::{fits, make_room};
 
 /// Keys kept per tenant; when full, expired keys go first, then the oldest.
 pub const MAX_KEYS: usize = 10_000;
@@ -16,7 +17,7 @@ pub const MAX_KEYS: usize = 10_000;
 /// batch is refused with `internal_error`.
 pub const MAX_REQUESTS: usize = 10_000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ApiKey {
     pub id: String,
     /// Basic user name of the client it was issued to; `None`: the open client.
@@ -33,7 +34,7 @@ impl ApiKey {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Request {
     pub id: String,
     pub seq: u64,
@@ -43,6 +44,7 @@ pub struct Request {
     /// `people` id, or `None` for someone the scenario does not list.
     pub person: Option<String>,
     /// Categories asked at creation, `All categories` expanded.
+    #[serde(deserialize_with = "known_categories")]
     pub categories: Vec<&'static str>,
     pub created: DateTime<Utc>,
     /// When it turns `Done`; `None`: never on its own.
@@ -71,6 +73,8 @@ pub struct NewRequest {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Full;
 
+/// Serialised whole for snapshots but for `index`, which `restore` rebuilds.
+#[derive(Serialize, Deserialize)]
 pub struct CarmaState {
     tenant: String,
     seed: u64,
@@ -79,6 +83,7 @@ pub struct CarmaState {
     pub keys: HashMap<String, ApiKey>,
     /// By creation order, so eviction and `period` walk it oldest first.
     pub requests: BTreeMap<u64, Request>,
+    #[serde(skip)]
     index: HashMap<String, u64>,
 }
 
@@ -260,7 +265,41 @@ impl CarmaState {
     }
 }
 
+/// Categories of a snapshot, each one of `CATEGORIES` (the state keeps them `'static`).
+fn known_categories<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    names
+        .iter()
+        .map(|name| {
+            CATEGORIES
+                .iter()
+                .find(|c| **c == name.as_str())
+                .copied()
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown category `{name}`")))
+        })
+        .collect()
+}
+
+impl CarmaState {
+    /// The state a snapshot describes, its id index rebuilt, within the caps.
+    pub fn restore(value: serde_json::Value) -> Result<Self, String> {
+        let mut state: Self = crate::scenario::restore_of(value)?;
+        fits("keys", state.keys.len(), MAX_KEYS)?;
+        fits("requests", state.requests.len(), MAX_REQUESTS)?;
+        state.index = state
+            .requests
+            .iter()
+            .map(|(seq, r)| (r.id.clone(), *seq))
+            .collect();
+        Ok(state)
+    }
+}
+
 impl ProviderState for CarmaState {
+    fn snapshot(&self) -> Result<serde_json::Value, String> {
+        crate::scenario::snapshot_of(self)
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         serde_json::json!({
             "keys": self.keys_view(now),

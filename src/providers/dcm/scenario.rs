@@ -178,6 +178,10 @@ impl Section for DcmScenario {
         ))
     }
 
+    fn restore_state(&self, value: serde_json::Value) -> Result<Box<dyn ProviderState>, String> {
+        Ok(Box::new(DcmState::restore(value)?))
+    }
+
     fn problems(&self, scenario: &Scenario) -> Vec<String> {
         let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
         let cps = self.counterparty_problems(&mut problems);

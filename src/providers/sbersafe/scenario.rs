@@ -137,6 +137,10 @@ impl Section for SberSafeScenario {
         ))
     }
 
+    fn restore_state(&self, value: serde_json::Value) -> Result<Box<dyn ProviderState>, String> {
+        Ok(Box::new(super::SberSafeState::restore(value)?))
+    }
+
     fn problems(&self, _scenario: &Scenario) -> Vec<String> {
         let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
         for (i, m) in self.merchants.iter().enumerate() {

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Europe::Moscow;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_with::serde_as;
 
 use super::codes::SberError;
 use super::errors::request_id;
 use super::scenario::{ClientSpec, SberSafeScenario};
 use crate::rng;
-use crate::state::bounded::make_room;
+use crate::state::bounded::{fits, make_room};
 
 /// Access codes kept per tenant; expired and spent ones go first, then the oldest.
 pub const MAX_ACCESS_CODES: usize = 10_000;
@@ -21,7 +22,7 @@ pub const MAX_TOKENS: usize = 10_000;
 /// Clients created through `/api/clients/create`; beyond it create answers SYSTEM_ERROR.
 pub const MAX_CREATED_CLIENTS: usize = 10_000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Contact {
     pub kind: String,
     /// Phones as 10 digits, emails lower-cased, addresses as written.
@@ -29,7 +30,7 @@ pub struct Contact {
     pub status: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Binding {
     pub uuid: String,
     pub created: DateTime<Utc>,
@@ -39,7 +40,7 @@ pub struct Binding {
     pub extended_info: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Client {
     pub id: String,
     pub uuid: String,
@@ -52,7 +53,7 @@ pub struct Client {
     pub created_by: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessCode {
     pub code: String,
     pub client: String,
@@ -65,7 +66,7 @@ pub struct AccessCode {
     pub locked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Token {
     pub token: String,
     pub client: String,
@@ -97,6 +98,10 @@ pub struct OtpRules<'a> {
     pub token_ttl: Duration,
 }
 
+/// Serialised whole for snapshots, its counters with it, so generated codes, tokens
+/// and clients continue the same sequence.
+#[serde_as]
+#[derive(Serialize, Deserialize)]
 pub struct SberSafeState {
     tenant: String,
     seed: u64,
@@ -107,6 +112,7 @@ pub struct SberSafeState {
     pub access_codes: HashMap<String, AccessCode>,
     pub tokens: HashMap<String, Token>,
     /// (merchant, transactionNumber) → client uuid, so a repeated create answers the same client.
+    #[serde_as(as = "Vec<(_, _)>")]
     pub transactions: BTreeMap<(String, String), String>,
 }
 
@@ -387,7 +393,27 @@ pub fn moscow(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+impl SberSafeState {
+    /// The state a snapshot describes, within the caps.
+    pub fn restore(value: serde_json::Value) -> Result<Self, String> {
+        let state: Self = crate::scenario::restore_of(value)?;
+        fits("access_codes", state.access_codes.len(), MAX_ACCESS_CODES)?;
+        fits("tokens", state.tokens.len(), MAX_TOKENS)?;
+        fits("created", state.created, MAX_CREATED_CLIENTS)?;
+        fits(
+            "transactions",
+            state.transactions.len(),
+            MAX_CREATED_CLIENTS,
+        )?;
+        Ok(state)
+    }
+}
+
 impl crate::scenario::ProviderState for SberSafeState {
+    fn snapshot(&self) -> Result<serde_json::Value, String> {
+        crate::scenario::snapshot_of(self)
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut codes: Vec<_> = self.access_codes.values().collect();
         codes.sort_by(|a, b| a.issued.cmp(&b.issued).then(a.code.cmp(&b.code)));

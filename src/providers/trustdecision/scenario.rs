@@ -293,6 +293,10 @@ impl Section for TrustDecisionScenario {
         ))
     }
 
+    fn restore_state(&self, value: serde_json::Value) -> Result<Box<dyn ProviderState>, String> {
+        Ok(Box::new(super::TrustDecisionState::restore(value)?))
+    }
+
     fn problems(&self, scenario: &Scenario) -> Vec<String> {
         let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
         let packages: Known = self.packages.iter().map(|p| p.name.as_str()).collect();

@@ -25,7 +25,7 @@ pub const MAX_PARTNERS: usize = 1_000;
 /// Request bodies larger than this are recorded as a size note, not in full.
 pub const MAX_RECORDED_BODY: usize = 4 * 1024;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
     pub code: String,
     pub state: ServiceState,
@@ -81,18 +81,20 @@ pub struct AccountPatch {
 }
 
 /// One answer that took a `sequence_id`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub sequence_id: String,
     pub time: DateTime<Utc>,
     pub partner_code: Option<String>,
     /// Absent for answers made before the handler (force header, rule, wrong method,
     /// over-size body): the sandbox answered without reading the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Value>,
     pub response: Value,
 }
 
+/// Serialised whole for snapshots, `calls` with it, so `sequence_id`s continue.
+#[derive(Serialize, Deserialize)]
 pub struct TrustDecisionState {
     tenant: String,
     seed: u64,
@@ -215,7 +217,21 @@ impl TrustDecisionState {
     }
 }
 
+impl TrustDecisionState {
+    /// The state a snapshot describes, within the caps.
+    pub fn restore(value: Value) -> Result<Self, String> {
+        let state: Self = crate::scenario::restore_of(value)?;
+        crate::state::bounded::fits("accounts", state.accounts.len(), MAX_PARTNERS)?;
+        crate::state::bounded::fits("records", state.records.len(), MAX_RECORDS)?;
+        Ok(state)
+    }
+}
+
 impl crate::scenario::ProviderState for TrustDecisionState {
+    fn snapshot(&self) -> Result<Value, String> {
+        crate::scenario::snapshot_of(self)
+    }
+
     fn view(&self, now: DateTime<Utc>) -> Value {
         serde_json::json!({
             "calls": self.calls,

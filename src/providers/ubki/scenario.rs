@@ -141,6 +141,10 @@ impl Section for UbkiScenario {
         Box::new(UbkiState::new(self, seeding.seed, seeding.tenant))
     }
 
+    fn restore_state(&self, value: serde_json::Value) -> Result<Box<dyn ProviderState>, String> {
+        Ok(Box::new(UbkiState::restore(value)?))
+    }
+
     fn problems(&self, _scenario: &Scenario) -> Vec<String> {
         let mut problems = CodeTable::override_problems(super::SPECS, &self.codes);
         for (i, s) in self.subjects.iter().enumerate() {

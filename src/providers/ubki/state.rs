@@ -6,18 +6,19 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Kyiv;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_with::serde_as;
 
 use super::scenario::UbkiScenario;
 use crate::rng;
-use crate::state::bounded::make_room;
+use crate::state::bounded::{fits, make_room};
 
 /// Session keys kept per tenant; expired ones go first, then the oldest.
 pub const MAX_SESSIONS: usize = 10_000;
 /// Discounts and StatusControls kept per tenant; expired ones go first.
 pub const MAX_DISCOUNTS: usize = 100_000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
     pub sessid: String,
     pub login: String,
@@ -34,13 +35,13 @@ impl Session {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Failures {
     pub count: u32,
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Discount {
     pub inn: String,
     pub reptype: String,
@@ -53,7 +54,7 @@ pub struct Discount {
     pub end: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusControl {
     pub inn: String,
     pub reptype: String,
@@ -69,12 +70,17 @@ impl StatusControl {
     }
 }
 
+/// Serialised whole for snapshots; `tenant`, `seed` and `issued` go along, so keys
+/// issued after a restore continue the same sequence.
+#[serde_as]
+#[derive(Serialize, Deserialize)]
 pub struct UbkiState {
     tenant: String,
     seed: u64,
     issued: u64,
     pub sessions: HashMap<String, Session>,
     pub failures: HashMap<String, Failures>,
+    #[serde_as(as = "Vec<(_, _)>")]
     pub discounts: BTreeMap<(String, String), Discount>,
     pub status_controls: BTreeMap<String, StatusControl>,
 }
@@ -275,7 +281,27 @@ pub fn kyiv_xml(t: DateTime<Utc>) -> String {
     t.with_timezone(&Kyiv).format("%d.%m.%Y %-H:%M").to_string()
 }
 
+impl UbkiState {
+    /// The state a snapshot describes, within the caps traffic is held to.
+    pub fn restore(value: serde_json::Value) -> Result<Self, String> {
+        let state: Self = crate::scenario::restore_of(value)?;
+        fits("sessions", state.sessions.len(), MAX_SESSIONS)?;
+        fits("failures", state.failures.len(), MAX_SESSIONS)?;
+        fits("discounts", state.discounts.len(), MAX_DISCOUNTS)?;
+        fits(
+            "status_controls",
+            state.status_controls.len(),
+            MAX_DISCOUNTS,
+        )?;
+        Ok(state)
+    }
+}
+
 impl crate::scenario::ProviderState for UbkiState {
+    fn snapshot(&self) -> Result<serde_json::Value, String> {
+        crate::scenario::snapshot_of(self)
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut sessions: Vec<_> = self.sessions.values().collect();
         sessions.sort_by(|a, b| a.created.cmp(&b.created).then(a.sessid.cmp(&b.sessid)));

@@ -46,6 +46,11 @@ impl TestApp {
         let app = Application::build(sandbox).expect("server binds");
         let port = app.port();
         tokio::spawn(app.run_until_stopped());
+        Self::at(port)
+    }
+
+    /// A server already listening on `port` (the real binary), as tenant `default`.
+    pub fn at(port: u16) -> Self {
         Self {
             address: format!("http://127.0.0.1:{port}"),
             port,

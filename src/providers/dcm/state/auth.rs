@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::jwk::Jwk;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::DcmState;
@@ -15,16 +16,16 @@ use crate::rng;
 use crate::state::bounded::make_room;
 
 /// Registered keys per counterparty; beyond it 400.
-const MAX_JWKS: usize = 100;
+pub(super) const MAX_JWKS: usize = 100;
 /// Bytes of one registered JWK as sent (an RSA-4096 public key is under 1 KB); beyond it
 /// 400, so 100 keys cannot hold 100 MiB of padding.
 pub const MAX_JWK_BYTES: usize = 16 * 1024;
 /// Open login flows per tenant; expired ones go first, then the oldest.
-const MAX_FLOWS: usize = 10_000;
+pub(super) const MAX_FLOWS: usize = 10_000;
 /// Sessions from logins per tenant; expired ones go first, then the oldest.
-const MAX_SESSIONS: usize = 10_000;
+pub(super) const MAX_SESSIONS: usize = 10_000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Flow {
     pub id: String,
     pub issued_at: DateTime<Utc>,
@@ -39,14 +40,14 @@ pub struct Flow {
 }
 
 /// Where a session was made: the client's address and its `User-Agent`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Device {
     pub id: String,
     pub ip_address: String,
     pub user_agent: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
     pub id: String,
     pub token: String,
@@ -73,7 +74,7 @@ pub fn identity_id(seed: u64, identifier: &str) -> String {
     generated_guid(seed, &["dcm", "identity", &identifier.to_lowercase()])
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RegisteredJwk {
     pub guid: String,
     pub jwk: Jwk,

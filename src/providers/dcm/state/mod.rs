@@ -22,6 +22,7 @@ pub use store::{
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use self::store::guid_conflict;
@@ -30,6 +31,9 @@ use super::errors::no_counterparty;
 use super::wire::fmt_time;
 use crate::scenario::ProviderState;
 
+/// Serialised whole for snapshots (the counterparties without their indexes), its
+/// counters with it, so generated GUIDs and IBANs continue the same sequence.
+#[derive(Serialize, Deserialize)]
 pub struct DcmState {
     tenant: String,
     seed: u64,
@@ -122,7 +126,25 @@ fn counterparty_view(cp: &Counterparty) -> Value {
     })
 }
 
+impl DcmState {
+    /// The state a snapshot describes, its indexes rebuilt, within the caps.
+    pub fn restore(value: Value) -> Result<Self, String> {
+        use crate::state::bounded::fits;
+        let mut state: Self = crate::scenario::restore_of(value)?;
+        fits("flows", state.flows.len(), auth::MAX_FLOWS)?;
+        fits("sessions", state.sessions.len(), auth::MAX_SESSIONS)?;
+        for cp in state.counterparties.values_mut() {
+            cp.reindex()?;
+        }
+        Ok(state)
+    }
+}
+
 impl ProviderState for DcmState {
+    fn snapshot(&self) -> Result<Value, String> {
+        crate::scenario::snapshot_of(self)
+    }
+
     fn view(&self, now: DateTime<Utc>) -> Value {
         let cps: serde_json::Map<String, Value> = self
             .counterparties
@@ -133,7 +155,7 @@ impl ProviderState for DcmState {
             "counterparties": cps,
             "open_flows": self.flows.values().filter(|f| f.expires_at > now).count(),
             "sessions": self.sessions.values().filter(|s| s.valid_at(now)).count(),
-            "preset_tokens": self.preset.keys().collect::<Vec<_>>(),
+            "preset_tokens": self.preset.keys().collect::<std::collections::BTreeSet<_>>(),
         })
     }
 }

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use serde::{Deserialize, Serialize};
+
 use super::auth::RegisteredJwk;
 use super::ids::{generated_guid, generated_iban, parse_uuid};
 use super::index::ListIndex;
@@ -13,6 +15,7 @@ use super::query::{ListQuery, Table};
 use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::{bad, no_customer};
 use crate::providers::dcm::scenario::{CounterpartySpec, DcmScenario};
+use crate::state::bounded::fits;
 
 /// Customers per counterparty at most (a scenario may set less); a create beyond it is
 /// answered 400.
@@ -26,7 +29,7 @@ pub const MAX_ACCOUNTS: usize = 400_000;
 const DEFAULT_ACCOUNT_TYPE: &str = "5e3f4309-c152-48b3-8091-046708694f90";
 const DEFAULT_BANK_CODE: &str = "322001";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Asset {
     pub code: String,
     pub name: String,
@@ -35,7 +38,7 @@ pub struct Asset {
     pub minor_unit: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
     pub guid: String,
     pub iban: String,
@@ -43,7 +46,7 @@ pub struct Account {
     pub asset: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Customer {
     pub guid: String,
     pub login: String,
@@ -169,6 +172,8 @@ pub struct Created {
     pub asset: Asset,
 }
 
+/// Serialised for snapshots without its indexes, which `reindex` rebuilds.
+#[derive(Serialize, Deserialize)]
 pub struct Counterparty {
     pub guid: String,
     pub assets: Vec<Asset>,
@@ -180,10 +185,14 @@ pub struct Counterparty {
     pub max_accounts: usize,
     pub branches: BTreeMap<String, String>,
     customers: Vec<Customer>,
+    #[serde(skip)]
     index: ListIndex,
+    #[serde(skip)]
     by_guid: HashMap<String, usize>,
+    #[serde(skip)]
     by_login: HashMap<String, usize>,
     /// IBAN → customer index; one entry per account, so its length counts them.
+    #[serde(skip)]
     ibans: HashMap<String, usize>,
     pub jwks: Vec<RegisteredJwk>,
     /// Entities generated so far: the key of the next generated GUID or IBAN.
@@ -382,6 +391,34 @@ impl Counterparty {
             account,
             asset: a,
         })
+    }
+
+    /// Rebuilds the indexes of a restored counterparty from its customers, checking the
+    /// caps traffic is held to.
+    pub fn reindex(&mut self) -> Result<(), String> {
+        let path = format!("counterparties.{}", self.guid);
+        let max = self.max_customers.min(MAX_CUSTOMERS);
+        fits(&format!("{path}.customers"), self.customers.len(), max)?;
+        fits(
+            &format!("{path}.jwks"),
+            self.jwks.len(),
+            super::auth::MAX_JWKS,
+        )?;
+        let customers = std::mem::take(&mut self.customers);
+        for c in &customers {
+            let where_ = format!("{path}.customers[{}]", c.guid);
+            fits(&where_, c.accounts.len(), MAX_ACCOUNTS_PER_CUSTOMER)?;
+            if c.accounts.iter().any(|a| a.asset >= self.assets.len()) {
+                return Err(format!(
+                    "{where_}: an account names an asset it does not have"
+                ));
+            }
+        }
+        for c in customers {
+            self.insert(c);
+        }
+        let max = self.max_accounts.min(MAX_ACCOUNTS);
+        fits(&format!("{path}.accounts"), self.ibans.len(), max)
     }
 
     fn insert(&mut self, customer: Customer) {
