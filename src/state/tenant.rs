@@ -11,7 +11,7 @@ use parking_lot::Mutex;
 use super::World;
 use crate::clock::Clock;
 use crate::faults::RuleBook;
-use crate::journal::{Coverage, Journal};
+use crate::journal::{Coverage, Journal, JournalBytes};
 use crate::scenario::{ProviderState, Seeding};
 use crate::settings::Settings;
 
@@ -36,7 +36,13 @@ pub enum TenantError {
 }
 
 impl Tenant {
-    pub fn new(name: &str, world: Arc<World>, settings: &Settings) -> Self {
+    /// `journal_bytes` is the sandbox's count of all journals' bytes.
+    pub fn new(
+        name: &str,
+        world: Arc<World>,
+        settings: &Settings,
+        journal_bytes: JournalBytes,
+    ) -> Self {
         let seeding = Seeding {
             seed: world.seed,
             people: &world.people,
@@ -56,9 +62,10 @@ impl Tenant {
         Self {
             name: name.to_string(),
             clock: Clock::new(spec.start, spec.frozen),
-            journal: Mutex::new(Journal::new(
+            journal: Mutex::new(Journal::shared(
                 settings.journal_cap,
                 settings.journal_bytes_cap,
+                journal_bytes,
             )),
             coverage: Mutex::new(Coverage::default()),
             rules: Mutex::new(RuleBook::new(&world.scenario.rules, world.seed, name)),

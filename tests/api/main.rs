@@ -6,6 +6,7 @@ mod common;
 mod carmachain;
 mod contract;
 mod dcm;
+mod memory;
 mod openapi;
 mod platform;
 mod robustness;

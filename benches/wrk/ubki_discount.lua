@@ -1,0 +1,7 @@
+dofile("benches/wrk/common.lua")
+wrk.method = "POST"
+wrk.path = "/ubki/bonusservice/discount"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"sessid":"0123456789ABCDEF0123456789ABCDEF","reptype":"ALB","inn":"3241500301"}'
+wrk.headers["X-Sandbox-Tenant"] = "bench-ubki"
+done = report
