@@ -226,13 +226,20 @@ pub struct Coverage {
 
 impl Coverage {
     /// Bounded: only codes of the provider's table are ever recorded (see pipeline).
+    /// A code seen before allocates nothing (the usual case: this runs on every request).
     pub fn record(&mut self, provider: &str, scope: &str, code: &str) {
-        *self
-            .seen
-            .entry(provider.to_string())
-            .or_default()
-            .entry((scope.to_string(), code.to_string()))
-            .or_default() += 1;
+        if !self.seen.contains_key(provider) {
+            self.seen.insert(provider.to_string(), BTreeMap::new());
+        }
+        let Some(codes) = self.seen.get_mut(provider) else {
+            return;
+        };
+        match codes.iter_mut().find(|((s, c), _)| s == scope && c == code) {
+            Some((_, n)) => *n += 1,
+            None => {
+                codes.insert((scope.to_string(), code.to_string()), 1);
+            }
+        }
     }
 
     /// How often `code` was returned in `scope`; an empty scope counts every endpoint.

@@ -21,13 +21,19 @@ function read_pairs(name)
   return rows
 end
 
--- With $WRK_STOP_AFTER set, each thread stops after that many answers (benches/profile.sh
--- counts instructions per request over an exact number of them).
+-- With $WRK_STOP_AFTER set, each thread stops after that many answers and appends a line
+-- to $WRK_DONE_FILE; wrk itself waits out its duration, so the caller watches that file
+-- and interrupts wrk (SIGINT: wrk still reports). benches/profile.sh counts instructions
+-- over an exact number of requests this way, benches/soak.py bounds its run.
 local stop_after = tonumber(os.getenv("WRK_STOP_AFTER") or "")
 if stop_after then
   local answered = 0
   function response()
     answered = answered + 1
-    if answered >= stop_after then wrk.thread:stop() end
+    if answered == stop_after then
+      local f = io.open(os.getenv("WRK_DONE_FILE") or "/dev/null", "a")
+      if f then f:write("done\n"); f:close() end
+      wrk.thread:stop()
+    end
   end
 end
