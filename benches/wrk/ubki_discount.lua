@@ -1,7 +1,4 @@
-dofile("benches/wrk/common.lua")
-wrk.method = "POST"
+-- The floor's request, to the sandbox: UBKI discount with the never-expiring key.
+dofile("benches/wrk/floor.lua")
 wrk.path = "/ubki/bonusservice/discount"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"sessid":"0123456789ABCDEF0123456789ABCDEF","reptype":"ALB","inn":"3241500301"}'
 wrk.headers["X-Sandbox-Tenant"] = "bench-ubki"
-done = report
