@@ -1,36 +1,28 @@
 #!/usr/bin/env python3
 """Memory under load: many tenants, full journals, every provider. Starts the release
-binary on a free loopback port, sends a bounded number of requests (keep-alive, several
-threads) spread over more tenants than the cap, and prints the server's resident memory
-as it goes. Memory must level off: tenants, journals and provider maps are all capped.
+binary on a free loopback port with default settings (log `warn` to /dev/null, so the
+number is the sandbox's own memory), drives it with wrk (benches/wrk/soak.lua: each
+request from one of TENANTS tenants at random, every provider, new INNs, junk bodies)
+until REQUESTS answers or MAX_SECONDS, and prints resident memory (VmRSS) as it goes.
+Memory must level off: tenants, journals (one budget for all) and provider maps are
+capped.
 
-    cargo build --release && python3 benches/soak.py [requests] [tenants]
+    cargo build --release && python3 benches/soak.py [requests] [tenants] [max_seconds]
 """
-import http.client
-import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
-REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 60_000
-TENANTS = int(sys.argv[2]) if len(sys.argv) > 2 else 3_000
-THREADS = 4
-BINARY = os.path.join(os.path.dirname(__file__), "..", "target", "release", "sandbox")
-
-CALLS = [
-    ("POST", "/ubki/b2_api_xml/ubki/auth", {"doc": {"auth": {"login": "sandbox", "pass": "sandbox"}}}),
-    ("POST", "/ubki/bonusservice/discount", {"sessid": "0123456789ABCDEF0123456789ABCDEF", "reptype": "ALB", "inn": None}),
-    ("GET", "/carmachain/auth/getToken", None),
-    ("POST", "/trustdecision?partner_code=sandbox&partner_key=sandbox",
-     {"id_number": None, "id_type": "national_id", "country": "MX", "name": "Juan",
-      "phone_number": "5512345678", "package_name": "credit_rating_estimation"}),
-    ("POST", "/sbersafe/api/clients/find", {"phone": "9161234567", "merchantLogin": "sandbox"}),
-    ("GET", "/dcm/kratos/self-service/login/api", None),
-    ("POST", "/ubki/bonusservice/discount", {"sessid": "x" * 200, "junk": "y" * 4000}),
-]
+REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+TENANTS = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000
+MAX_SECONDS = int(sys.argv[3]) if len(sys.argv) > 3 else 300
+THREADS, CONNECTIONS = 2, 32
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+BINARY = os.path.join(ROOT, "target", "release", "sandbox")
 
 
 def free_port():
@@ -47,26 +39,10 @@ def rss_mib(pid):
     return 0.0
 
 
-def worker(port, start, count, done):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    for i in range(start, start + count):
-        method, path, body = CALLS[i % len(CALLS)]
-        if body is not None:
-            body = dict(body)
-            for key in ("inn", "id_number"):
-                if key in body and body[key] is None:
-                    body[key] = f"{i % 10**10:010d}"
-        data = json.dumps(body) if body is not None else None
-        headers = {"X-Sandbox-Tenant": f"t{i % TENANTS}", "Content-Type": "application/json"}
-        conn.request(method, path, body=data, headers=headers)
-        conn.getresponse().read()
-        done[0] += 1
-
-
 def main():
     port = free_port()
     env = dict(os.environ, SANDBOX_HOST="127.0.0.1", SANDBOX_PORT=str(port), SANDBOX_LOG="warn")
-    server = subprocess.Popen([BINARY], env=env)
+    server = subprocess.Popen([BINARY], env=env, stdout=subprocess.DEVNULL)
     try:
         for _ in range(200):
             try:
@@ -74,19 +50,32 @@ def main():
                 break
             except OSError:
                 time.sleep(0.05)
-        print(f"start: {rss_mib(server.pid):.1f} MiB")
-        done = [0]
-        per = REQUESTS // THREADS
-        threads = [threading.Thread(target=worker, args=(port, t * per, per, done)) for t in range(THREADS)]
+        print(f"start: {rss_mib(server.pid):.1f} MiB", flush=True)
+        done_file = os.path.join(ROOT, "target", "soak.done")
+        if os.path.exists(done_file):
+            os.remove(done_file)
+        wrk_env = dict(os.environ, SOAK_TENANTS=str(TENANTS), WRK_DONE_FILE=done_file,
+                       WRK_STOP_AFTER=str(REQUESTS // THREADS))
         started = time.time()
-        for t in threads:
-            t.start()
-        while any(t.is_alive() for t in threads):
-            time.sleep(2)
-            print(f"{done[0]:>7} requests  {rss_mib(server.pid):7.1f} MiB")
+        client = subprocess.Popen(
+            ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{MAX_SECONDS}s",
+             "-s", "benches/wrk/soak.lua", f"http://127.0.0.1:{port}"],
+            cwd=ROOT, env=wrk_env, stdout=subprocess.PIPE, text=True)
+        peak = 0.0
+        while client.poll() is None:
+            time.sleep(5)
+            if os.path.exists(done_file) and len(open(done_file).readlines()) >= THREADS:
+                client.send_signal(signal.SIGINT)
+            rss = rss_mib(server.pid)
+            peak = max(peak, rss)
+            print(f"{time.time() - started:6.0f} s  {rss:7.1f} MiB", flush=True)
+        out = client.stdout.read()
         elapsed = time.time() - started
-        print(f"done: {done[0]} requests over {TENANTS} tenants in {elapsed:.1f} s "
-              f"({done[0] / elapsed:.0f}/s), {rss_mib(server.pid):.1f} MiB")
+        result = re.search(r"^RESULT (\S+)", out, re.M)
+        rate = float(result.group(1)) if result else 0.0
+        total = re.search(r"(\d+) requests in", out)
+        print(f"done: {total.group(1) if total else '?'} requests over {TENANTS} tenants in "
+              f"{elapsed:.0f} s ({rate:,.0f}/s); resident {rss_mib(server.pid):.1f} MiB, peak {peak:.1f} MiB")
     finally:
         server.terminate()
         server.wait(timeout=5)

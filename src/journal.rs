@@ -1,7 +1,11 @@
 //! The request journal and code coverage of one tenant. Both are bounded: the journal
-//! keeps the newest `cap` entries, bodies cut to `body_cap` bytes, `bytes_cap` in all.
+//! keeps the newest `cap` entries, bodies cut to `body_cap` bytes, `bytes_cap` in all,
+//! and adds its bytes to a counter shared by every journal of the sandbox, so the
+//! sandbox can hold all of them to one budget (`Sandbox::trim_journals`).
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
@@ -124,6 +128,9 @@ impl<'de> Deserialize<'de> for Body {
     }
 }
 
+/// Bytes held by every journal of a sandbox, shared by all of them.
+pub type JournalBytes = Arc<AtomicUsize>;
+
 #[derive(Debug)]
 pub struct Journal {
     /// Each entry with its size as counted against `bytes_cap`.
@@ -132,16 +139,28 @@ pub struct Journal {
     bytes_cap: usize,
     bytes: usize,
     next_id: u64,
+    /// Entries evicted so far, by any cap: entries, bytes, or the sandbox's budget.
+    dropped: u64,
+    /// The sandbox-wide count this journal's bytes are part of.
+    total: JournalBytes,
 }
 
 impl Journal {
+    /// A journal counted on its own (for tests; the sandbox uses `shared`).
     pub fn new(cap: usize, bytes_cap: usize) -> Self {
+        Self::shared(cap, bytes_cap, JournalBytes::default())
+    }
+
+    /// A journal whose bytes are also counted in `total`.
+    pub fn shared(cap: usize, bytes_cap: usize, total: JournalBytes) -> Self {
         Self {
             entries: VecDeque::with_capacity(cap.min(64)),
             cap,
             bytes_cap,
             bytes: 0,
             next_id: 1,
+            dropped: 0,
+            total,
         }
     }
 
@@ -155,17 +174,30 @@ impl Journal {
         while !self.entries.is_empty()
             && (self.entries.len() >= self.cap || self.bytes + size > self.bytes_cap)
         {
-            if let Some((dropped, _)) = self.entries.pop_front() {
-                self.bytes -= dropped;
-            }
+            self.evict_oldest();
         }
         self.bytes += size;
+        self.total.fetch_add(size, Ordering::Relaxed);
         self.entries.push_back((size, entry));
+    }
+
+    /// Drops the oldest entry, counted in `dropped`; its size, or `None` when empty.
+    pub fn evict_oldest(&mut self) -> Option<usize> {
+        let (size, _) = self.entries.pop_front()?;
+        self.bytes -= size;
+        self.total.fetch_sub(size, Ordering::Relaxed);
+        self.dropped += 1;
+        Some(size)
     }
 
     /// Bytes the entries hold, as counted against `bytes_cap`.
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+
+    /// Entries evicted so far (not those a `clear` removed).
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     /// Newest first.
@@ -190,6 +222,7 @@ impl Journal {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.total.fetch_sub(self.bytes, Ordering::Relaxed);
         self.bytes = 0;
     }
 
@@ -211,6 +244,13 @@ impl Journal {
     }
 }
 
+impl Drop for Journal {
+    /// A dropped tenant's journal no longer counts against the sandbox's budget.
+    fn drop(&mut self) {
+        self.total.fetch_sub(self.bytes, Ordering::Relaxed);
+    }
+}
+
 /// Codes returned so far, per provider, by (code scope, code): the same number can mean
 /// different things at different endpoints (UBKI's auth 1 is not its discount 1).
 #[serde_as]
@@ -222,13 +262,20 @@ pub struct Coverage {
 
 impl Coverage {
     /// Bounded: only codes of the provider's table are ever recorded (see pipeline).
+    /// A code seen before allocates nothing (the usual case: this runs on every request).
     pub fn record(&mut self, provider: &str, scope: &str, code: &str) {
-        *self
-            .seen
-            .entry(provider.to_string())
-            .or_default()
-            .entry((scope.to_string(), code.to_string()))
-            .or_default() += 1;
+        if !self.seen.contains_key(provider) {
+            self.seen.insert(provider.to_string(), BTreeMap::new());
+        }
+        let Some(codes) = self.seen.get_mut(provider) else {
+            return;
+        };
+        match codes.iter_mut().find(|((s, c), _)| s == scope && c == code) {
+            Some((_, n)) => *n += 1,
+            None => {
+                codes.insert((scope.to_string(), code.to_string()), 1);
+            }
+        }
     }
 
     /// How often `code` was returned in `scope`; an empty scope counts every endpoint.
@@ -321,5 +368,23 @@ mod tests {
         let value = Body::new(&Bytes::from_static(&[b'a'; 100]), 10).value();
         let text = value.as_str().unwrap();
         assert!(text.starts_with("aaaaaaaaaa…[100 bytes"));
+    }
+
+    #[test]
+    fn a_shared_count_follows_pushes_evictions_clears_and_drops() {
+        let total = JournalBytes::default();
+        let mut a = Journal::shared(2, usize::MAX, total.clone());
+        let mut b = Journal::shared(2, usize::MAX, total.clone());
+        for _ in 0..3 {
+            a.push(entry("/a"));
+        }
+        b.push(entry("/b"));
+        assert_eq!(total.load(Ordering::Relaxed), a.bytes() + b.bytes());
+        assert_eq!(a.dropped(), 1, "the entry cap evicted one");
+
+        a.clear();
+        assert_eq!(total.load(Ordering::Relaxed), b.bytes());
+        drop(b);
+        assert_eq!(total.load(Ordering::Relaxed), 0);
     }
 }

@@ -24,6 +24,9 @@ pub struct Settings {
     pub journal_body_cap: usize,
     /// Bytes a tenant's journal may hold in all; the oldest entries go first.
     pub journal_bytes_cap: usize,
+    /// Bytes all tenants' journals may hold together; beyond it the oldest entries of
+    /// the largest journals go first.
+    pub journal_total_bytes_cap: usize,
     /// Tenants kept at once; the least recently used is dropped beyond it.
     pub tenant_cap: usize,
     /// Seconds of wall time after which an unused tenant is dropped.
@@ -57,6 +60,7 @@ impl Default for Settings {
             journal_cap: 1000,
             journal_body_cap: 16 * 1024,
             journal_bytes_cap: 2 * 1024 * 1024,
+            journal_total_bytes_cap: 32 * 1024 * 1024,
             tenant_cap: 1000,
             tenant_idle_secs: 3600,
             admin_token: None,

@@ -43,7 +43,8 @@ impl Captured {
 pub async fn capture(provider: &dyn Provider, req: &mut ServiceRequest, limit: usize) -> Captured {
     let full_path = req.path().to_string();
     let path = full_path
-        .strip_prefix(&format!("/{}", provider.name()))
+        .strip_prefix('/')
+        .and_then(|p| p.strip_prefix(provider.name()))
         .unwrap_or(&full_path)
         .to_string();
     let headers = req

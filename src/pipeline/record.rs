@@ -64,6 +64,7 @@ pub async fn record(
         forced_by,
         latency_ms,
     });
+    ctx.sandbox.trim_journals();
     let res = head.set_body(out_bytes.boxed());
     ServiceResponse::new(http_req, res)
 }

@@ -8,13 +8,15 @@ mod tenant;
 
 pub use tenant::{Tenant, TenantError};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, RwLock};
 
 use crate::codes::CodeTable;
+use crate::journal::JournalBytes;
 use crate::scenario::{Blueprint, People, Problem, Scenario};
 use crate::settings::Settings;
 
@@ -92,6 +94,8 @@ pub struct Sandbox {
     kinds: Vec<Arc<dyn Blueprint>>,
     world: RwLock<Arc<World>>,
     tenants: Mutex<HashMap<String, Arc<Tenant>>>,
+    /// Bytes of every tenant's journal, against `journal_total_bytes_cap`.
+    journal_bytes: JournalBytes,
     pub started: Instant,
 }
 
@@ -121,6 +125,7 @@ impl Sandbox {
             kinds,
             world: RwLock::new(Arc::new(world)),
             tenants: Mutex::new(HashMap::new()),
+            journal_bytes: JournalBytes::default(),
             started: Instant::now(),
         })
     }
@@ -163,7 +168,7 @@ impl Sandbox {
         let gone = self.evict(&mut tenants);
         let tenant = self
             .load_saved(name)
-            .unwrap_or_else(|| Tenant::new(name, self.world(), &self.settings));
+            .unwrap_or_else(|| self.new_tenant(name));
         let tenant = Arc::new(tenant);
         tenants.insert(name.to_string(), tenant.clone());
         drop(tenants);
@@ -187,6 +192,55 @@ impl Sandbox {
     fn save_all(&self, tenants: &[Arc<Tenant>]) {
         for t in tenants {
             self.save(t);
+        }
+    }
+
+    fn new_tenant(&self, name: &str) -> Tenant {
+        Tenant::new(
+            name,
+            self.world(),
+            &self.settings,
+            self.journal_bytes.clone(),
+        )
+    }
+
+    /// Bytes all journals hold now, as counted against `journal_total_bytes_cap`.
+    pub fn journal_bytes(&self) -> usize {
+        self.journal_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Holds all journals to `journal_total_bytes_cap`: when over, evicts the oldest
+    /// entries of the largest journal until it is no larger than the next, and so on,
+    /// down to 15/16 of the cap so the next pushes do not trim again at once. Cheap
+    /// when under: one atomic load.
+    pub fn trim_journals(&self) {
+        let cap = self.settings.journal_total_bytes_cap;
+        if self.journal_bytes() <= cap {
+            return;
+        }
+        let target = cap - cap / 16;
+        let tenants = self.tenants.lock();
+        let mut largest: BinaryHeap<(usize, &str)> = tenants
+            .iter()
+            .map(|(name, t)| (t.journal.lock().bytes(), name.as_str()))
+            .filter(|(bytes, _)| *bytes > 0)
+            .collect();
+        while self.journal_bytes() > target
+            && let Some((_, name)) = largest.pop()
+        {
+            let Some(tenant) = tenants.get(name) else {
+                continue;
+            };
+            let next = largest.peek().map_or(0, |(bytes, _)| *bytes);
+            let mut journal = tenant.journal.lock();
+            // At least one entry each turn, so equal journals take turns.
+            while journal.evict_oldest().is_some()
+                && journal.bytes() > next
+                && self.journal_bytes() > target
+            {}
+            if journal.bytes() > 0 {
+                largest.push((journal.bytes(), name));
+            }
         }
     }
 
@@ -230,7 +284,7 @@ impl Sandbox {
     /// Puts tenant `name` back to the scenario: state, journal, clock, runtime rules.
     pub fn reset(&self, name: &str) -> Result<Arc<Tenant>, TenantError> {
         Tenant::check_name(name)?;
-        let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings));
+        let tenant = Arc::new(self.new_tenant(name));
         self.tenants.lock().insert(name.to_string(), tenant.clone());
         Ok(tenant)
     }

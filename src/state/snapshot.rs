@@ -173,7 +173,8 @@ impl Sandbox {
         let world = self.world();
         check_mark(&doc, &world, force)?;
         let snap: Snapshot = crate::scenario::restore_of(doc).map_err(SnapshotError::Malformed)?;
-        build(name, world, &self.settings, snap).map_err(SnapshotError::Malformed)
+        let bytes = self.journal_bytes.clone();
+        build(name, world, &self.settings, bytes, snap).map_err(SnapshotError::Malformed)
     }
 }
 
@@ -182,6 +183,7 @@ fn build(
     name: &str,
     world: Arc<World>,
     settings: &crate::settings::Settings,
+    journal_bytes: crate::journal::JournalBytes,
     mut snap: Snapshot,
 ) -> Result<Tenant, String> {
     let mut states = Vec::new();
@@ -204,7 +206,7 @@ fn build(
         .rules
         .checked(world.scenario.rules.len(), |r| r.problems_with(&tables))?;
     drop(tables);
-    let tenant = Tenant::with_states(name, world, settings, states);
+    let tenant = Tenant::with_states(name, world, settings, journal_bytes, states);
     tenant
         .clock
         .restore(snap.clock)

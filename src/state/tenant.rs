@@ -12,7 +12,7 @@ use parking_lot::Mutex;
 use super::World;
 use crate::clock::Clock;
 use crate::faults::RuleBook;
-use crate::journal::{Coverage, Journal};
+use crate::journal::{Coverage, Journal, JournalBytes};
 use crate::scenario::{ProviderState, Seeding};
 use crate::settings::Settings;
 
@@ -42,7 +42,13 @@ pub enum TenantError {
 }
 
 impl Tenant {
-    pub fn new(name: &str, world: Arc<World>, settings: &Settings) -> Self {
+    /// `journal_bytes` is the sandbox's count of all journals' bytes.
+    pub fn new(
+        name: &str,
+        world: Arc<World>,
+        settings: &Settings,
+        journal_bytes: JournalBytes,
+    ) -> Self {
         let seeding = Seeding {
             seed: world.seed,
             people: &world.people,
@@ -54,14 +60,16 @@ impl Tenant {
             .iter()
             .map(|(provider, section)| (*provider, section.section.new_state(&seeding)))
             .collect();
-        Self::with_states(name, world, settings, states)
+        Self::with_states(name, world, settings, journal_bytes, states)
     }
 
-    /// A tenant with these provider states and everything else fresh from the scenario.
+    /// A tenant with these provider states and everything else fresh from the scenario;
+    /// `journal_bytes` is the sandbox's count of all journals' bytes.
     pub(super) fn with_states(
         name: &str,
         world: Arc<World>,
         settings: &Settings,
+        journal_bytes: JournalBytes,
         states: Vec<(&'static str, Box<dyn ProviderState>)>,
     ) -> Self {
         let states = states
@@ -75,9 +83,10 @@ impl Tenant {
         Self {
             name: name.to_string(),
             clock: Clock::new(spec.start, spec.frozen),
-            journal: Mutex::new(Journal::new(
+            journal: Mutex::new(Journal::shared(
                 settings.journal_cap,
                 settings.journal_bytes_cap,
+                journal_bytes,
             )),
             coverage: Mutex::new(Coverage::default()),
             rules: Mutex::new(RuleBook::new(&world.scenario.rules, world.seed, name)),

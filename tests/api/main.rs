@@ -7,6 +7,7 @@ mod carmachain;
 mod contract;
 mod dashboard;
 mod dcm;
+mod memory;
 mod openapi;
 mod platform;
 mod replica;

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Throughput of the sandbox's main endpoints beside a bare actix-web handler (the floor,
+# examples/floor.rs), in one run on this machine: wrk, 2 threads, 32 connections,
+# $DURATION per row, loopback only. The sandbox runs release, default settings, its
+# `info` log line per request written to a file (target/load/sandbox.log), as a user
+# running it in a container would have it. Prints one table: requests/s, p50, p99 and
+# share of the floor (the floor is measured first and last; the share uses their mean).
+# Then the 50 ms delay rule at 256 connections against its ideal 256 / 0.05 s.
+#
+#   benches/load.sh                  # DURATION=5s ROWS="all" by default
+#   DURATION=8s benches/load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-5s}
+THREADS=2
+CONNS=32
+FLOOR_PORT=${FLOOR_PORT:-18181}
+PORT=${PORT:-18182}
+OUT=target/load
+mkdir -p "$OUT"
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk from Debian's packages" >&2
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get install -y wrk || { $SUDO apt-get update && $SUDO apt-get install -y wrk; }
+fi
+
+# SKIP_BUILD=1 uses the binaries as built; without the floor's, its rows are left out.
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --bin sandbox --example floor
+FLOOR=target/release/examples/floor
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_port() {
+  for _ in $(seq 200); do
+    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+    sleep 0.05
+  done
+  echo "nothing listens on $1" >&2; exit 1
+}
+
+if [ -x $FLOOR ]; then $FLOOR "127.0.0.1:$FLOOR_PORT" & PIDS+=($!); fi
+SANDBOX_HOST=127.0.0.1 SANDBOX_PORT=$PORT SANDBOX_LOG=info \
+  target/release/sandbox >"$OUT/sandbox.log" 2>&1 & PIDS+=($!)
+SANDBOX_PID=$!
+if [ -x $FLOOR ]; then wait_port "$FLOOR_PORT"; fi
+wait_port "$PORT"
+
+BASE="http://127.0.0.1:$PORT"
+post() { # tenant path body [header]
+  curl -s -X POST "$BASE$2" -H "X-Sandbox-Tenant: $1" -H 'content-type: application/json' \
+    ${4:+-H "$4"} -d "$3"
+}
+token() { # tenant -> a CarmaChain key of the open client
+  curl -s "$BASE/carmachain/auth/getToken" -H "X-Sandbox-Tenant: $1" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+
+carma_setup() {
+  # CarmaChain: a tenant holds at most 10,000 requests not yet answered, so creation
+  # rotates over 64 tenants; respond reads a tenant holding three requests.
+  : >"$OUT/carma_keys"
+  for i in $(seq 0 63); do echo "bench-cc-$i $(token "bench-cc-$i")" >>"$OUT/carma_keys"; done
+  echo "bench-cc-respond $(token bench-cc-respond)" >"$OUT/carma_respond"
+  RKEY=$(cut -d' ' -f2 "$OUT/carma_respond")
+  for _ in 1 2 3; do
+    post bench-cc-respond /carmachain/api/createrequest \
+      '{"type_request":["Name"],"value":[{"IdDocument":"AB123456","PhoneNumber":"0501234567"}]}' \
+      "Authorization: $RKEY" >/dev/null
+  done
+  export CARMA_KEYS="$OUT/carma_keys" CARMA_RESPOND="$OUT/carma_respond"
+}
+
+run() { # label script url [connections]
+  local line
+  line=$(wrk -t$THREADS -c"${4:-$CONNS}" -d"$DURATION" -s "benches/wrk/$2" "$3" | grep '^RESULT' || true)
+  [ -n "$line" ] || { echo "wrk gave no result for $1" >&2; line="RESULT 0 0 0 0 0"; }
+  echo "$1|${line#RESULT }" >>"$OUT/rows"
+}
+
+: >"$OUT/rows"
+floor_row() { if [ -x $FLOOR ]; then run "$1" floor.lua "http://127.0.0.1:$FLOOR_PORT/ubki/bonusservice/discount"; fi; }
+floor_row "floor (bare actix-web, fixed UBKI discount JSON)"
+# First, while the tenant map is empty: its 1,000 tenants fit `tenant_cap` (1,000).
+run "UBKI auth, one of 1,000 tenants each request" ubki_auth_tenants.lua "$BASE"
+run "UBKI discount (valid key)" ubki_discount.lua "$BASE"
+run "TrustDecision call (partner sandbox)" trustdecision.lua "$BASE"
+run "DCM customers list page (limit 20)" dcm_list.lua "$BASE"
+curl -s -X POST "$BASE/__sandbox/reset" -H 'X-Sandbox-Tenant: bench-dcm-create' >/dev/null
+run "DCM customer creation" dcm_create.lua "$BASE"
+carma_setup
+run "CarmaChain createrequest" carmachain_create.lua "$BASE"
+run "CarmaChain respond by period" carmachain_respond.lua "$BASE"
+run "SberSafe clients (all blocks)" sbersafe_clients.lua "$BASE"
+floor_row "floor again"
+
+post bench-delay /__sandbox/rules '{"name":"delay50","when":{"provider":"ubki"},"then":{"delay_ms":50}}' >/dev/null
+: >"$OUT/delay"
+line=$(wrk -t$THREADS -c256 -d"$DURATION" -s benches/wrk/delay.lua "$BASE" | grep '^RESULT')
+echo "${line#RESULT }" >"$OUT/delay"
+RSS=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$SANDBOX_PID/status")
+
+python3 - "$OUT/rows" "$OUT/delay" "$DURATION" "$RSS" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1]) if l.strip()]
+rows = [(name, *map(float, vals.split())) for name, vals in rows]
+floors = [r[1] for r in rows if r[0].startswith("floor")]
+floor = sum(floors) / len(floors) if floors else None
+print(f"\nwrk 2 threads, 32 connections, {sys.argv[3]} per row; floor = mean of the floor rows = "
+      + (f"{floor:,.0f} req/s\n" if floor else "not measured (no floor binary)\n"))
+print("| endpoint | requests/s | p50 ms | p99 ms | share of the floor | answers >= 400 | socket errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for name, rps, p50, p99, bad, errs in rows:
+    share = f"{rps / floor:.0%}" if floor else "-"
+    print(f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {share} | {bad:.0f} | {errs:.0f} |")
+rps, p50, p99, bad, errs = map(float, open(sys.argv[2]).read().split())
+ideal = 256 / 0.05
+print(f"\n50 ms delay rule, 256 connections: {rps:,.0f} requests/s = {rps / ideal:.0%} of 256/0.05 s "
+      f"(p50 {p50:.1f} ms, p99 {p99:.1f} ms, socket errors {errs:.0f})")
+print(f"sandbox resident memory after the run: {sys.argv[4]} MiB")
+PY
