@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput of the sandbox's main endpoints beside a bare actix-web handler (the floor,
-# examples/floor.rs), in one run on this machine: wrk, 2 threads, 32 connections,
+# src/bin/floor.rs), in one run on this machine: wrk, 2 threads, 32 connections,
 # $DURATION per row, loopback only. The sandbox runs release, default settings, its
 # `info` log line per request written to a file (target/load/sandbox.log), as a user
 # running it in a container would have it. Prints one table: requests/s, p50, p99 and
@@ -27,8 +27,8 @@ if ! command -v wrk >/dev/null; then
 fi
 
 # SKIP_BUILD=1 uses the binaries as built; without the floor's, its rows are left out.
-[ -n "${SKIP_BUILD:-}" ] || cargo build --release --bin sandbox --example floor
-FLOOR=target/release/examples/floor
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --features floor --bin sandbox --bin floor
+FLOOR=target/release/floor
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }

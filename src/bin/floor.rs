@@ -2,7 +2,7 @@
 //! discount JSON, with the sandbox's worker count (`SANDBOX_WORKERS`, default one per
 //! core), so the sandbox's throughput can be read as a share of what actix gives at all.
 //!
-//!     cargo run --release --example floor -- 127.0.0.1:18080
+//!     cargo run --release --features floor --bin floor -- 127.0.0.1:18080
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 
