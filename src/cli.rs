@@ -58,6 +58,9 @@ pub struct ServeArgs {
     /// Log filter, e.g. `info` or `sandbox=debug` [env: SANDBOX_LOG] [default: info].
     #[arg(long, global = true)]
     pub log: Option<String>,
+    /// Reload the scenario when its files change [env: SANDBOX_WATCH] [default: false].
+    #[arg(long, global = true)]
+    pub watch: bool,
 }
 
 impl ServeArgs {
@@ -77,6 +80,9 @@ impl ServeArgs {
         }
         if let Some(v) = &self.log {
             s.log = v.clone();
+        }
+        if self.watch {
+            s.watch = true;
         }
         Ok(s)
     }

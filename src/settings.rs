@@ -32,6 +32,13 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// actix worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// Watch the scenario file or directory and load each valid change (`--watch`).
+    pub watch: bool,
+    /// Give request counts and per-tenant gauges of `/__sandbox/metrics` a tenant label.
+    pub metrics_tenant_label: bool,
+    /// `GET /__sandbox/requests?wait=` calls waiting at once, in all and per tenant.
+    pub wait_cap: usize,
+    pub wait_tenant_cap: usize,
 }
 
 impl Default for Settings {
@@ -50,6 +57,10 @@ impl Default for Settings {
             tenant_idle_secs: 3600,
             admin_token: None,
             workers: None,
+            watch: false,
+            metrics_tenant_label: false,
+            wait_cap: 256,
+            wait_tenant_cap: 32,
         }
     }
 }

@@ -1,8 +1,10 @@
 //! The admin API under `/__sandbox`: health, reset, scenario, clock, journal, rules,
-//! error catalog, coverage and state. Calls act on the tenant of `X-Sandbox-Tenant`.
+//! error catalog, coverage, state and metrics. Calls act on the tenant of `X-Sandbox-Tenant`.
 
 mod docs;
 mod inspect;
+mod metrics;
+mod requests;
 mod scenario;
 mod tenant;
 
@@ -66,8 +68,9 @@ fn routes(r: &mut Routes) {
         .get("/clock", tenant::clock)
         .put("/clock", tenant::set_clock)
         .post("/clock/advance", tenant::advance_clock)
-        .get("/requests", inspect::requests)
-        .delete("/requests", inspect::clear_requests)
+        .get("/requests", requests::requests)
+        .delete("/requests", requests::clear)
+        .get("/metrics", metrics::metrics)
         .get("/errors", inspect::errors)
         .get("/coverage", inspect::coverage)
         .get("/state", inspect::state)

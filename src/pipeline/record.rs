@@ -1,4 +1,5 @@
-//! Step 4: what was answered goes to the tenant's journal and coverage, and one log line.
+//! Step 4: what was answered goes to the tenant's journal, coverage and metrics, and
+//! one log line.
 
 use actix_web::{
     body::{BoxBody, MessageBody},
@@ -8,6 +9,7 @@ use actix_web::{
 
 use super::capture::Captured;
 use crate::journal::{Body, Entry};
+use crate::metrics::{Answered, UNMATCHED};
 use crate::provider::{Ctx, Provider, ReturnedCode};
 
 pub async fn record(
@@ -45,11 +47,22 @@ pub async fn record(
         "request"
     );
     let cap = ctx.sandbox.settings.journal_body_cap;
+    ctx.sandbox.metrics.answered(&Answered {
+        tenant: &tenant.name,
+        provider: name,
+        // The resource's name is its route template (`Routes::configure`): borrowed,
+        // bounded, never the raw path.
+        endpoint: http_req.match_name().unwrap_or(UNMATCHED),
+        code: code.as_deref().unwrap_or(""),
+        status: head.status().as_str(),
+        forced: forced_by.is_some(),
+        seconds: latency_ms / 1000.0,
+    });
     let request_body = match &captured.body {
         Ok(b) => Body::new(b, cap),
         Err(limit) => Body::Note(format!("[body over the {limit}-byte limit]")),
     };
-    tenant.journal.lock().push(Entry {
+    let evicted = tenant.journal.lock().push(Entry {
         id: 0,
         time: tenant.clock.now(),
         provider: name.to_string(),
@@ -64,6 +77,7 @@ pub async fn record(
         forced_by,
         latency_ms,
     });
+    ctx.sandbox.metrics.journal_dropped(evicted);
     let res = head.set_body(out_bytes.boxed());
     ServiceResponse::new(http_req, res)
 }

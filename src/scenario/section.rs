@@ -21,6 +21,11 @@ use crate::codes::{CodeOverride, CodeSpec};
 pub trait ProviderState: Any + Send + Sync {
     /// Read-only view for `GET /__sandbox/state`.
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value;
+    /// How many of each kind of entity the state holds (`customers`, `keys`, ...), for
+    /// the gauges of `/__sandbox/metrics`; read at scrape time, never on a request.
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
 }
 
 /// What a fresh provider state is built from.

@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
 
 use crate::codes::CodeTable;
+use crate::metrics::Metrics;
 use crate::scenario::{Blueprint, People, Problem, Scenario};
 use crate::settings::Settings;
 
@@ -25,6 +27,9 @@ pub struct World {
     pub sources: Vec<(String, String)>,
     pub seed: u64,
     pub people: People,
+    /// When it was loaded (wall time) and by what: `default`, file paths, `api`, `watch`.
+    pub loaded_at: DateTime<Utc>,
+    pub loaded_from: String,
     codes: BTreeMap<&'static str, CodeTable>,
     empty: CodeTable,
 }
@@ -48,8 +53,11 @@ impl World {
                 (k.name(), table)
             })
             .collect();
+        let names: Vec<String> = sources.iter().map(|(n, _)| n.clone()).collect();
         Self {
-            names: sources.iter().map(|(n, _)| n.clone()).collect(),
+            loaded_at: Utc::now(),
+            loaded_from: names.join(", "),
+            names,
             sources,
             seed,
             people,
@@ -77,6 +85,7 @@ pub struct Sandbox {
     world: RwLock<Arc<World>>,
     tenants: Mutex<HashMap<String, Arc<Tenant>>>,
     pub started: Instant,
+    pub metrics: Metrics,
 }
 
 impl Sandbox {
@@ -100,12 +109,15 @@ impl Sandbox {
     ) -> Result<Self, Vec<Problem>> {
         let scenario = crate::scenario::load_sources(&sources, &kinds)?;
         let world = World::new(scenario, sources, settings.seed, &kinds);
+        let metrics = Metrics::new(settings.metrics_tenant_label);
+        metrics.scenario_loaded(true);
         Ok(Self {
             settings,
             kinds,
             world: RwLock::new(Arc::new(world)),
             tenants: Mutex::new(HashMap::new()),
             started: Instant::now(),
+            metrics,
         })
     }
 
@@ -116,13 +128,22 @@ impl Sandbox {
     /// Validates and loads new scenario sources for every tenant at once: tenants are
     /// rebuilt from it on their next request. On error the old scenario keeps serving.
     pub fn load(&self, sources: Vec<(String, String)>) -> Result<(), Vec<Problem>> {
-        let scenario = crate::scenario::load_sources(&sources, &self.kinds)?;
-        let world = Arc::new(World::new(
-            scenario,
-            sources,
-            self.settings.seed,
-            &self.kinds,
-        ));
+        self.load_as(sources, None)
+    }
+
+    /// `load`, noting `from` (e.g. `watch`) as where it came from instead of its names.
+    pub fn load_as(
+        &self,
+        sources: Vec<(String, String)>,
+        from: Option<&str>,
+    ) -> Result<(), Vec<Problem>> {
+        let loaded = crate::scenario::load_sources(&sources, &self.kinds);
+        self.metrics.scenario_loaded(loaded.is_ok());
+        let mut world = World::new(loaded?, sources, self.settings.seed, &self.kinds);
+        if let Some(from) = from {
+            world.loaded_from = from.to_string();
+        }
+        let world = Arc::new(world);
         let mut tenants = self.tenants.lock();
         *self.world.write() = world;
         tenants.clear();
@@ -172,6 +193,11 @@ impl Sandbox {
         let tenant = Arc::new(Tenant::new(name, self.world(), &self.settings));
         self.tenants.lock().insert(name.to_string(), tenant.clone());
         Ok(tenant)
+    }
+
+    /// The tenants held now, none built or touched (for metrics).
+    pub fn tenants_now(&self) -> Vec<Arc<Tenant>> {
+        self.tenants.lock().values().cloned().collect()
     }
 
     pub fn tenant_names(&self) -> Vec<String> {

@@ -216,6 +216,13 @@ impl TrustDecisionState {
 }
 
 impl crate::scenario::ProviderState for TrustDecisionState {
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("accounts", self.accounts.len() as u64),
+            ("records", self.records.len() as u64),
+        ]
+    }
+
     fn view(&self, now: DateTime<Utc>) -> Value {
         serde_json::json!({
             "calls": self.calls,
