@@ -169,6 +169,7 @@ fn answer(ctx: &Ctx, entries: Vec<Entry>, status: StatusCode) -> HttpResponse {
         "bytes": journal.bytes(),
         "bytes_cap": ctx.sandbox.settings.journal_bytes_cap,
         "dropped": journal.dropped(),
+        "waiting": journal.waiting(),
         "requests": entries,
     });
     let mut res = HttpResponse::build(status);

@@ -82,8 +82,9 @@ impl Routes {
         for (path, routes) in self.resources {
             // Named by its pattern, so metrics label a request with its route template
             // (`HttpRequest::match_name`, borrowed) and never with the raw path.
+            let name = if path.is_empty() { "/" } else { path.as_str() };
             let mut resource = web::resource(&path)
-                .name(&path)
+                .name(name)
                 .default_service(web::to(method_not_allowed));
             for (_, route) in routes {
                 resource = resource.route(route);
