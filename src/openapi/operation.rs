@@ -79,7 +79,33 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
         let response = RefOr::T(json_response(text));
         op.responses.responses.insert(status.into(), response);
     }
+    special_responses(&mut op, endpoint);
     op
+}
+
+/// Answers only some admin endpoints give: the metrics in Prometheus text, a journal
+/// read that waited in vain or found too many waiting already.
+fn special_responses(op: &mut Operation, endpoint: &Endpoint) {
+    let responses = &mut op.responses.responses;
+    if endpoint.pattern == "/metrics" {
+        let text = ResponseBuilder::new()
+            .description("the metrics in the Prometheus text format")
+            .content("text/plain", ContentBuilder::new().build())
+            .build();
+        responses.insert("200".into(), RefOr::T(text));
+    }
+    if endpoint.pattern == "/requests" && endpoint.method == actix_web::http::Method::GET {
+        let answers = [
+            (
+                "408",
+                "`wait` passed before `count` entries matched (`wait-timeout`)",
+            ),
+            ("429", "too many calls wait already (`wait-cap`)"),
+        ];
+        for (status, text) in answers {
+            responses.insert(status.into(), RefOr::T(json_response(text)));
+        }
+    }
 }
 
 /// The docs page and its assets: HTML, scripts, styles, images.
