@@ -135,3 +135,17 @@ pub fn probe(port: u16) -> std::io::Result<bool> {
     let text = String::from_utf8_lossy(&answer);
     Ok(text.starts_with("HTTP/1.1 200") && text.contains("\"ok\""))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_watch_flag_turns_the_watch_on() {
+        let with = Cli::try_parse_from(["sandbox", "--watch"]).unwrap();
+        let without = Cli::try_parse_from(["sandbox"]).unwrap();
+
+        assert!(with.serve.settings().unwrap().watch);
+        assert!(!without.serve.settings().unwrap().watch);
+    }
+}

@@ -1,7 +1,7 @@
 //! The scenario watch (`--watch`): edits on disk served without a restart, broken edits
 //! reported and ignored, a Kubernetes ConfigMap's symlink swap picked up.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::{TestApp, body, eventually, temp_dir};
 use serde_json::{Value, json};
@@ -32,6 +32,22 @@ async fn reloaded_to(app: &TestApp, seed: u64) -> Value {
     .await
 }
 
+/// A server watching one scenario file (seed 5, account `first`).
+async fn watching_a_file(test: &str) -> (PathBuf, TestApp) {
+    let file = temp_dir(test).join("scenario.yaml");
+    std::fs::write(&file, scenario(5, "first")).unwrap();
+    let app = watching(&file).await;
+    (file, app)
+}
+
+async fn watching(path: &Path) -> TestApp {
+    TestApp::spawn_from_disk(|s| {
+        s.scenario = Some(path.to_path_buf());
+        s.watch = true;
+    })
+    .await
+}
+
 async fn logs_in(app: &TestApp, login: &str) -> bool {
     let auth = json!({"doc": {"auth": {"login": login, "pass": "secret"}}});
     let answer = body(app.post_json(AUTH, &auth).await).await;
@@ -40,13 +56,7 @@ async fn logs_in(app: &TestApp, login: &str) -> bool {
 
 #[tokio::test]
 async fn an_edited_scenario_file_is_served_without_a_restart() {
-    let file = temp_dir("watch-file").join("scenario.yaml");
-    std::fs::write(&file, scenario(5, "first")).unwrap();
-    let app = TestApp::spawn_from_disk(|s| {
-        s.scenario = Some(file.clone());
-        s.watch = true;
-    })
-    .await;
+    let (file, app) = watching_a_file("watch-file").await;
     assert_eq!(
         health(&app).await["loaded_from"],
         file.display().to_string()
@@ -63,13 +73,7 @@ async fn an_edited_scenario_file_is_served_without_a_restart() {
 
 #[tokio::test]
 async fn a_broken_edit_is_reported_and_the_old_scenario_keeps_serving() {
-    let file = temp_dir("watch-broken").join("scenario.yaml");
-    std::fs::write(&file, scenario(5, "first")).unwrap();
-    let app = TestApp::spawn_from_disk(|s| {
-        s.scenario = Some(file.clone());
-        s.watch = true;
-    })
-    .await;
+    let (file, app) = watching_a_file("watch-broken").await;
     let before = health(&app).await;
 
     std::fs::write(&file, "seed: 6\nubki:\n  acounts: []\n").unwrap();
@@ -102,11 +106,7 @@ async fn a_configmap_symlink_swap_is_picked_up() {
     std::fs::write(dir.join("..2026_01/scenario.yaml"), scenario(5, "first")).unwrap();
     std::os::unix::fs::symlink("..2026_01", dir.join("..data")).unwrap();
     std::os::unix::fs::symlink("..data/scenario.yaml", dir.join("scenario.yaml")).unwrap();
-    let app = TestApp::spawn_from_disk(|s| {
-        s.scenario = Some(dir.clone());
-        s.watch = true;
-    })
-    .await;
+    let app = watching(&dir).await;
 
     std::fs::create_dir(dir.join("..2026_02")).unwrap();
     std::fs::write(dir.join("..2026_02/scenario.yaml"), scenario(7, "third")).unwrap();
