@@ -13,8 +13,12 @@ use crate::provider::{Ctx, Registry, sandbox_error};
 pub async fn everything(ctx: Ctx, providers: web::Data<Registry>) -> HttpResponse {
     let world = ctx.world();
     let tables = world.tables().into_iter().collect();
-    let doc = openapi::everything(&providers, &tables, &super::endpoints());
+    let doc = openapi::everything(&providers, &tables, admin_document());
     HttpResponse::Ok().json(doc)
+}
+
+fn admin_document() -> utoipa::openapi::OpenApi {
+    openapi::admin_document(super::openapi::document(), &super::endpoints())
 }
 
 /// `GET /__sandbox/openapi/{provider}.json` (or `admin.json`): one API, its own paths.
@@ -25,7 +29,7 @@ pub async fn one(
 ) -> HttpResponse {
     let name = file.strip_suffix(".json").unwrap_or(&file);
     if name == "admin" {
-        return HttpResponse::Ok().json(openapi::admin_document(&super::endpoints()));
+        return HttpResponse::Ok().json(admin_document());
     }
     match providers.find(name) {
         Some(p) => HttpResponse::Ok().json(openapi::provider_document(p.as_ref(), ctx.codes(name))),

@@ -4,6 +4,7 @@
 mod docs;
 mod inspect;
 mod metrics;
+mod openapi;
 mod requests;
 mod scenario;
 mod tenant;

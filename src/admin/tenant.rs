@@ -28,8 +28,10 @@ pub async fn clock(ctx: Ctx) -> HttpResponse {
     ok(clock_body(&ctx))
 }
 
-#[derive(Deserialize)]
+/// The four add up; negative moves the clock back.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = sandbox::Advance, example = json!({"hours": 24}))]
 pub struct Advance {
     #[serde(default)]
     seconds: f64,
@@ -59,9 +61,11 @@ pub async fn advance_clock(ctx: Ctx, by: web::Json<Advance>) -> HttpResponse {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = sandbox::SetClock, example = json!({"now": "2030-01-01T00:00:00Z", "frozen": true}))]
 pub struct SetClock {
+    #[schema(value_type = String, format = DateTime)]
     now: DateTime<Utc>,
     /// Keep the current mode when absent.
     frozen: Option<bool>,

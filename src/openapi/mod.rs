@@ -15,7 +15,7 @@ use crate::codes::CodeTable;
 use crate::provider::{Endpoint, Provider, Registry};
 use operation::{admin_operation, provider_operation};
 
-pub use operation::path_of;
+pub use operation::{ADMIN_TOKEN_SCHEME, path_of};
 
 /// One provider's API with its paths as the provider has them, `servers` at its prefix.
 pub fn provider_document(provider: &dyn Provider, table: &CodeTable) -> OpenApi {
@@ -31,16 +31,21 @@ pub fn provider_document(provider: &dyn Provider, table: &CodeTable) -> OpenApi 
     doc
 }
 
-/// The admin API under `/__sandbox`, from the routes it registers.
-pub fn admin_document(endpoints: &[Endpoint]) -> OpenApi {
+/// The admin API under `/__sandbox`, from the routes it registers and what it says of
+/// them (`described`: bodies, the token's scheme). A described path it does not
+/// register is left out, as a provider's is.
+pub fn admin_document(described: OpenApi, endpoints: &[Endpoint]) -> OpenApi {
     let mut doc = OpenApi::new(
         Info::new("Sandbox admin API", env!("CARGO_PKG_VERSION")),
         Paths::new(),
     );
     doc.servers = Some(vec![Server::new("/__sandbox")]);
+    doc.components = described.components;
+    let mut paths = described.paths;
     for endpoint in endpoints {
         let path = path_of(&endpoint.pattern);
-        *slot(&mut doc.paths, &path, endpoint) = Some(admin_operation(endpoint));
+        let described = slot(&mut paths, &path, endpoint).take();
+        *slot(&mut doc.paths, &path, endpoint) = Some(admin_operation(endpoint, described));
     }
     doc
 }
@@ -50,7 +55,7 @@ pub fn admin_document(endpoints: &[Endpoint]) -> OpenApi {
 pub fn everything(
     registry: &Registry,
     tables: &BTreeMap<&str, &CodeTable>,
-    admin: &[Endpoint],
+    admin: OpenApi,
 ) -> OpenApi {
     let empty = CodeTable::default();
     let mut doc = OpenApi::new(
@@ -63,7 +68,7 @@ pub fn everything(
         part.servers = None;
         doc = doc.nest(format!("/{}", provider.name()), part);
     }
-    let mut part = admin_document(admin);
+    let mut part = admin;
     part.servers = None;
     doc.nest("/__sandbox", part)
 }

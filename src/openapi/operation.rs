@@ -4,12 +4,16 @@
 use std::collections::BTreeMap;
 
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{
     ContentBuilder, ObjectBuilder, RefOr, Required, Response, ResponseBuilder, Schema, Type,
 };
 
 use crate::codes::CodeTable;
 use crate::provider::{Endpoint, Provider};
+
+/// The admin token's scheme, as the admin API's own description names it.
+pub const ADMIN_TOKEN_SCHEME: &str = "admin_token";
 
 /// An actix pattern as an OpenAPI path: `{cu:[^/]*}` is `{cu}`, `""` is `/`.
 pub fn path_of(pattern: &str) -> String {
@@ -27,10 +31,11 @@ pub fn path_of(pattern: &str) -> String {
     if out.is_empty() { "/".into() } else { out }
 }
 
-/// The provider's description of the operation, completed: an id, its path
+/// The provider's description of the operation, completed: an id (the platform's, so
+/// ids never collide in the combined document and links can name them), its path
 /// parameters, `X-Sandbox-Tenant`, `X-Sandbox-Force` with the endpoint's forcible
 /// codes, and every status the endpoint's codes answer with (what the provider
-/// described for a status stays).
+/// described for a status stays, followed by the codes it carries).
 pub fn provider_operation(
     provider: &dyn Provider,
     table: &CodeTable,
@@ -39,28 +44,38 @@ pub fn provider_operation(
 ) -> Operation {
     let mut op = described.unwrap_or_default();
     let scope = provider.scope(&endpoint.sample_path());
-    op.operation_id
-        .get_or_insert_with(|| operation_id(provider.name(), endpoint));
+    op.operation_id = Some(operation_id(provider.name(), endpoint));
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     parameters.push(force_header(table.forcible_in(scope)));
     extend_parameters(&mut op, parameters);
     for (status, text) in statuses(table, scope) {
-        op.responses
-            .responses
-            .entry(status)
-            .or_insert_with(|| RefOr::T(json_response(&text)));
+        match op.responses.responses.get_mut(&status) {
+            Some(RefOr::T(response)) => {
+                response.description = format!("{} Codes: {text}", response.description);
+            }
+            Some(RefOr::Ref(_)) => {}
+            None => {
+                let response = RefOr::T(json_response(&format!("Codes: {text}")));
+                op.responses.responses.insert(status, response);
+            }
+        }
     }
     op
 }
 
-/// An admin operation: per tenant, answered in JSON, refusals marked `X-Sandbox-Error`.
-pub fn admin_operation(endpoint: &Endpoint) -> Operation {
-    let mut op = Operation::new();
+/// An admin operation: per tenant, answered in JSON, refusals marked `X-Sandbox-Error`,
+/// behind the admin token when one is set (health never is).
+pub fn admin_operation(endpoint: &Endpoint, described: Option<Operation>) -> Operation {
+    let mut op = described.unwrap_or_default();
     op.operation_id = Some(operation_id("admin", endpoint));
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     extend_parameters(&mut op, parameters);
+    if endpoint.pattern != "/health" {
+        let token = SecurityRequirement::new(ADMIN_TOKEN_SCHEME, Vec::<String>::new());
+        op.security = Some(vec![token, SecurityRequirement::default()]);
+    }
     if endpoint.pattern.starts_with("/docs") {
         docs_responses(&mut op);
         return op;
@@ -77,35 +92,12 @@ pub fn admin_operation(endpoint: &Endpoint) -> Operation {
     ];
     for (status, text) in answers {
         let response = RefOr::T(json_response(text));
-        op.responses.responses.insert(status.into(), response);
+        op.responses
+            .responses
+            .entry(status.into())
+            .or_insert(response);
     }
-    special_responses(&mut op, endpoint);
     op
-}
-
-/// Answers only some admin endpoints give: the metrics in Prometheus text, a journal
-/// read that waited in vain or found too many waiting already.
-fn special_responses(op: &mut Operation, endpoint: &Endpoint) {
-    let responses = &mut op.responses.responses;
-    if endpoint.pattern == "/metrics" {
-        let text = ResponseBuilder::new()
-            .description("the metrics in the Prometheus text format")
-            .content("text/plain", ContentBuilder::new().build())
-            .build();
-        responses.insert("200".into(), RefOr::T(text));
-    }
-    if endpoint.pattern == "/requests" && endpoint.method == actix_web::http::Method::GET {
-        let answers = [
-            (
-                "408",
-                "`wait` passed before `count` entries matched (`wait-timeout`)",
-            ),
-            ("429", "too many calls wait already (`wait-cap`)"),
-        ];
-        for (status, text) in answers {
-            responses.insert(status.into(), RefOr::T(json_response(text)));
-        }
-    }
 }
 
 /// The docs page and its assets: HTML, scripts, styles, images.

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::CodeTable;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = sandbox::Rule)]
 pub struct Rule {
     /// Shown in the journal when the rule fires.
     #[serde(default)]
@@ -23,8 +24,9 @@ pub struct Rule {
     pub probability: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = sandbox::When)]
 pub struct When {
     /// Provider prefix without the slash: `ubki`, `dcm`...
     pub provider: String,
@@ -39,8 +41,9 @@ pub struct When {
     pub headers: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = sandbox::Then)]
 pub struct Then {
     /// A code of the provider's table, answered in the provider's own format.
     pub code: Option<String>,
@@ -56,8 +59,9 @@ pub struct Then {
     pub drop: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = sandbox::Delay)]
 pub struct Delay {
     pub min_ms: u64,
     pub max_ms: u64,

@@ -194,3 +194,270 @@ async fn the_documents_honour_the_admin_token() {
 
     assert_eq!(without.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Every operation of `doc` by its id: (method, path, operation).
+fn by_id(doc: &Value) -> std::collections::BTreeMap<String, (String, String, Value)> {
+    operations(doc)
+        .into_iter()
+        .map(|(m, p)| {
+            let op = doc["paths"][&p][&m].clone();
+            (
+                op["operationId"].as_str().unwrap_or("").to_string(),
+                (m, p, op),
+            )
+        })
+        .collect()
+}
+
+/// An OpenAPI runtime expression, alone or embedded (`Bearer {$response.body#/t}`),
+/// against a request body and its answer.
+fn evaluate(expr: &Value, request: &Value, response: &Value) -> Value {
+    match expr {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), evaluate(v, request, response)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| evaluate(v, request, response))
+                .collect(),
+        ),
+        Value::String(s) => {
+            let pointed = |e: &str| {
+                let (source, ptr) = e.split_once('#').expect("a body pointer");
+                let doc = if source == "$request.body" {
+                    request
+                } else {
+                    response
+                };
+                doc.pointer(ptr).cloned().unwrap_or(Value::Null)
+            };
+            if s.starts_with('$') {
+                return pointed(s);
+            }
+            let (head, rest) = s.split_once('{').unwrap_or((s, ""));
+            let (inner, tail) = rest.split_once('}').unwrap_or(("", ""));
+            if inner.is_empty() {
+                return expr.clone();
+            }
+            let value = pointed(inner);
+            Value::String(format!("{head}{}{tail}", value.as_str().unwrap_or("")))
+        }
+        other => other.clone(),
+    }
+}
+
+#[tokio::test]
+async fn every_link_names_an_operation_and_parameters_it_has() {
+    let app = TestApp::spawn().await;
+    let doc = body(app.get("/__sandbox/openapi.json").await).await;
+    let ops = by_id(&doc);
+    let mut links = 0;
+
+    for (_, _, op) in ops.values() {
+        for response in op["responses"]
+            .as_object()
+            .into_iter()
+            .flat_map(|r| r.values())
+        {
+            for (name, link) in response["links"].as_object().into_iter().flatten() {
+                links += 1;
+                let target = link["operationId"].as_str().unwrap_or("");
+                let (_, path, target_op) = ops.get(target).unwrap_or_else(|| {
+                    panic!("link `{name}` names `{target}`, no operation of the document")
+                });
+                for param in link["parameters"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|p| p.keys())
+                {
+                    let bare = param.rsplit('.').next().unwrap_or(param);
+                    let known = target_op["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|p| p["name"] == bare);
+                    assert!(
+                        known,
+                        "link `{name}` sets `{param}`, which {path} does not take"
+                    );
+                }
+            }
+        }
+    }
+
+    assert!(
+        links >= 10,
+        "the documents link auth to the calls that use it: {links}"
+    );
+}
+
+/// Follows link `name` of `source`'s 200 answer: the link's body merged over `base`,
+/// its path and query parameters put in the path (header ones are the caller's).
+fn follow(
+    doc: &Value,
+    (source, name): (&str, &str),
+    sent: &Value,
+    got: &Value,
+    base: Value,
+) -> (String, String, Value) {
+    let ops = by_id(doc);
+    let link = &ops[source].2["responses"]["200"]["links"][name];
+    let (method, mut path, target) = ops[link["operationId"].as_str().unwrap_or("")].clone();
+    let mut body = base;
+    if let (Some(into), Value::Object(add)) = (
+        body.as_object_mut(),
+        evaluate(&link["requestBody"], sent, got),
+    ) {
+        into.extend(add);
+    }
+    let mut query = Vec::new();
+    for (param, expr) in link["parameters"].as_object().into_iter().flatten() {
+        let value = evaluate(expr, sent, got);
+        let value = value.as_str().unwrap_or("");
+        let placed = target["parameters"].as_array().into_iter().flatten();
+        match placed
+            .filter(|p| p["name"] == *param)
+            .map(|p| &p["in"])
+            .next()
+        {
+            Some(place) if place == "query" => query.push(format!("{param}={value}")),
+            Some(place) if place == "path" => path = path.replace(&format!("{{{param}}}"), value),
+            _ => {}
+        }
+    }
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    (method, path, body)
+}
+
+#[tokio::test]
+async fn ubki_auth_link_carries_the_session_key_into_a_discount() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let doc = body(app.get("/__sandbox/openapi.json").await).await;
+    let login = serde_json::json!({"doc": {"auth": {"login": "sandbox", "pass": "sandbox"}}});
+    let key = body(app.post_json("/ubki/b2_api_xml/ubki/auth", &login).await).await;
+    let base = serde_json::json!({"reptype": "ALB", "inn": "3012345678"});
+
+    // Act
+    let (method, path, discount) = follow(
+        &doc,
+        ("ubki_post_b2_api_xml_ubki_auth", "discount"),
+        &login,
+        &key,
+        base,
+    );
+    let answer = body(app.post_json(&path, &discount).await).await;
+
+    // Assert
+    assert_eq!(
+        (method.as_str(), path.as_str()),
+        ("post", "/ubki/bonusservice/discount")
+    );
+    assert_eq!(answer["result_code"], "0", "{answer}");
+}
+
+#[tokio::test]
+async fn dcm_links_lead_from_a_flow_to_a_login_and_its_session() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let doc = body(app.get("/__sandbox/openapi.json").await).await;
+    let flow = body(app.get("/dcm/kratos/self-service/login/api").await).await;
+    let creds = serde_json::json!({"identifier": "employee@sandbox.test", "password": "sandbox"});
+
+    // Act
+    let (_, login_path, login_body) = follow(
+        &doc,
+        ("dcm_get_kratos_self_service_login_api", "login"),
+        &Value::Null,
+        &flow,
+        creds,
+    );
+    let session = body(app.post_json(&login_path, &login_body).await).await;
+    let (_, whoami_path, _) = follow(
+        &doc,
+        ("dcm_post_kratos_self_service_login", "whoami"),
+        &login_body,
+        &session,
+        Value::Null,
+    );
+    let token = session["session_token"].as_str().unwrap_or_default();
+    let whoami = app
+        .request(
+            Method::GET,
+            whoami_path.split('?').next().unwrap_or_default(),
+        )
+        .header("X-Session-Token", token);
+
+    // Assert
+    assert!(
+        login_path.starts_with("/dcm/kratos/self-service/login?flow="),
+        "{login_path}"
+    );
+    assert!(token.starts_with("ory_st_"), "{session}");
+    assert_eq!(send(whoami).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sbersafe_links_lead_from_a_found_client_to_its_otp_and_token() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let doc = body(app.get("/__sandbox/openapi.json").await).await;
+    let find = serde_json::json!({"phone": "9161234567", "merchantLogin": "sandbox"});
+    let found = body(app.post_json("/sbersafe/api/clients/find", &find).await).await;
+
+    // Act
+    let (_, otp_path, otp_body) = follow(
+        &doc,
+        ("sbersafe_post_api_clients_find", "otp"),
+        &find,
+        &found,
+        serde_json::json!({}),
+    );
+    let code = body(app.post_json(&otp_path, &otp_body).await).await;
+    let (_, token_path, token_body) = follow(
+        &doc,
+        ("sbersafe_post_api_auth_otp", "token"),
+        &otp_body,
+        &code,
+        serde_json::json!({"otp": "000000"}),
+    );
+    let token = body(app.post_json(&token_path, &token_body).await).await;
+
+    // Assert
+    assert_eq!(code["status"], "SUCCESS", "{code}");
+    assert_eq!(token["status"], "SUCCESS", "{token}");
+    assert!(token["accessToken"].as_str().is_some_and(|t| !t.is_empty()));
+}
+
+#[tokio::test]
+async fn the_admin_document_has_its_bodies_and_its_optional_token() {
+    let app = TestApp::spawn().await;
+
+    let doc = body(app.get("/__sandbox/openapi/admin.json").await).await;
+
+    let set_clock = &doc["paths"]["/clock"]["put"];
+    let schema = &set_clock["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(schema, "#/components/schemas/sandbox.SetClock");
+    let rule = &doc["components"]["schemas"]["sandbox.Rule"];
+    assert_eq!(
+        rule["required"],
+        serde_json::json!(["when", "then"]),
+        "{rule}"
+    );
+    let scheme = &doc["components"]["securitySchemes"]["admin_token"];
+    assert_eq!(scheme["scheme"], "bearer");
+    let optional = serde_json::json!([{"admin_token": []}, {}]);
+    assert_eq!(
+        set_clock["security"], optional,
+        "token needed only when one is set"
+    );
+    assert!(
+        doc["paths"]["/health"]["get"].get("security").is_none(),
+        "health stays open"
+    );
+}

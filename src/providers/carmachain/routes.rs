@@ -51,7 +51,11 @@ pub fn routes(r: &mut Routes) {
     path = "/auth/getToken",
     tag = "carmachain",
     description = "With `carmachain.clients` in the scenario, HTTP Basic credentials (scheme `carmachain_basic`) choose the client; without, anyone gets a key.",
-    responses((status = 200, description = "`0` (ok): the key", body = wire::TokenAnswer))
+    responses((status = 200, description = "`0` (ok): the key", body = wire::TokenAnswer,
+        links(
+            ("createrequest" = (operation_id = "carmachain_post_api_createrequest", description = "Ask about people: send `token` as `Authorization` (security schemes are no link parameters)")),
+            ("respond" = (operation_id = "carmachain_post_api_respond", description = "Read answers: send `token` as `Authorization`")),
+        )))
 )]
 async fn get_token(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, CarmaError> {
     let ctx = &ctx;
@@ -373,7 +377,8 @@ fn ok_status(ctx: &Ctx) -> (Status, String) {
     path = "/api/createrequest",
     tag = "carmachain",
     request_body = wire::CreateRequest,
-    responses((status = 200, description = "`0` (ok): the requests made", body = CreateAnswer)),
+    responses((status = 200, description = "`0` (ok): the requests made", body = CreateAnswer,
+        links(("respond" = (operation_id = "carmachain_post_api_respond", request_body = json!({"idRequest": ["$response.body#/parametrRequest/0/idRequest"]}), description = "Read the answer to the first request made"))))),
     security(("carmachain_key" = []))
 )]
 async fn create_request(

@@ -76,9 +76,9 @@ fn expired(entry: &CodeEntry, details: &[String], ctx: &Ctx) -> HttpResponse {
     let reason =
         format!("The self-service flow expired {minutes:.2} minutes ago, initialize a new one.");
     let extra = use_flow.map(|use_flow_id| Expired {
-        expired_at: fmt_time(expired_at),
-        since: ago.num_nanoseconds().unwrap_or(i64::MAX),
-        use_flow_id,
+        expired_at: Some(fmt_time(expired_at)),
+        since: Some(ago.num_nanoseconds().unwrap_or(i64::MAX)),
+        use_flow_id: Some(use_flow_id),
     });
     json(
         entry.http_status,

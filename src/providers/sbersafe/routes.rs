@@ -104,7 +104,8 @@ fn lookup(s: &SberSafeState, ask: &Lookup) -> Option<FoundClient> {
 }
 
 #[utoipa::path(post, path = "/api/clients/find", request_body = FindBody,
-    responses((status = 200, description = "the client, masked as found; no `client` when nobody matches", body = FindAnswer)))]
+    responses((status = 200, description = "the client, masked as found; no `client` when nobody matches", body = FindAnswer,
+        links(("otp" = (operation_id = "sbersafe_post_api_auth_otp", request_body = json!({"merchantLogin": "$request.body#/merchantLogin", "uuid": "$response.body#/client/uuid"}), description = "Send the found client an OTP"))))))]
 pub(super) async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = FindRequest::parse(&body)?;
     merchant(&ctx, req.merchant)?;
@@ -153,7 +154,8 @@ pub(super) async fn web_find(
 }
 
 #[utoipa::path(post, path = "/api/auth/otp", request_body = OtpBody,
-    responses((status = 200, description = "the OTP is sent to the client; its access code", body = OtpAnswer)))]
+    responses((status = 200, description = "the OTP is sent to the client; its access code", body = OtpAnswer,
+        links(("token" = (operation_id = "sbersafe_post_api_auth_token", request_body = json!({"accessCode": "$response.body#/accessCode"}), description = "Trade the access code and the client's OTP for a token"))))))]
 pub(super) async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = OtpRequest::parse(&body)?;
     // The gateway checks the merchant before the method's own fields, so `{}` answers
@@ -182,7 +184,8 @@ pub(super) async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, Sber
 }
 
 #[utoipa::path(post, path = "/api/auth/token", request_body = TokenBody,
-    responses((status = 200, description = "the client's token (`Cache-Control: no-store`)", body = TokenAnswer)))]
+    responses((status = 200, description = "the client's token (`Cache-Control: no-store`)", body = TokenAnswer,
+        links(("clients" = (operation_id = "sbersafe_post_api_clients_", description = "Read the client: send `accessToken` as `Authorization` (security schemes are no link parameters)"))))))]
 pub(super) async fn token(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
     let req = TokenRequest::parse(&body)?;
     let sber = ctx.section::<SberSafeScenario>();

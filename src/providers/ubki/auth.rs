@@ -36,6 +36,9 @@ type Caller = Result<IpAddr, String>;
         (status = 200, description = "The key's document, or a refusal (JSON; an XML caller's success).", content(
             (crate::providers::ubki::openapi::AuthAnswerJson = "application/json"),
             (crate::providers::ubki::openapi::AuthAnswerXml = "application/xml"),
+        ), links(
+            ("discount" = (operation_id = "ubki_post_bonusservice_discount", request_body = json!({"sessid": "$response.body#/doc/auth/sessid"}), description = "A discount with this session key")),
+            ("free" = (operation_id = "ubki_post_bonusservice_free", request_body = json!({"sessid": "$response.body#/doc/auth/sessid"}), description = "A free service with this session key")),
         )),
         (status = 400, description = "A refusal to an XML caller, at `ubki.xml_error_status` (400 unless the scenario says otherwise).", content(
             (crate::providers::ubki::openapi::AuthAnswerXml = "application/xml"),

@@ -49,6 +49,23 @@ fn flow_lifetime(dcm: &DcmScenario) -> Result<Duration, DcmError> {
 }
 
 /// `createNativeLoginFlow`. Only `aal1` can be asked for: the password is the one factor.
+#[utoipa::path(
+    get,
+    path = "/kratos/self-service/login/api",
+    tag = "Kratos",
+    description = "Kratos `createNativeLoginFlow`: a login flow for a native app, valid for `dcm.flow_lifetime_minutes` (60) virtual minutes and any number of attempts.",
+    params(
+        ("aal" = Option<String>, Query, description = "Only `aal1` (the password is the one factor)", example = "aal1"),
+        ("refresh" = Option<bool>, Query, description = "Accepted and ignored"),
+    ),
+    responses(
+        (status = 200, description = "The flow (`loginFlow`).", body = crate::providers::dcm::wire::kratos::LoginFlow,
+            links(
+                ("login" = (operation_id = "dcm_post_kratos_self_service_login", parameters(("flow" = "$response.body#/id")), description = "Log in through this flow"))
+            )),
+        (status = 400, description = "Kratos's `errorGeneric` (or, forced with a login's code, a flow).", body = crate::providers::dcm::wire::kratos::LoginRefusal),
+    )
+)]
 pub async fn create_flow(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
     let query = url_pairs(req.query_string().as_bytes());
     if let Some((_, aal)) = query.iter().find(|(k, _)| k == "aal")
@@ -98,6 +115,28 @@ fn device(req: &HttpRequest) -> (String, String) {
 /// `updateLoginFlow` with the password method: in Kratos's order, the flow (400
 /// malformed, 404 unknown, 410 expired), the body, the method and fields (400 with the
 /// flow), the credentials (400 with the flow, `4000006`); then the session.
+#[utoipa::path(
+    post,
+    path = "/kratos/self-service/login",
+    tag = "Kratos",
+    description = "Kratos `updateLoginFlow` with the password method, as JSON or a form. Employees of the default scenario: `employee@sandbox.test` / `sandbox`.",
+    params(("flow" = String, Query, format = "uuid", description = "The flow's `id`")),
+    request_body(content(
+        (crate::providers::dcm::routes::login_form::LoginBody = "application/json"),
+        (crate::providers::dcm::routes::login_form::LoginBody = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "`successfulNativeLogin`: the session token and its session.", body = crate::providers::dcm::wire::kratos::NativeLogin,
+            links(
+                ("whoami" = (operation_id = "dcm_get_kratos_sessions_whoami", parameters(("header.X-Session-Token" = "$response.body#/session_token")), description = "The session of this token")),
+                ("customers" = (operation_id = "dcm_get_api_v1_counterparty__cg__customers", parameters(("cg" = "$response.body#/session/identity/metadata_public/counterparty_guid")), description = "The employee's bank: send `Authorization: bearer <session_token>` (security schemes are no link parameters)")),
+                ("logout" = (operation_id = "dcm_delete_kratos_self_service_logout_api", request_body = json!({"session_token": "$response.body#/session_token"}), description = "End this session")),
+            )),
+        (status = 400, description = "The flow again with messages on its nodes (`loginFlow`), or `errorGeneric` for a malformed flow id or body.", body = crate::providers::dcm::wire::kratos::LoginRefusal),
+        (status = 404, description = "`errorGeneric`: no such flow.", body = crate::providers::dcm::wire::kratos::ErrorBody),
+        (status = 410, description = "`selfServiceFlowExpiredError`: the flow expired; `use_flow_id` names a new one.", body = crate::providers::dcm::wire::kratos::ErrorBody),
+    )
+)]
 pub async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, DcmError> {
     let flow_id = flow_param(&req)?;
     let (now, dcm) = (ctx.now(), ctx.section::<DcmScenario>());

@@ -21,6 +21,27 @@ const LOGIN_FIELDS: &[&str] = &[
 /// The identifier's names, first found wins: Kratos's and its legacy one, and `email`.
 const IDENTIFIER: &[&str] = &["identifier", "password_identifier", "email"];
 
+/// `updateLoginFlowWithPasswordMethod` as the sandbox reads it (JSON or a form): the
+/// identifier under one of `IDENTIFIER`'s names, the password; `method` optional but
+/// `password` when sent; anything else ignored.
+#[derive(utoipa::ToSchema)]
+#[schema(as = dcm::KratosLoginBody)]
+#[allow(dead_code)] // a schema: `LoginForm` reads the fields one by one
+pub struct LoginBody {
+    /// Required, unless `password_identifier` or `email` is sent.
+    #[schema(example = "employee@sandbox.test")]
+    identifier: Option<String>,
+    /// Kratos's legacy name of `identifier`.
+    password_identifier: Option<String>,
+    email: Option<String>,
+    #[schema(example = "sandbox")]
+    password: String,
+    #[schema(pattern = "^password$", example = "password")]
+    method: Option<String>,
+    /// Ignored: the sandbox has no CSRF.
+    csrf_token: Option<String>,
+}
+
 /// A field as sent: text, or a JSON value of another type (named by its type).
 #[derive(Debug)]
 enum Field {

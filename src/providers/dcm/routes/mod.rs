@@ -289,7 +289,7 @@ fn body_has_key(body: &[u8], key: &str) -> bool {
     get,
     path = "/api/v1/counterparty/{cg}/customers",
     tag = "bank API",
-    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111")),
+    params(("cg" = String, Path, format = "uuid", description = "The counterparty (bank) GUID", example = "11111111-1111-4111-8111-111111111111"), crate::providers::dcm::state::ListQuery),
     responses((status = 200, description = "One page of the matching customers, `total` counts all", body = Customers), ApiErrors),
     security(("bearer" = []), ("cx_jwt" = []))
 )]

@@ -6,6 +6,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::auth::{__path_list_jwks, __path_register_jwk};
+use super::login::{__path_create_flow, __path_login};
+use super::login_form::LoginBody;
+use super::session::{__path_logout, __path_whoami, LogoutBody};
 use super::{
     __path_create_account, __path_create_customer, __path_list_accounts, __path_list_customers,
     __path_update_customer,
@@ -25,7 +28,11 @@ use crate::providers::dcm::wire::{
         list_customers,
         update_customer,
         create_account,
-        list_accounts
+        list_accounts,
+        create_flow,
+        login,
+        whoami,
+        logout
     ),
     components(schemas(
         AccountOut,
@@ -48,13 +55,15 @@ use crate::providers::dcm::wire::{
         NullableGuid,
         UpdateCustomer,
         Updated,
-        WrappedJwk
+        WrappedJwk,
+        LoginBody,
+        LogoutBody
     )),
     modifiers(&Credentials)
 )]
 struct DcmApi;
 
-/// The bank API's two credentials.
+/// The bank API's two credentials and the Kratos session token.
 struct Credentials;
 
 impl Modify for Credentials {
@@ -74,6 +83,14 @@ impl Modify for Credentials {
              `sub`, `iat`, `exp`); read when `Authorization` is absent",
         );
         components.add_security_scheme("cx_jwt", SecurityScheme::ApiKey(ApiKey::Header(jwt)));
+        let session = ApiKeyValue::with_description(
+            "X-Session-Token",
+            "A Kratos session token, as `whoami` reads it first (then `Authorization: Bearer`)",
+        );
+        components.add_security_scheme(
+            "kratos_session",
+            SecurityScheme::ApiKey(ApiKey::Header(session)),
+        );
     }
 }
 

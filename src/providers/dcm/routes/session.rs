@@ -29,6 +29,19 @@ fn session_token(req: &HttpRequest) -> Option<String> {
 
 /// `toSession` (`GET /kratos/sessions/whoami`): the live session of the token, with
 /// Kratos's `X-Kratos-Authenticated-Identity-Id`; 401 without one.
+#[utoipa::path(
+    get,
+    path = "/kratos/sessions/whoami",
+    tag = "Kratos",
+    description = "Kratos `toSession`: the session of `X-Session-Token`, else of `Authorization: Bearer`.",
+    params(("X-Session-Token" = Option<String>, Header, pattern = "^[!-~]+$", description = "The session token (scheme `kratos_session`); visible ASCII, as an HTTP header value must be")),
+    responses(
+        (status = 200, description = "The `session`.", body = crate::providers::dcm::wire::kratos::SessionOut,
+            headers(("X-Kratos-Authenticated-Identity-Id" = String, description = "The session's identity"))),
+        (status = 401, description = "`errorGeneric`: no live session for the token.", body = crate::providers::dcm::wire::kratos::ErrorBody),
+    ),
+    security(("kratos_session" = []), ("bearer" = []))
+)]
 pub async fn whoami(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError> {
     let token = session_token(&req).ok_or(DcmError::NoSession)?;
     let now = ctx.now();
@@ -46,6 +59,18 @@ pub async fn whoami(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError
 /// `performNativeLogout` (`DELETE /kratos/self-service/logout/api`,
 /// `{"session_token": "..."}`): 204, and the token no longer works anywhere, the bank
 /// API included; 403 for a token that is not a session.
+#[utoipa::path(
+    delete,
+    path = "/kratos/self-service/logout/api",
+    tag = "Kratos",
+    description = "Kratos `performNativeLogout`: ends the session of `session_token` everywhere, the bank API included.",
+    request_body = LogoutBody,
+    responses(
+        (status = 204, description = "Logged out."),
+        (status = 400, description = "`errorGeneric`: the body is not a JSON object or `session_token` not a string.", body = crate::providers::dcm::wire::kratos::ErrorBody),
+        (status = 403, description = "`errorGeneric`: the token is not a session.", body = crate::providers::dcm::wire::kratos::ErrorBody),
+    )
+)]
 pub async fn logout(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, DcmError> {
     let obj = json_object(&body)
         .map_err(|e| kratos_bad(format!("Unable to decode JSON payload: {e}")))?
@@ -59,6 +84,16 @@ pub async fn logout(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, DcmError
         return Err(DcmError::UnknownSessionToken);
     }
     Ok(mark(HttpResponse::NoContent().finish(), "204"))
+}
+
+/// `performNativeLogoutBody`; the handler reads it as a JSON object (a missing or null
+/// token is the unknown one, 403).
+#[derive(utoipa::ToSchema)]
+#[schema(as = dcm::KratosLogoutBody)]
+#[allow(dead_code)] // a schema: `logout` reads the object itself
+pub struct LogoutBody {
+    #[schema(example = "ory_st_X8DPgducYBL1NbPvB3VZPdPTJ0o5HhNR")]
+    session_token: String,
 }
 
 /// `DELETE /__sandbox/dcm/sessions/{token}`: ends a session (or a scenario token) early.

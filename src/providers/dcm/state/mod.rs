@@ -12,7 +12,7 @@ mod store;
 
 pub use auth::{Device, Flow, MAX_JWK_BYTES, RegisteredJwk, Session};
 pub use ids::{guid_field, normalize_iban, parse_uuid};
-pub use query::parse_list_query;
+pub use query::{ListQuery, parse_list_query};
 pub use seed::scenario_epoch;
 pub use store::{
     Account, Asset, Counterparty, Created, Customer, CustomerUpdate, MAX_ACCOUNTS, MAX_CUSTOMERS,

@@ -18,32 +18,59 @@ use crate::providers::dcm::errors::bad;
 /// dropped before the scan.
 const MAX_FILTER_VALUES: usize = 1000;
 
-/// The customers list's filters; empty lists and `None` do not filter.
-#[derive(Debug, Clone, Default)]
+/// The customers list's filters; empty lists and `None` do not filter. The same struct
+/// describes the query in the OpenAPI document, so a filter cannot be read here and
+/// missing there (`names=a&names=b`, `names[]=a` or `names=a,b`).
+#[derive(Debug, Clone, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// GUIDs.
+    #[param(value_type = Option<Vec<String>>)]
     pub wallet_user_guids: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub logins: Vec<String>,
+    #[param(value_type = Option<Vec<i64>>)]
     pub kyc_levels: Vec<i64>,
     pub is_disabled: Option<bool>,
     pub min_balance_allowed: Option<f64>,
     pub max_balance_allowed: Option<f64>,
+    #[param(value_type = Option<Vec<String>>)]
     pub balance_asset_codes: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub balance_asset_issuers: Vec<String>,
+    /// GUIDs.
+    #[param(value_type = Option<Vec<String>>)]
     pub branch_guids: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub names: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub paternal_names: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub phone_numbers: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub segments: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub statuses: Vec<String>,
+    #[param(value_type = Option<Vec<String>>)]
     pub surnames: Vec<String>,
-    /// Lower case.
+    /// Part of the name or the login, case-insensitive (kept in lower case).
     pub search_string: Option<String>,
+    #[param(value_type = Option<String>, format = DateTime)]
     pub min_created_at: Option<DateTime<Utc>>,
+    #[param(value_type = Option<String>, format = DateTime)]
     pub max_created_at: Option<DateTime<Utc>>,
+    #[param(value_type = Option<String>, format = DateTime)]
     pub min_updated_at: Option<DateTime<Utc>>,
+    #[param(value_type = Option<String>, format = DateTime)]
     pub max_updated_at: Option<DateTime<Utc>>,
+    #[param(required = false, minimum = 0)]
     pub offset: usize,
+    /// 1 to the scenario's `dcm.list_max_limit` (1000 unless set); `list_default_limit`
+    /// (50) when absent.
+    #[param(required = false, minimum = 1)]
     pub limit: usize,
+    /// A field, `-` first for descending.
+    #[param(value_type = Option<String>, pattern = r"^-?(created_at|updated_at|name|surname|login|balance_allowed|kyc_level)$")]
     pub ordering: Ordering,
 }
 

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::fmt_time;
 use crate::codes::CodeEntry;
@@ -22,7 +23,8 @@ const METHOD: &str = "password";
 const AAL: &str = "aal1";
 
 /// A UI text (`uiText`): a message or a node's label.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = dcm::KratosUiText)]
 pub struct UiText {
     pub id: i64,
     pub text: String,
@@ -54,7 +56,8 @@ impl UiText {
 
 /// `uiNodeInputAttributes`: `value`, `required` and `autocomplete` are left out when
 /// unset, as Kratos leaves them out.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosInputAttributes)]
 struct InputAttributes {
     name: &'static str,
     #[serde(rename = "type")]
@@ -69,13 +72,15 @@ struct InputAttributes {
     node_type: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosNodeMeta)]
 struct Meta {
     #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<UiText>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosUiNode)]
 struct Node {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -85,7 +90,8 @@ struct Node {
     meta: Meta,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosUi)]
 struct Ui {
     action: String,
     method: &'static str,
@@ -95,7 +101,8 @@ struct Ui {
 }
 
 /// `loginFlow`, every field Kratos writes for a native (`api`) flow.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosLoginFlow)]
 pub struct LoginFlow {
     id: String,
     organization_id: Option<String>,
@@ -189,7 +196,8 @@ pub fn login_flow(flow: &Flow, fb: Feedback) -> LoginFlow {
 }
 
 /// `sessionDevice`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosSessionDevice)]
 struct DeviceOut {
     id: String,
     ip_address: String,
@@ -209,7 +217,8 @@ impl DeviceOut {
 }
 
 /// `identity`, without credentials (as `whoami` and the login answer show it).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosIdentity)]
 struct Identity {
     id: String,
     schema_id: &'static str,
@@ -223,7 +232,8 @@ struct Identity {
 }
 
 /// `sessionAuthenticationMethod`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosAuthenticationMethod)]
 struct AuthenticationMethod {
     method: &'static str,
     aal: &'static str,
@@ -231,7 +241,8 @@ struct AuthenticationMethod {
 }
 
 /// `session`; `expires_at` is left out for a scenario token that never expires.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosSession)]
 pub struct SessionOut {
     id: String,
     active: bool,
@@ -279,7 +290,8 @@ pub fn session(s: &Session, base: &str, created: DateTime<Utc>) -> SessionOut {
 
 /// `successfulNativeLogin`: the token and its session (no `continue_with`, which
 /// Kratos leaves out of a password login of an API flow).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosSuccessfulNativeLogin)]
 pub struct NativeLogin {
     session_token: String,
     session: SessionOut,
@@ -293,7 +305,8 @@ pub fn native_login(s: &Session, base: &str, created: DateTime<Utc>) -> NativeLo
 }
 
 /// `genericError`: `id` only when the code is a Kratos error id rather than a status.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosGenericError)]
 struct GenericError {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
@@ -304,20 +317,35 @@ struct GenericError {
     message: String,
 }
 
-/// The fields `selfServiceFlowExpiredError` adds to the generic body.
-#[derive(Debug, Serialize)]
+/// The fields `selfServiceFlowExpiredError` adds to the generic body (none on others).
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[schema(as = dcm::KratosFlowExpired)]
 pub struct Expired {
-    pub expired_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_at: Option<String>,
     /// Nanoseconds since it expired (Go's `time.Duration`).
-    pub since: i64,
-    pub use_flow_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_flow_id: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = dcm::KratosError)]
 pub struct ErrorBody {
     error: GenericError,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    expired: Option<Expired>,
+    #[serde(flatten)]
+    expired: Expired,
+}
+
+/// A refused login: the flow again with messages on its nodes, or Kratos's error.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = dcm::KratosLoginRefusal)]
+#[allow(dead_code)] // a schema: the two bodies are written by their own types
+pub enum LoginRefusal {
+    Flow(LoginFlow),
+    Error(ErrorBody),
 }
 
 /// Kratos's error body for `entry`, with `reason` (and an expired flow's fields).
@@ -339,6 +367,6 @@ pub fn error_body(
             reason,
             message: entry.message.clone(),
         },
-        expired,
+        expired: expired.unwrap_or_default(),
     }
 }
