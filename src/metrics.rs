@@ -169,10 +169,33 @@ impl Metrics {
     /// The text exposition, gauges set from `tenants` first.
     pub fn render(&self, tenants: &[TenantFigures]) -> Result<String, prometheus::Error> {
         let _one = self.scrape.lock();
+        self.forget_gone_tenants(tenants);
         self.fill_gauges(tenants);
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
         String::from_utf8(out).map_err(|e| prometheus::Error::Msg(e.to_string()))
+    }
+
+    /// With the tenant label, request series of tenants no longer held are removed, so
+    /// the series stay bounded by `tenant_cap` however many tenants come and go.
+    fn forget_gone_tenants(&self, tenants: &[TenantFigures]) {
+        if !self.tenant_label {
+            return;
+        }
+        let live: std::collections::HashSet<&str> =
+            tenants.iter().map(|t| t.name.as_str()).collect();
+        for family in prometheus::core::Collector::collect(&self.requests) {
+            for metric in family.get_metric() {
+                let labels: std::collections::HashMap<&str, &str> = metric
+                    .get_label()
+                    .iter()
+                    .map(|l| (l.name(), l.value()))
+                    .collect();
+                if labels.get("tenant").is_some_and(|t| !live.contains(t)) {
+                    let _ = self.requests.remove(&labels);
+                }
+            }
+        }
     }
 
     fn fill_gauges(&self, tenants: &[TenantFigures]) {

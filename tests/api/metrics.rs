@@ -116,6 +116,29 @@ async fn the_tenant_label_is_there_when_asked_for() {
 }
 
 #[tokio::test]
+async fn tenant_series_go_with_their_tenant() {
+    let app = TestApp::spawn_with_settings(
+        |s| {
+            s.metrics_tenant_label = true;
+            s.tenant_cap = 1;
+        },
+        None,
+    )
+    .await;
+    app.as_tenant("gone").post_json(AUTH, &login()).await;
+    app.as_tenant("kept").post_json(AUTH, &login()).await;
+
+    let samples = scrape(&app).await;
+
+    let tenants: Vec<&str> = samples
+        .iter()
+        .filter(|s| s.metric == "sandbox_requests_total")
+        .filter_map(|s| s.labels.get("tenant"))
+        .collect();
+    assert_eq!(tenants, ["kept"]);
+}
+
+#[tokio::test]
 async fn rules_scenario_loads_and_journal_evictions_are_counted() {
     let app = TestApp::spawn_with_settings(|s| s.journal_cap = 2, None).await;
     let rule = json!({"when": {"provider": "ubki"}, "then": {"code": "13"}, "times": 1});
