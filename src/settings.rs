@@ -39,6 +39,9 @@ pub struct Settings {
     /// `GET /__sandbox/requests?wait=` calls waiting at once, in all and per tenant.
     pub wait_cap: usize,
     pub wait_tenant_cap: usize,
+    /// This instance's name in a cluster, shown by health and tenants so a client behind
+    /// a router can see where it landed; `None` means the host name.
+    pub replica: Option<String>,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             metrics_tenant_label: false,
             wait_cap: 256,
             wait_tenant_cap: 32,
+            replica: None,
         }
     }
 }

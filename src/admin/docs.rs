@@ -13,12 +13,12 @@ use crate::provider::{Ctx, Registry, sandbox_error};
 pub async fn everything(ctx: Ctx, providers: web::Data<Registry>) -> HttpResponse {
     let world = ctx.world();
     let tables = world.tables().into_iter().collect();
-    let doc = openapi::everything(&providers, &tables, admin_document());
+    let doc = openapi::everything(&providers, &tables, admin_document(&providers));
     HttpResponse::Ok().json(doc)
 }
 
-fn admin_document() -> utoipa::openapi::OpenApi {
-    openapi::admin_document(super::openapi::document(), &super::endpoints())
+fn admin_document(providers: &Registry) -> utoipa::openapi::OpenApi {
+    openapi::admin_document(super::openapi::document(), &super::endpoints(providers))
 }
 
 /// `GET /__sandbox/openapi/{provider}.json` (or `admin.json`): one API, its own paths.
@@ -29,7 +29,7 @@ pub async fn one(
 ) -> HttpResponse {
     let name = file.strip_suffix(".json").unwrap_or(&file);
     if name == "admin" {
-        return HttpResponse::Ok().json(admin_document());
+        return HttpResponse::Ok().json(admin_document(&providers));
     }
     match providers.find(name) {
         Some(p) => HttpResponse::Ok().json(openapi::provider_document(p.as_ref(), ctx.codes(name))),

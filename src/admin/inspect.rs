@@ -27,13 +27,27 @@ pub async fn health(
         "watch": watch.map(|w| w.view()),
         "providers": providers.names(),
         "uptime_secs": sandbox.started.elapsed().as_secs(),
+        "replica": replica(&sandbox),
         "docs": "/__sandbox/docs/",
         "openapi": "/__sandbox/openapi.json",
     }))
 }
 
+/// Behind a router this reaches one replica only, so the answer names it.
 pub async fn tenants(sandbox: web::Data<Sandbox>) -> HttpResponse {
-    ok(json!({ "tenants": sandbox.tenant_names(), "cap": sandbox.settings.tenant_cap }))
+    ok(json!({
+        "tenants": sandbox.tenant_names(),
+        "cap": sandbox.settings.tenant_cap,
+        "replica": replica(&sandbox),
+    }))
+}
+
+/// The configured replica name, else the host name (a pod's or container's own).
+fn replica(sandbox: &Sandbox) -> String {
+    match &sandbox.settings.replica {
+        Some(name) => name.clone(),
+        None => gethostname::gethostname().to_string_lossy().into_owned(),
+    }
 }
 
 /// The catalog, straight from the code tables the providers answer with.

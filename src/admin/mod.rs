@@ -48,9 +48,10 @@ pub fn scope(
         .app_data(web::QueryConfig::default().error_handler(|err, _| json_refusal(err)))
         .configure(|cfg| admin_routes().configure(cfg));
     for provider in providers.iter() {
-        let p = provider.clone();
+        let mut routes = Routes::default();
+        provider.admin_routes(&mut routes);
         scope = scope.service(
-            web::scope(&format!("/{}", provider.name())).configure(move |cfg| p.admin_routes(cfg)),
+            web::scope(&format!("/{}", provider.name())).configure(|cfg| routes.configure(cfg)),
         );
     }
     let token = sandbox.settings.admin_token.clone();
@@ -90,9 +91,16 @@ fn admin_routes() -> Routes {
     r
 }
 
-/// The admin API's endpoints below `/__sandbox`.
-pub fn endpoints() -> Vec<Endpoint> {
-    admin_routes().endpoints()
+/// The admin API's endpoints below `/__sandbox`, the providers' own under their names.
+pub fn endpoints(providers: &Registry) -> Vec<Endpoint> {
+    let mut all = admin_routes().endpoints();
+    for provider in providers.iter() {
+        all.extend(provider.admin_endpoints().into_iter().map(|e| Endpoint {
+            pattern: format!("/{}{}", provider.name(), e.pattern),
+            method: e.method,
+        }));
+    }
+    all
 }
 
 /// An extractor's refusal (bad JSON, bad query) as the sandbox's JSON error.

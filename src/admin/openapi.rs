@@ -7,6 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::tenant::{Advance, SetClock};
 use crate::openapi::ADMIN_TOKEN_SCHEME;
+use crate::provider::SandboxErrorBody;
 use crate::scenario::{Delay, Rule, Then, When};
 
 #[utoipa::path(put, path = "/clock", request_body = SetClock,
@@ -58,7 +59,7 @@ fn requests() {}
 #[derive(OpenApi)]
 #[openapi(
     paths(set_clock, advance_clock, add_rule, put_scenario, metrics, requests),
-    components(schemas(Advance, SetClock, Rule, When, Then, Delay)),
+    components(schemas(Advance, SetClock, Rule, When, Then, Delay, SandboxErrorBody)),
     modifiers(&Token)
 )]
 struct AdminApi;

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use serde_json::json;
 
 use super::ok;
-use crate::provider::SANDBOX_ERROR_HEADER;
+use crate::provider::SandboxErrorBody;
 use crate::state::Sandbox;
 
 /// JSON by default; the YAML as loaded with `Accept: application/yaml`.
@@ -42,15 +42,17 @@ pub async fn put(sandbox: web::Data<Sandbox>, body: web::Bytes) -> HttpResponse 
             let world = sandbox.world();
             ok(json!({ "status": "loaded", "names": world.names, "seed": world.seed }))
         }
-        Err(problems) => HttpResponse::build(StatusCode::BAD_REQUEST)
-            .insert_header((SANDBOX_ERROR_HEADER, "invalid-scenario"))
-            .json(json!({
-                "sandbox_error": "invalid-scenario",
-                "message": "the scenario was not loaded; the previous one keeps serving",
-                "problems": problems
+        Err(problems) => SandboxErrorBody {
+            sandbox_error: "invalid-scenario".into(),
+            message: "the scenario was not loaded; the previous one keeps serving".into(),
+            valid_codes: None,
+            problems: Some(
+                problems
                     .iter()
                     .map(|p| format!("{}:{}: {}", p.line, p.column, p.message))
-                    .collect::<Vec<_>>(),
-            })),
+                    .collect(),
+            ),
+        }
+        .answer(StatusCode::BAD_REQUEST),
     }
 }

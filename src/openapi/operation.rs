@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{
-    ContentBuilder, ObjectBuilder, RefOr, Required, Response, ResponseBuilder, Schema, Type,
+    ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Response, ResponseBuilder, Schema, Type,
 };
 
 use crate::codes::CodeTable;
@@ -14,6 +15,8 @@ use crate::provider::{Endpoint, Provider};
 
 /// The admin token's scheme, as the admin API's own description names it.
 pub const ADMIN_TOKEN_SCHEME: &str = "admin_token";
+/// The schema of the sandbox's refusals in the admin API's components.
+pub const ADMIN_ERROR_SCHEMA: &str = "sandbox.Error";
 
 /// An actix pattern as an OpenAPI path: `{cu:[^/]*}` is `{cu}`, `""` is `/`.
 pub fn path_of(pattern: &str) -> String {
@@ -80,9 +83,8 @@ pub fn admin_operation(endpoint: &Endpoint, described: Option<Operation>) -> Ope
         docs_responses(&mut op);
         return op;
     }
-    let answers = [
-        ("200", "the answer"),
-        ("201", "created"),
+    let answers = [("200", "the answer"), ("201", "created")];
+    let refusals = [
         ("400", "refused: `X-Sandbox-Error` names why"),
         (
             "401",
@@ -90,14 +92,33 @@ pub fn admin_operation(endpoint: &Endpoint, described: Option<Operation>) -> Ope
         ),
         ("404", "nothing of that name in this tenant"),
     ];
-    for (status, text) in answers {
-        let response = RefOr::T(json_response(text));
+    let responses = answers
+        .map(|(s, text)| (s, json_response(text)))
+        .into_iter()
+        .chain(refusals.map(|(s, text)| (s, refusal(text))));
+    for (status, response) in responses {
         op.responses
             .responses
             .entry(status.into())
-            .or_insert(response);
+            .or_insert(RefOr::T(response));
     }
     op
+}
+
+/// The sandbox's own refusal: `sandbox.Error` (`SandboxErrorBody`), its kind in
+/// `X-Sandbox-Error` too.
+fn refusal(description: &str) -> Response {
+    let schema = RefOr::Ref(Ref::from_schema_name(ADMIN_ERROR_SCHEMA));
+    let content = ContentBuilder::new().schema(Some(schema)).build();
+    let kind = HeaderBuilder::new()
+        .schema(Some(string(None)))
+        .description(Some("the refusal's kind, as `sandbox_error` in the body"))
+        .build();
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", content)
+        .header("X-Sandbox-Error", kind)
+        .build()
 }
 
 /// The docs page and its assets: HTML, scripts, styles, images.

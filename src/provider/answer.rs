@@ -24,6 +24,31 @@ pub fn json(status: u16, body: &impl Serialize, code: &str) -> HttpResponse {
     mark(HttpResponse::build(status).json(body), code)
 }
 
+/// The body of the sandbox's own refusals (admin calls, a forced code the endpoint does
+/// not have); its kind is also in `X-Sandbox-Error`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = sandbox::Error)]
+pub struct SandboxErrorBody {
+    /// What kind of refusal: `bad-request`, `admin-token`, `not-found`, `invalid-scenario`...
+    pub sandbox_error: String,
+    pub message: String,
+    /// The codes a forced answer could have named instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_codes: Option<Vec<String>>,
+    /// Each problem of a refused scenario, `line:column: message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<String>>,
+}
+
+impl SandboxErrorBody {
+    /// The refusal as an answer: `status`, marked with its kind.
+    pub fn answer(&self, status: StatusCode) -> HttpResponse {
+        HttpResponse::build(status)
+            .insert_header((SANDBOX_ERROR_HEADER, self.sandbox_error.clone()))
+            .json(self)
+    }
+}
+
 /// An answer of the sandbox itself, marked so it cannot pass for the provider's.
 pub fn sandbox_error(
     status: StatusCode,
@@ -31,11 +56,11 @@ pub fn sandbox_error(
     message: &str,
     valid_codes: Option<Vec<String>>,
 ) -> HttpResponse {
-    let mut body = serde_json::json!({ "sandbox_error": kind, "message": message });
-    if let Some(codes) = valid_codes {
-        body["valid_codes"] = serde_json::json!(codes);
-    }
-    HttpResponse::build(status)
-        .insert_header((SANDBOX_ERROR_HEADER, kind.to_string()))
-        .json(body)
+    let body = SandboxErrorBody {
+        sandbox_error: kind.to_string(),
+        message: message.to_string(),
+        valid_codes,
+        problems: None,
+    };
+    body.answer(status)
 }

@@ -7,14 +7,14 @@ mod answer;
 mod context;
 mod routes;
 
-pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, json, mark, sandbox_error};
+pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, SandboxErrorBody, json, mark, sandbox_error};
 pub use context::{Ctx, TENANT_HEADER, tenant_of};
 pub use routes::{Endpoint, Routes, method_not_allowed, not_found};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 
 use crate::codes::CodeEntry;
 use crate::scenario::Blueprint;
@@ -74,8 +74,9 @@ pub trait Provider: Blueprint {
     fn bad_input(&self, path: &str, problem: &BadInput) -> (&'static str, String);
     /// The provider's endpoints, below its prefix.
     fn routes(&self, routes: &mut Routes);
-    /// Provider-specific admin endpoints, mounted under `/__sandbox/<name>`.
-    fn admin_routes(&self, _cfg: &mut web::ServiceConfig) {}
+    /// Provider-specific admin endpoints, mounted under `/__sandbox/<name>`; listed in
+    /// the admin document like the rest of the admin API.
+    fn admin_routes(&self, _routes: &mut Routes) {}
     /// A query string that authenticates a sample request (for tests that reach every
     /// endpoint past its credentials check), `""` where credentials are not in the query.
     fn sample_query(&self) -> &'static str {
@@ -91,6 +92,12 @@ pub trait Provider: Blueprint {
     fn endpoints(&self) -> Vec<Endpoint> {
         let mut routes = Routes::default();
         self.routes(&mut routes);
+        routes.endpoints()
+    }
+    /// Every admin endpoint, below `/__sandbox/<name>`, as `admin_routes` registers it.
+    fn admin_endpoints(&self) -> Vec<Endpoint> {
+        let mut routes = Routes::default();
+        self.admin_routes(&mut routes);
         routes.endpoints()
     }
 }

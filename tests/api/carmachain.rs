@@ -911,3 +911,47 @@ async fn the_document_describes_bodies_limits_errors_and_the_key() {
     let token = &ok["content"]["application/json"]["schema"]["$ref"];
     assert_eq!(*token, "#/components/schemas/carmachain.TokenAnswer");
 }
+
+#[tokio::test]
+async fn documented_limits_of_a_request_are_the_enforced_ones() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    let max_doc = app
+        .documented_limit(
+            "carmachain",
+            "carmachain.ValueItem",
+            "IdDocument",
+            "maxLength",
+        )
+        .await;
+    let max_people = app
+        .documented_limit(
+            "carmachain",
+            "carmachain.CreateRequest",
+            "value",
+            "maxItems",
+        )
+        .await;
+    let person = |doc: String| json!({"IdDocument": doc, "PhoneNumber": "0501234567"});
+    let ask = |people: Vec<Value>| json!({"type_request": "Name", "value": people});
+
+    // Act
+    let statuses = [
+        ask(vec![person("D".repeat(max_doc))]),
+        ask(vec![person("D".repeat(max_doc + 1))]),
+        ask((0..max_people).map(|i| person(format!("D{i}"))).collect()),
+        ask((0..=max_people).map(|i| person(format!("D{i}"))).collect()),
+    ];
+    let mut codes = Vec::new();
+    for payload in &statuses {
+        let answer = body(post(&app, CREATE, &key, payload).await).await;
+        codes.push(answer["response"]["code"].clone());
+    }
+
+    // Assert
+    assert_eq!(codes[0], 0, "an IdDocument at the limit is taken");
+    assert_ne!(codes[1], 0, "one over it is refused");
+    assert_eq!(codes[2], 0, "as many people as the limit are taken");
+    assert_ne!(codes[3], 0, "one more is refused");
+}

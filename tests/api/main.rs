@@ -9,6 +9,7 @@ mod dcm;
 mod metrics;
 mod openapi;
 mod platform;
+mod replica;
 mod robustness;
 mod sbersafe;
 mod trustdecision;

@@ -449,6 +449,13 @@ async fn the_admin_document_has_its_bodies_and_its_optional_token() {
         serde_json::json!(["when", "then"]),
         "{rule}"
     );
+    let refusal = &set_clock["responses"]["400"]["content"]["application/json"]["schema"];
+    assert_eq!(refusal["$ref"], "#/components/schemas/sandbox.Error");
+    let error = &doc["components"]["schemas"]["sandbox.Error"];
+    assert_eq!(
+        error["required"],
+        serde_json::json!(["sandbox_error", "message"])
+    );
     let scheme = &doc["components"]["securitySchemes"]["admin_token"];
     assert_eq!(scheme["scheme"], "bearer");
     let optional = serde_json::json!([{"admin_token": []}, {}]);
@@ -460,4 +467,14 @@ async fn the_admin_document_has_its_bodies_and_its_optional_token() {
         doc["paths"]["/health"]["get"].get("security").is_none(),
         "health stays open"
     );
+    for p in registry().iter() {
+        for e in p.admin_endpoints() {
+            let path = format!("/{}{}", p.name(), sandbox_path(&e.pattern));
+            let method = e.method.as_str().to_lowercase();
+            assert!(
+                doc["paths"][&path].get(&method).is_some(),
+                "{method} {path} missing"
+            );
+        }
+    }
 }

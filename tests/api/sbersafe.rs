@@ -1195,3 +1195,34 @@ async fn the_document_describes_the_bodies_the_limits_the_errors_and_the_token()
     }
     assert!(find["security"].is_null(), "find needs no token");
 }
+
+#[tokio::test]
+async fn merchant_login_longer_than_the_documented_limit_is_an_invalid_request() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let max = app
+        .documented_limit(
+            "sbersafe",
+            "sbersafe.FindBody",
+            "merchantLogin",
+            "maxLength",
+        )
+        .await;
+    let find = |n: usize| json!({"phone": "9161234567", "merchantLogin": "m".repeat(n)});
+
+    // Act
+    let at = body(
+        app.post_json("/sbersafe/api/clients/find", &find(max))
+            .await,
+    )
+    .await;
+    let over = body(
+        app.post_json("/sbersafe/api/clients/find", &find(max + 1))
+            .await,
+    )
+    .await;
+
+    // Assert
+    assert_eq!(at["errorCode"], "MERCHANT_NOT_FOUND", "at the limit: {at}");
+    assert_eq!(over["errorCode"], "INVALID_REQUEST", "over it: {over}");
+}

@@ -1225,3 +1225,32 @@ async fn the_openapi_document_describes_bodies_answers_the_xml_dialect_and_the_k
         "{scheme}"
     );
 }
+
+#[tokio::test]
+async fn login_longer_than_the_documented_limit_is_code_12_and_at_it_is_not() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let max = app
+        .documented_limit("ubki", "ubki.AuthLogin", "login", "maxLength")
+        .await;
+    let login = |n: usize| json!({"doc": {"auth": {"login": "a".repeat(n), "pass": "x"}}});
+
+    // Act
+    let at = body(
+        app.post_json("/ubki/b2_api_xml/ubki/auth", &login(max))
+            .await,
+    )
+    .await;
+    let over = body(
+        app.post_json("/ubki/b2_api_xml/ubki/auth", &login(max + 1))
+            .await,
+    )
+    .await;
+
+    // Assert
+    assert_eq!(
+        at["doc"]["auth"]["errcode"], "13",
+        "at the limit: a wrong login, {at}"
+    );
+    assert_eq!(over["doc"]["auth"]["errcode"], "12", "over it: {over}");
+}

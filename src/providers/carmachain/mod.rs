@@ -15,7 +15,7 @@ pub use codes::{CarmaError, SPECS};
 pub use scenario::CarmaChainScenario;
 pub use state::{CarmaState, MAX_KEYS, MAX_REQUESTS};
 
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
@@ -61,7 +61,7 @@ impl Provider for CarmaChain {
     fn openapi(&self) -> utoipa::openapi::OpenApi {
         openapi::document()
     }
-    fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
-        routes::configure_admin(cfg);
+    fn admin_routes(&self, r: &mut Routes) {
+        routes::configure_admin(r);
     }
 }

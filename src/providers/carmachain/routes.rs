@@ -614,10 +614,10 @@ fn details(ctx: &Ctx, r: &Request, asked: &[&'static str]) -> Vec<wire::Detail> 
 
 // ---------------------------------------------------------------- admin
 
-pub fn configure_admin(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tokens", web::get().to(list_tokens))
-        .route("/tokens/{id}", web::delete().to(revoke_token))
-        .route("/requests/{id}/complete", web::post().to(complete_request));
+pub fn configure_admin(r: &mut Routes) {
+    r.get("/tokens", list_tokens)
+        .delete("/tokens/{id}", revoke_token)
+        .post("/requests/{id}/complete", complete_request);
 }
 
 async fn list_tokens(ctx: Ctx) -> HttpResponse {

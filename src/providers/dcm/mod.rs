@@ -13,7 +13,7 @@ mod wire;
 pub use scenario::{AssetSpec, CounterpartySpec, DcmScenario};
 pub use state::{DcmState, NewCustomer, parse_list_query};
 
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
@@ -75,8 +75,8 @@ impl Provider for Dcm {
     fn openapi(&self) -> utoipa::openapi::OpenApi {
         routes::document()
     }
-    fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
-        cfg.route("/sessions/{token}", web::delete().to(routes::admin_revoke));
+    fn admin_routes(&self, r: &mut Routes) {
+        r.delete("/sessions/{token}", routes::admin_revoke);
     }
 }
 

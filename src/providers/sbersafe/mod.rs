@@ -15,7 +15,7 @@ pub use codes::{SPECS, SberError};
 pub use scenario::SberSafeScenario;
 pub use state::{SberSafeState, moscow};
 
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
@@ -77,8 +77,8 @@ impl Provider for SberSafe {
     fn openapi(&self) -> utoipa::openapi::OpenApi {
         doc::openapi()
     }
-    fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
-        cfg.route("/otp/{access_code}", web::get().to(routes::admin_otp));
+    fn admin_routes(&self, r: &mut Routes) {
+        r.get("/otp/{access_code}", routes::admin_otp);
     }
 }
 

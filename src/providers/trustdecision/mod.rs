@@ -14,7 +14,7 @@ pub use codes::{SPECS, TdError};
 pub use scenario::TrustDecisionScenario;
 pub use state::{MAX_PARTNERS, MAX_RECORDS, TrustDecisionState};
 
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 
 use crate::codes::{CodeEntry, CodeSpec};
 use crate::provider::{BadInput, Ctx, Provider, Routes};
@@ -63,7 +63,7 @@ impl Provider for TrustDecision {
     fn sample_query(&self) -> &'static str {
         "?partner_code=sandbox&partner_key=sandbox"
     }
-    fn admin_routes(&self, cfg: &mut web::ServiceConfig) {
-        routes::admin(cfg);
+    fn admin_routes(&self, r: &mut Routes) {
+        routes::admin(r);
     }
 }

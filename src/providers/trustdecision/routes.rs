@@ -18,9 +18,9 @@ pub fn routes(r: &mut Routes) {
     r.post("", query).post("/{tail:.*}", query);
 }
 
-pub fn admin(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/partners").route(web::get().to(partners)))
-        .service(web::resource("/partners/{code}").route(web::patch().to(patch_partner)));
+pub fn admin(r: &mut Routes) {
+    r.get("/partners", partners)
+        .patch("/partners/{code}", patch_partner);
 }
 
 /// The phone rule of `country`: digits only, the right count, the right start.

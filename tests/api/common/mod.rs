@@ -1,6 +1,8 @@
 //! Shared test helpers: `TestApp::spawn` starts the real server on port 0 (the
 //! zero2prod pattern) and talks HTTP to it.
 
+pub mod binary;
+
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -202,6 +204,28 @@ impl TestApp {
     }
 
     /// The provider's codes as listed by the catalog.
+    /// A limit the provider's OpenAPI document publishes: `key` (`maxLength`, `maxItems`)
+    /// of property `prop` of component schema `schema`, so a test can check that the
+    /// limit published is the one enforced.
+    pub async fn documented_limit(
+        &self,
+        provider: &str,
+        schema: &str,
+        prop: &str,
+        key: &str,
+    ) -> usize {
+        let doc = body(
+            self.get(&format!("/__sandbox/openapi/{provider}.json"))
+                .await,
+        )
+        .await;
+        let limit = &doc["components"]["schemas"][schema]["properties"][prop][key];
+        match limit.as_u64() {
+            Some(n) => n as usize,
+            None => panic!("{provider}: no {key} on {schema}.{prop}: {limit}"),
+        }
+    }
+
     pub async fn catalog_codes(&self, provider: &str) -> Vec<Value> {
         let catalog = body(self.get("/__sandbox/errors").await).await;
         catalog["providers"][provider]["codes"]
