@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use notify_debouncer_mini::{
-    DebounceEventResult, Debouncer, new_debouncer,
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
     notify::{RecommendedWatcher, RecursiveMode},
 };
 use parking_lot::Mutex;
@@ -47,7 +47,7 @@ impl WatchStatus {
 
 /// A running watch; dropping it stops the watcher thread.
 pub struct Watch {
-    _debouncer: Debouncer<RecommendedWatcher>,
+    _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     pub status: Arc<WatchStatus>,
 }
 
@@ -75,13 +75,17 @@ pub fn start(sandbox: Arc<Sandbox>) -> std::io::Result<Option<Watch>> {
         rejected: Mutex::new(None),
     });
     let seen = status.clone();
-    let mut debouncer = new_debouncer(DEBOUNCE, move |events: DebounceEventResult| match events {
+    let on_events = move |events: DebounceEventResult| match events {
+        // Opening a file is an event too (inotify's IN_OPEN), so reading the scenario
+        // would wake the watch again and again: only changes count.
+        Ok(events) if events.iter().all(|e| e.kind.is_access()) => {}
         Ok(_) => reload(&sandbox, &path, &seen),
-        Err(e) => tracing::warn!(error = %e, "scenario watch"),
-    })
-    .map_err(std::io::Error::other)?;
+        Err(errors) => errors
+            .iter()
+            .for_each(|e| tracing::warn!(error = %e, "scenario watch")),
+    };
+    let mut debouncer = new_debouncer(DEBOUNCE, None, on_events).map_err(std::io::Error::other)?;
     debouncer
-        .watcher()
         .watch(&dir, RecursiveMode::NonRecursive)
         .map_err(std::io::Error::other)?;
     tracing::info!(path = %status.path.display(), "watching the scenario");

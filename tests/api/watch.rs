@@ -97,6 +97,26 @@ async fn a_broken_edit_is_reported_and_the_old_scenario_keeps_serving() {
 }
 
 #[tokio::test]
+async fn each_edit_is_read_once_though_reading_is_an_event_too() {
+    let (file, app) = watching_a_file("watch-once").await;
+    std::fs::write(&file, "seed: [6\n").unwrap();
+    eventually("the watch to refuse the edit", || async {
+        (!health(&app).await["watch"]["rejected"].is_null()).then_some(())
+    })
+    .await;
+
+    save_like_an_editor(&file, &scenario(6, "second"));
+    reloaded_to(&app, 6).await;
+    let metrics = app.get("/__sandbox/metrics").await.text().await.unwrap();
+
+    // Reading the broken file again on its own open event would have refused it again.
+    assert!(
+        metrics.contains("sandbox_scenario_loads_total{result=\"invalid\"} 1\n"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
 async fn a_configmap_symlink_swap_is_picked_up() {
     // The layout kubelet mounts: files are links through `..data`, itself a link to a
     // timestamped directory; an update writes a new directory and renames a new
