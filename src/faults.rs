@@ -110,6 +110,15 @@ impl RuleBook {
         Ok(())
     }
 
+    /// Removes the runtime rules named `name`; scenario rules stay (a reset restores
+    /// them anyway). How many went.
+    pub fn remove_runtime(&mut self, name: &str) -> usize {
+        let before = self.rules.len();
+        self.rules
+            .retain(|r| r.source != "runtime" || r.rule.name.as_deref() != Some(name));
+        before - self.rules.len()
+    }
+
     pub fn clear_runtime(&mut self) -> usize {
         let before = self.rules.len();
         self.rules.retain(|r| r.source != "runtime");

@@ -1,5 +1,6 @@
 //! The admin API under `/__sandbox`: health, reset, scenario, clock, journal, rules,
-//! error catalog, coverage, state and metrics. Calls act on the tenant of `X-Sandbox-Tenant`.
+//! error catalog, coverage, state and metrics, and the QA dashboard over them (`/ui`).
+//! Calls act on the tenant of `X-Sandbox-Tenant`.
 
 mod docs;
 mod inspect;
@@ -8,6 +9,7 @@ mod openapi;
 mod requests;
 mod scenario;
 mod tenant;
+mod ui;
 
 use std::sync::Arc;
 
@@ -79,10 +81,13 @@ fn routes(r: &mut Routes) {
         .get("/rules", tenant::rules)
         .post("/rules", tenant::add_rule)
         .delete("/rules", tenant::clear_rules)
+        .delete("/rules/{name}", tenant::remove_rule)
         .get("/openapi.json", docs::everything)
         .get("/openapi/{file}", docs::one)
         .get("/docs", docs::docs_root)
-        .get("/docs/{file:.*}", docs::page);
+        .get("/docs/{file:.*}", docs::page)
+        .get("/ui", ui::page)
+        .get("/ui/{file}", ui::asset);
 }
 
 fn admin_routes() -> Routes {
@@ -110,8 +115,9 @@ fn json_refusal(err: impl std::fmt::Display + std::fmt::Debug + 'static) -> acti
     actix_web::error::InternalError::from_response(err, res).into()
 }
 
-/// With `SANDBOX_ADMIN_TOKEN` set, every admin call but health needs the token. Every
-/// admin call is logged, one line each, like provider requests.
+/// With `SANDBOX_ADMIN_TOKEN` set, every admin call but health and the dashboard's page
+/// needs the token (the page holds no tenant data: it asks for the token and sends it).
+/// Every admin call is logged, one line each, like provider requests.
 async fn guard(
     token: Option<String>,
     req: ServiceRequest,
@@ -119,6 +125,7 @@ async fn guard(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if let Some(token) = token
         && req.path() != "/__sandbox/health"
+        && !ui::is_page(req.path())
     {
         let given = req
             .headers()

@@ -30,6 +30,8 @@ fn advance_clock() {}
 fn add_rule() {}
 
 #[utoipa::path(put, path = "/scenario",
+    params(("dry_run" = Option<bool>, Query,
+        description = "Only validate: answer the problems (or `valid`), load nothing.")),
     request_body(content_type = "application/yaml", content = String,
         description = "A scenario in YAML (JSON is YAML too); replaces the scenario of every tenant. Problems come back with their line and column; the previous scenario keeps serving."),
     description = "Loads a scenario for every tenant of this replica.")]

@@ -1,12 +1,12 @@
 //! Per-tenant controls: reset, the virtual clock and runtime rules.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{bad_request, ok};
-use crate::provider::Ctx;
+use crate::provider::{Ctx, sandbox_error};
 use crate::scenario::Rule;
 
 pub async fn reset(ctx: Ctx) -> HttpResponse {
@@ -105,4 +105,15 @@ pub async fn add_rule(ctx: Ctx, body: web::Bytes) -> HttpResponse {
 pub async fn clear_rules(ctx: Ctx) -> HttpResponse {
     let removed = ctx.tenant.rules.lock().clear_runtime();
     ok(json!({ "status": "cleared", "removed": removed }))
+}
+
+/// `DELETE /rules/{name}`: one runtime rule (the dashboard's delete button); a scenario
+/// rule of that name is not removed, and no runtime rule of that name is a 404.
+pub async fn remove_rule(ctx: Ctx, name: web::Path<String>) -> HttpResponse {
+    let removed = ctx.tenant.rules.lock().remove_runtime(&name);
+    if removed == 0 {
+        let message = format!("no runtime rule named `{name}` in this tenant");
+        return sandbox_error(StatusCode::NOT_FOUND, "not-found", &message, None);
+    }
+    ok(json!({ "status": "removed", "name": name.as_str(), "removed": removed }))
 }

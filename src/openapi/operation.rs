@@ -75,11 +75,13 @@ pub fn admin_operation(endpoint: &Endpoint, described: Option<Operation>) -> Ope
     let mut parameters = path_parameters(endpoint);
     parameters.push(tenant_header());
     extend_parameters(&mut op, parameters);
-    if endpoint.pattern != "/health" {
+    // Health and the dashboard's page and files answer without the token.
+    let page = endpoint.pattern.starts_with("/docs") || endpoint.pattern.starts_with("/ui");
+    if endpoint.pattern != "/health" && !endpoint.pattern.starts_with("/ui") {
         let token = SecurityRequirement::new(ADMIN_TOKEN_SCHEME, Vec::<String>::new());
         op.security = Some(vec![token, SecurityRequirement::default()]);
     }
-    if endpoint.pattern.starts_with("/docs") {
+    if page {
         docs_responses(&mut op);
         return op;
     }
@@ -121,14 +123,14 @@ fn refusal(description: &str) -> Response {
         .build()
 }
 
-/// The docs page and its assets: HTML, scripts, styles, images.
+/// The docs page, the dashboard and their assets: HTML, scripts, styles, images.
 fn docs_responses(op: &mut Operation) {
     let page = ResponseBuilder::new()
         .description("the page or one of its assets")
         .content("*/*", ContentBuilder::new().build())
         .build();
     let moved = ResponseBuilder::new()
-        .description("the page is at `/__sandbox/docs/`")
+        .description("the docs page is at `/__sandbox/docs/`")
         .build();
     let responses = &mut op.responses.responses;
     responses.insert("200".into(), RefOr::T(page));

@@ -5,6 +5,7 @@ mod common;
 
 mod carmachain;
 mod contract;
+mod dashboard;
 mod dcm;
 mod metrics;
 mod openapi;
