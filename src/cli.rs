@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// Directory where tenants are saved and restored from [env: SANDBOX_STATE_DIR].
     #[arg(long, global = true)]
     pub state_dir: Option<PathBuf>,
+    /// Reload the scenario when its files change [env: SANDBOX_WATCH] [default: false].
+    #[arg(long, global = true)]
+    pub watch: bool,
 }
 
 impl ServeArgs {
@@ -83,6 +86,9 @@ impl ServeArgs {
         }
         if let Some(v) = &self.state_dir {
             s.state_dir = Some(v.clone());
+        }
+        if self.watch {
+            s.watch = true;
         }
         Ok(s)
     }
@@ -134,4 +140,18 @@ pub fn probe(port: u16) -> std::io::Result<bool> {
     stream.take(64 * 1024).read_to_end(&mut answer)?;
     let text = String::from_utf8_lossy(&answer);
     Ok(text.starts_with("HTTP/1.1 200") && text.contains("\"ok\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_watch_flag_turns_the_watch_on() {
+        let with = Cli::try_parse_from(["sandbox", "--watch"]).unwrap();
+        let without = Cli::try_parse_from(["sandbox"]).unwrap();
+
+        assert!(with.serve.settings().unwrap().watch);
+        assert!(!without.serve.settings().unwrap().watch);
+    }
 }

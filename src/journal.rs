@@ -1,7 +1,9 @@
 //! The request journal and code coverage of one tenant. Both are bounded: the journal
 //! keeps the newest `cap` entries, bodies cut to `body_cap` bytes, `bytes_cap` in all,
 //! and adds its bytes to a counter shared by every journal of the sandbox, so the
-//! sandbox can hold all of them to one budget (`Sandbox::trim_journals`).
+//! sandbox can hold all of them to one budget (`Sandbox::trim_journals`). It counts what
+//! it evicted, so a verification can tell "not sent" from "no longer kept". Readers that
+//! wait for an entry are woken by `push` (see `Waiters`).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -139,10 +141,15 @@ pub struct Journal {
     bytes_cap: usize,
     bytes: usize,
     next_id: u64,
-    /// Entries evicted so far, by any cap: entries, bytes, or the sandbox's budget.
+    /// Entries evicted since the last clear, by any cap: entries, bytes, or the
+    /// sandbox's budget.
     dropped: u64,
     /// The sandbox-wide count this journal's bytes are part of.
     total: JournalBytes,
+    /// Readers waiting for entries; `push` wakes them only when there are some, so the
+    /// request path pays nothing otherwise.
+    waiting: usize,
+    signal: Arc<tokio::sync::Notify>,
 }
 
 impl Journal {
@@ -161,24 +168,50 @@ impl Journal {
             next_id: 1,
             dropped: 0,
             total,
+            waiting: 0,
+            signal: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
-    pub fn push(&mut self, mut entry: Entry) {
+    /// Records `entry` and returns how many older entries the caps evicted for it.
+    pub fn push(&mut self, mut entry: Entry) -> u64 {
         if self.cap == 0 {
-            return;
+            self.dropped += 1;
+            return 1;
         }
         entry.id = self.next_id;
         self.next_id += 1;
         let size = entry.size();
+        let mut evicted = 0;
         while !self.entries.is_empty()
             && (self.entries.len() >= self.cap || self.bytes + size > self.bytes_cap)
         {
-            self.evict_oldest();
+            if self.evict_oldest().is_some() {
+                evicted += 1;
+            }
         }
         self.bytes += size;
         self.total.fetch_add(size, Ordering::Relaxed);
         self.entries.push_back((size, entry));
+        if self.waiting > 0 {
+            self.signal.notify_waiters();
+        }
+        evicted
+    }
+
+    /// Entries evicted by the caps since the last clear.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// What a waiting reader awaits (`Notify::notified`, enabled before it reads).
+    pub fn signal(&self) -> Arc<tokio::sync::Notify> {
+        self.signal.clone()
+    }
+
+    /// Readers waiting now; `Waiters` keeps the count.
+    pub fn waiting(&self) -> usize {
+        self.waiting
     }
 
     /// Drops the oldest entry, counted in `dropped`; its size, or `None` when empty.
@@ -195,21 +228,31 @@ impl Journal {
         self.bytes
     }
 
-    /// Entries evicted so far (not those a `clear` removed).
-    pub fn dropped(&self) -> u64 {
-        self.dropped
+    /// The entries `filter` matches, newest first, at most `limit`, and how many match.
+    pub fn select(&self, filter: &Filter, limit: usize) -> (usize, Vec<Entry>) {
+        let mut matched = 0;
+        let mut out = Vec::new();
+        for (_, e) in self.entries.iter().rev() {
+            if filter.since.is_some_and(|since| e.id <= since) {
+                break;
+            }
+            if filter.matches(e) {
+                matched += 1;
+                if out.len() < limit {
+                    out.push(e.clone());
+                }
+            }
+        }
+        (matched, out)
     }
 
     /// Newest first.
     pub fn list(&self, provider: Option<&str>, limit: usize) -> Vec<Entry> {
-        self.entries
-            .iter()
-            .rev()
-            .map(|(_, e)| e)
-            .filter(|e| provider.is_none_or(|p| e.provider == p))
-            .take(limit)
-            .cloned()
-            .collect()
+        let filter = Filter {
+            provider: provider.map(str::to_string),
+            ..Filter::default()
+        };
+        self.select(&filter, limit).1
     }
 
     pub fn len(&self) -> usize {
@@ -224,6 +267,7 @@ impl Journal {
         self.entries.clear();
         self.total.fetch_sub(self.bytes, Ordering::Relaxed);
         self.bytes = 0;
+        self.dropped = 0;
     }
 
     /// The entries, oldest first, and the id the next one gets, for a snapshot.
@@ -241,6 +285,83 @@ impl Journal {
             self.push(entry);
         }
         self.next_id = self.next_id.max(next_id);
+    }
+}
+
+/// Which entries a reader asks for; every field given must match.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub provider: Option<String>,
+    /// Compared without regard to case.
+    pub method: Option<String>,
+    /// Matched against the whole path, prefix included; `*` crosses `/`.
+    pub path: Option<glob::Pattern>,
+    pub status: Option<u16>,
+    pub code: Option<String>,
+    /// Only entries recorded after the entry of this id.
+    pub since: Option<u64>,
+}
+
+impl Filter {
+    pub fn matches(&self, e: &Entry) -> bool {
+        self.provider.as_ref().is_none_or(|p| e.provider == *p)
+            && self
+                .method
+                .as_ref()
+                .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+            && self.path.as_ref().is_none_or(|p| p.matches(&e.path))
+            && self.status.is_none_or(|s| e.status == s)
+            && self
+                .code
+                .as_ref()
+                .is_none_or(|c| e.code.as_ref() == Some(c))
+            && self.since.is_none_or(|since| e.id > since)
+    }
+}
+
+/// The count of waiting readers, in all and per journal, held for as long as one
+/// waits: over either cap a reader is refused rather than queued, so waiting requests
+/// cannot exhaust the server.
+#[derive(Debug)]
+pub struct Waiters {
+    all: std::sync::atomic::AtomicUsize,
+    cap: usize,
+    tenant_cap: usize,
+}
+
+/// Why a reader may not wait.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WaitRefused {
+    Tenant(usize),
+    All(usize),
+}
+
+impl Waiters {
+    pub fn new(cap: usize, tenant_cap: usize) -> Self {
+        Self {
+            all: Default::default(),
+            cap,
+            tenant_cap,
+        }
+    }
+
+    /// Counts a reader of `journal` in; `leave` must follow (see `admin::inspect`).
+    pub fn enter(&self, journal: &mut Journal) -> Result<(), WaitRefused> {
+        use std::sync::atomic::Ordering::SeqCst;
+        if journal.waiting >= self.tenant_cap {
+            return Err(WaitRefused::Tenant(self.tenant_cap));
+        }
+        let cap = self.cap;
+        self.all
+            .fetch_update(SeqCst, SeqCst, |n| (n < cap).then_some(n + 1))
+            .map_err(|_| WaitRefused::All(cap))?;
+        journal.waiting += 1;
+        Ok(())
+    }
+
+    pub fn leave(&self, journal: &mut Journal) {
+        journal.waiting = journal.waiting.saturating_sub(1);
+        self.all.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -338,6 +459,51 @@ mod tests {
         assert_eq!(journal.len(), 2);
         assert!(journal.bytes() <= budget);
         assert_eq!(journal.list(None, 10)[0].path, "/small");
+        assert_eq!(journal.dropped(), 4);
+    }
+
+    #[test]
+    fn dropped_counts_evictions_until_the_journal_is_cleared() {
+        let mut journal = Journal::new(2, usize::MAX);
+        let evicted: u64 = (0..5).map(|i| journal.push(entry(&format!("/{i}")))).sum();
+        assert_eq!((evicted, journal.dropped()), (3, 3));
+
+        journal.clear();
+
+        assert_eq!(journal.dropped(), 0);
+    }
+
+    #[test]
+    fn a_filter_with_since_sees_only_later_entries() {
+        let mut journal = Journal::new(10, usize::MAX);
+        for path in ["/a", "/b", "/a", "/a"] {
+            journal.push(entry(path));
+        }
+        let filter = Filter {
+            path: glob::Pattern::new("/a").ok(),
+            since: Some(2),
+            ..Filter::default()
+        };
+
+        let (matched, entries) = journal.select(&filter, 1);
+
+        assert_eq!(matched, 2);
+        assert_eq!(entries[0].id, 4);
+    }
+
+    #[test]
+    fn waiters_are_capped_per_journal_and_in_all() {
+        let waiters = Waiters::new(3, 2);
+        let (mut a, mut b) = (Journal::new(1, 1), Journal::new(1, 1));
+        assert_eq!(waiters.enter(&mut a), Ok(()));
+        assert_eq!(waiters.enter(&mut a), Ok(()));
+        assert_eq!(waiters.enter(&mut a), Err(WaitRefused::Tenant(2)));
+        assert_eq!(waiters.enter(&mut b), Ok(()));
+        assert_eq!(waiters.enter(&mut b), Err(WaitRefused::All(3)));
+
+        waiters.leave(&mut a);
+
+        assert_eq!(waiters.enter(&mut b), Ok(()));
     }
 
     #[test]

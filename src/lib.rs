@@ -11,7 +11,8 @@
 //! - `providers`: the five providers, one folder each, listed in `registry()`.
 //! - `pipeline`: one request's path: capture, decide, act, record.
 //! - `openapi`: the documents of what the server serves, built from its routes and tables.
-//! - `admin`, `startup`, `cli`: the control API, the server, the command line.
+//! - `admin`, `watch`, `startup`, `cli`: the control API, the scenario watch, the
+//!   server, the command line.
 
 mod admin;
 pub mod cli;
@@ -21,6 +22,7 @@ mod fakedata;
 mod faults;
 mod input;
 mod journal;
+mod metrics;
 mod openapi;
 mod pipeline;
 pub mod provider;
@@ -30,6 +32,7 @@ pub mod scenario;
 mod settings;
 mod startup;
 mod state;
+mod watch;
 
 use std::process::ExitCode;
 

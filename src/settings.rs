@@ -43,6 +43,13 @@ pub struct Settings {
     /// `PUT /__sandbox/snapshot` bodies larger than this are refused:
     /// a whole tenant is larger than any provider request.
     pub snapshot_body_limit: usize,
+    /// Watch the scenario file or directory and load each valid change (`--watch`).
+    pub watch: bool,
+    /// Give request counts and per-tenant gauges of `/__sandbox/metrics` a tenant label.
+    pub metrics_tenant_label: bool,
+    /// `GET /__sandbox/requests?wait=` calls waiting at once, in all and per tenant.
+    pub wait_cap: usize,
+    pub wait_tenant_cap: usize,
     /// This instance's name in a cluster, shown by health and tenants so a client behind
     /// a router can see where it landed; `None` means the host name.
     pub replica: Option<String>,
@@ -68,6 +75,10 @@ impl Default for Settings {
             state_dir: None,
             state_save_secs: 30,
             snapshot_body_limit: 64 * 1024 * 1024,
+            watch: false,
+            metrics_tenant_label: false,
+            wait_cap: 256,
+            wait_tenant_cap: 32,
             replica: None,
         }
     }

@@ -9,12 +9,14 @@ use std::time::Duration;
 use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
 
 use crate::admin;
+use crate::journal::Waiters;
 use crate::pipeline::{self, ConnSocket};
 use crate::provider::{Routes, not_found};
 use crate::providers::registry;
 use crate::scenario::{Problem, Scenario};
 use crate::settings::Settings;
 use crate::state::Sandbox;
+use crate::watch::{self, Watch, WatchStatus};
 
 /// The sandbox of `settings`: its scenario files, or the embedded default.
 pub fn build(settings: Settings) -> Result<Sandbox, Vec<Problem>> {
@@ -38,6 +40,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pub sandbox: Arc<Sandbox>,
+    /// The scenario watch with `--watch`; it stops when the application is dropped.
+    _watch: Option<Watch>,
 }
 
 impl Application {
@@ -47,11 +51,14 @@ impl Application {
         let listener = TcpListener::bind((sandbox.settings.host.as_str(), sandbox.settings.port))?;
         let port = listener.local_addr()?.port();
         let sandbox = Arc::new(sandbox);
-        let server = server(sandbox.clone(), listener)?;
+        let watch = watch::start(sandbox.clone())?;
+        let status = watch.as_ref().map(|w| w.status.clone());
+        let server = server(sandbox.clone(), listener, status)?;
         Ok(Self {
             port,
             server,
             sandbox,
+            _watch: watch,
         })
     }
 
@@ -92,16 +99,29 @@ impl Application {
     }
 }
 
-fn server(sandbox: Arc<Sandbox>, listener: TcpListener) -> std::io::Result<Server> {
+fn server(
+    sandbox: Arc<Sandbox>,
+    listener: TcpListener,
+    watch: Option<Arc<WatchStatus>>,
+) -> std::io::Result<Server> {
     let workers = sandbox.settings.workers;
     let data = web::Data::from(sandbox.clone());
     let providers = web::Data::new(registry());
+    // One count of waiting journal readers for every worker.
+    let waiters = web::Data::new(Waiters::new(
+        sandbox.settings.wait_cap,
+        sandbox.settings.wait_tenant_cap,
+    ));
     let mut server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(data.clone())
             .app_data(providers.clone())
+            .app_data(waiters.clone())
             .app_data(web::PayloadConfig::new(sandbox.settings.body_limit))
             .service(admin::scope(sandbox.clone(), providers.get_ref().clone()));
+        if let Some(status) = &watch {
+            app = app.app_data(web::Data::from(status.clone()));
+        }
         for provider in providers.iter() {
             let (p, s) = (provider.clone(), sandbox.clone());
             let mut routes = Routes::default();

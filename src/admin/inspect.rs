@@ -1,15 +1,19 @@
 //! Read-only views: health, journal, error catalog, coverage, state.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::ok;
 use crate::codes::CodeEntry;
 use crate::provider::{Ctx, Provider, Registry};
 use crate::state::Sandbox;
+use crate::watch::WatchStatus;
 
-pub async fn health(sandbox: web::Data<Sandbox>, providers: web::Data<Registry>) -> HttpResponse {
+pub async fn health(
+    sandbox: web::Data<Sandbox>,
+    providers: web::Data<Registry>,
+    watch: Option<web::Data<WatchStatus>>,
+) -> HttpResponse {
     let world = sandbox.world();
     ok(json!({
         "status": "ok",
@@ -18,6 +22,9 @@ pub async fn health(sandbox: web::Data<Sandbox>, providers: web::Data<Registry>)
         "scenario_name": world.scenario.name,
         "description": world.scenario.description,
         "seed": world.seed,
+        "loaded_at": world.loaded_at,
+        "loaded_from": world.loaded_from,
+        "watch": watch.map(|w| w.view()),
         "providers": providers.names(),
         "uptime_secs": sandbox.started.elapsed().as_secs(),
         "replica": replica(&sandbox),
@@ -41,30 +48,6 @@ fn replica(sandbox: &Sandbox) -> String {
         Some(name) => name.clone(),
         None => gethostname::gethostname().to_string_lossy().into_owned(),
     }
-}
-
-#[derive(Deserialize)]
-pub struct JournalQuery {
-    provider: Option<String>,
-    limit: Option<usize>,
-}
-
-pub async fn requests(ctx: Ctx, q: web::Query<JournalQuery>) -> HttpResponse {
-    let journal = ctx.tenant.journal.lock();
-    let entries = journal.list(q.provider.as_deref(), q.limit.unwrap_or(100));
-    ok(json!({
-        "tenant": ctx.tenant.name,
-        "total": journal.len(),
-        "cap": ctx.sandbox.settings.journal_cap,
-        "bytes": journal.bytes(),
-        "bytes_cap": ctx.sandbox.settings.journal_bytes_cap,
-        "requests": entries,
-    }))
-}
-
-pub async fn clear_requests(ctx: Ctx) -> HttpResponse {
-    ctx.tenant.journal.lock().clear();
-    ok(json!({ "status": "cleared", "tenant": ctx.tenant.name }))
 }
 
 /// The catalog, straight from the code tables the providers answer with.

@@ -1,10 +1,13 @@
 //! The admin API under `/__sandbox`: health, reset, scenario, clock, journal, rules,
-//! error catalog, coverage, state and snapshots, and the QA dashboard over them (`/ui`).
+//! error catalog, coverage, state, snapshots and metrics, and the QA dashboard over them
+//! (`/ui`).
 //! Calls act on the tenant of `X-Sandbox-Tenant`.
 
 mod docs;
 mod inspect;
+mod metrics;
 mod openapi;
+mod requests;
 mod scenario;
 mod snapshot;
 mod tenant;
@@ -71,8 +74,9 @@ fn routes(r: &mut Routes) {
         .get("/clock", tenant::clock)
         .put("/clock", tenant::set_clock)
         .post("/clock/advance", tenant::advance_clock)
-        .get("/requests", inspect::requests)
-        .delete("/requests", inspect::clear_requests)
+        .get("/requests", requests::requests)
+        .delete("/requests", requests::clear)
+        .get("/metrics", metrics::metrics)
         .get("/errors", inspect::errors)
         .get("/coverage", inspect::coverage)
         .get("/state", inspect::state)

@@ -52,9 +52,29 @@ fn get_snapshot() {}
 #[allow(dead_code)]
 fn put_snapshot() {}
 
+#[utoipa::path(get, path = "/metrics",
+    responses((status = 200, description = "The metrics in the Prometheus text format.",
+        content_type = "text/plain", body = String)),
+    description = "Request counts by route template, code and status, latency per provider, rules fired, scenario loads, journal and entity gauges of every tenant.")]
+#[allow(dead_code)]
+fn metrics() {}
+
+// The filters and `wait` are in the README, not here: a fuzzer would spend up to a
+// minute on every generated `wait`.
+#[utoipa::path(get, path = "/requests",
+    responses(
+        (status = 408, description = "`wait` passed before `count` entries matched (`X-Sandbox-Error: wait-timeout`); the entries that did.",
+            content_type = "application/json", body = Object),
+        (status = 429, description = "Too many calls wait already, in this tenant or in all (`X-Sandbox-Error: wait-cap`).",
+            content_type = "application/json", body = Object),
+    ),
+    description = "The tenant's journal, newest first, with `dropped` (entries the caps evicted since the last clear).")]
+#[allow(dead_code)]
+fn requests() {}
+
 #[derive(OpenApi)]
 #[openapi(
-    paths(set_clock, advance_clock, add_rule, put_scenario, get_snapshot, put_snapshot),
+    paths(set_clock, advance_clock, add_rule, put_scenario, get_snapshot, put_snapshot, metrics, requests),
     components(schemas(Advance, SetClock, Rule, When, Then, Delay, SandboxErrorBody)),
     modifiers(&Token)
 )]

@@ -65,6 +65,9 @@ pub fn decide(
         }
     };
     let fired = fire_rule(provider, captured, body, ctx);
+    if fired.is_some() {
+        ctx.sandbox.metrics.rule_fired(provider.name());
+    }
     let delay_ms = fired.as_ref().map_or(0, |f| f.delay_ms);
     let outcome = fired
         .and_then(|f| rule_outcome(provider, &captured.asked(), f, ctx))

@@ -1,13 +1,17 @@
-//! Step 4: what was answered goes to the tenant's journal and coverage, and one log line.
+//! Step 4: what was answered goes to the tenant's journal, coverage and metrics, and
+//! one log line.
 
 use actix_web::{
+    HttpRequest,
     body::{BoxBody, MessageBody},
     dev::ServiceResponse,
+    http::StatusCode,
     web::Bytes,
 };
 
 use super::capture::Captured;
 use crate::journal::{Body, Entry};
+use crate::metrics::{Answered, UNMATCHED};
 use crate::provider::{Ctx, Provider, ReturnedCode};
 
 pub async fn record(
@@ -19,16 +23,60 @@ pub async fn record(
 ) -> ServiceResponse<BoxBody> {
     let (http_req, res) = res.into_parts();
     let code = res.extensions().get::<ReturnedCode>().map(|c| c.0.clone());
-    let status = res.status().as_u16();
+    let status = res.status();
     let (head, body_out) = res.into_parts();
     let out_bytes = actix_web::body::to_bytes(body_out)
         .await
         .unwrap_or_else(|_| Bytes::new());
-    let latency_ms = captured.started.elapsed().as_secs_f64() * 1000.0;
+    let answer = Answer {
+        status,
+        code: code.as_deref(),
+        forced_by: forced_by.as_deref(),
+        latency_ms: captured.started.elapsed().as_secs_f64() * 1000.0,
+    };
+    account(provider, &captured, &http_req, &answer, ctx);
+    let latency_ms = answer.latency_ms;
+    let tenant = &ctx.tenant;
+    let cap = ctx.sandbox.settings.journal_body_cap;
+    let request_body = match &captured.body {
+        Ok(b) => Body::new(b, cap),
+        Err(limit) => Body::Note(format!("[body over the {limit}-byte limit]")),
+    };
+    let evicted = tenant.journal.lock().push(Entry {
+        id: 0,
+        time: tenant.clock.now(),
+        provider: provider.name().to_string(),
+        method: captured.method,
+        path: captured.full_path,
+        query: captured.query,
+        request_headers: captured.headers,
+        request_body,
+        status: status.as_u16(),
+        response_body: Body::new(&out_bytes, cap),
+        code,
+        forced_by,
+        latency_ms,
+    });
+    let trimmed = ctx.sandbox.trim_journals();
+    ctx.sandbox.metrics.journal_dropped(evicted + trimmed);
+    let res = head.set_body(out_bytes.boxed());
+    ServiceResponse::new(http_req, res)
+}
+
+/// What was answered, as the log, the coverage and the metrics see it.
+struct Answer<'a> {
+    status: StatusCode,
+    code: Option<&'a str>,
+    forced_by: Option<&'a str>,
+    latency_ms: f64,
+}
+
+/// Coverage, the log line and the metrics of one answer.
+fn account(provider: &dyn Provider, captured: &Captured, req: &HttpRequest, a: &Answer, ctx: &Ctx) {
     let tenant = &ctx.tenant;
     let name = provider.name();
     let scope = provider.scope(&captured.path);
-    if let Some(code) = &code
+    if let Some(code) = a.code
         && ctx.codes(name).find(scope, code).is_some()
     {
         tenant.coverage.lock().record(name, scope, code);
@@ -38,33 +86,21 @@ pub async fn record(
         provider = name,
         method = %captured.method,
         path = %captured.full_path,
-        status,
-        code = code.as_deref().unwrap_or("-"),
-        forced_by = forced_by.as_deref().unwrap_or("-"),
-        latency_ms = format!("{latency_ms:.2}"),
+        status = a.status.as_u16(),
+        code = a.code.unwrap_or("-"),
+        forced_by = a.forced_by.unwrap_or("-"),
+        latency_ms = format!("{:.2}", a.latency_ms),
         "request"
     );
-    let cap = ctx.sandbox.settings.journal_body_cap;
-    let request_body = match &captured.body {
-        Ok(b) => Body::new(b, cap),
-        Err(limit) => Body::Note(format!("[body over the {limit}-byte limit]")),
-    };
-    tenant.journal.lock().push(Entry {
-        id: 0,
-        time: tenant.clock.now(),
-        provider: name.to_string(),
-        method: captured.method,
-        path: captured.full_path,
-        query: captured.query,
-        request_headers: captured.headers,
-        request_body,
-        status,
-        response_body: Body::new(&out_bytes, cap),
-        code,
-        forced_by,
-        latency_ms,
+    ctx.sandbox.metrics.answered(&Answered {
+        tenant: &tenant.name,
+        provider: name,
+        // The resource's name is its route template (`Routes::configure`): borrowed,
+        // bounded, never the raw path.
+        endpoint: req.match_name().unwrap_or(UNMATCHED),
+        code: a.code.unwrap_or(""),
+        status: a.status.as_str(),
+        forced: a.forced_by.is_some(),
+        seconds: a.latency_ms / 1000.0,
     });
-    ctx.sandbox.trim_journals();
-    let res = head.set_body(out_bytes.boxed());
-    ServiceResponse::new(http_req, res)
 }

@@ -80,7 +80,12 @@ impl Routes {
     /// pipeline renders in the provider's format.
     pub fn configure(self, cfg: &mut ServiceConfig) {
         for (path, routes) in self.resources {
-            let mut resource = web::resource(path).default_service(web::to(method_not_allowed));
+            // Named by its pattern, so metrics label a request with its route template
+            // (`HttpRequest::match_name`, borrowed) and never with the raw path.
+            let name = if path.is_empty() { "/" } else { path.as_str() };
+            let mut resource = web::resource(&path)
+                .name(name)
+                .default_service(web::to(method_not_allowed));
             for (_, route) in routes {
                 resource = resource.route(route);
             }

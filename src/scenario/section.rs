@@ -24,6 +24,11 @@ pub trait ProviderState: Any + Send + Sync {
     /// Everything the state holds, for a tenant snapshot; `Section::restore_state`
     /// rebuilds the same state from it.
     fn snapshot(&self) -> Result<serde_json::Value, String>;
+    /// How many of each kind of entity the state holds (`customers`, `keys`, ...), for
+    /// the gauges of `/__sandbox/metrics`; read at scrape time, never on a request.
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
 }
 
 /// A state of type `S` as snapshot JSON (the serde-derived form).

@@ -13,10 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
 
 use crate::codes::CodeTable;
 use crate::journal::JournalBytes;
+use crate::metrics::Metrics;
 use crate::scenario::{Blueprint, People, Problem, Scenario};
 use crate::settings::Settings;
 
@@ -31,6 +33,9 @@ pub struct World {
     /// A hash of the merged sources and the seed: what a snapshot was taken under.
     pub fingerprint: String,
     pub people: People,
+    /// When it was loaded (wall time) and by what: `default`, file paths, `api`, `watch`.
+    pub loaded_at: DateTime<Utc>,
+    pub loaded_from: String,
     codes: BTreeMap<&'static str, CodeTable>,
     empty: CodeTable,
 }
@@ -54,9 +59,12 @@ impl World {
                 (k.name(), table)
             })
             .collect();
+        let names: Vec<String> = sources.iter().map(|(n, _)| n.clone()).collect();
         Self {
-            names: sources.iter().map(|(n, _)| n.clone()).collect(),
             fingerprint: fingerprint(&sources, seed),
+            loaded_at: Utc::now(),
+            loaded_from: names.join(", "),
+            names,
             sources,
             seed,
             people,
@@ -97,6 +105,7 @@ pub struct Sandbox {
     /// Bytes of every tenant's journal, against `journal_total_bytes_cap`.
     journal_bytes: JournalBytes,
     pub started: Instant,
+    pub metrics: Metrics,
 }
 
 impl Sandbox {
@@ -120,6 +129,8 @@ impl Sandbox {
     ) -> Result<Self, Vec<Problem>> {
         let scenario = crate::scenario::load_sources(&sources, &kinds)?;
         let world = World::new(scenario, sources, settings.seed, &kinds);
+        let metrics = Metrics::new(settings.metrics_tenant_label);
+        metrics.scenario_loaded(true);
         Ok(Self {
             settings,
             kinds,
@@ -127,6 +138,7 @@ impl Sandbox {
             tenants: Mutex::new(HashMap::new()),
             journal_bytes: JournalBytes::default(),
             started: Instant::now(),
+            metrics,
         })
     }
 
@@ -142,13 +154,22 @@ impl Sandbox {
     /// Validates and loads new scenario sources for every tenant at once: tenants are
     /// rebuilt from it on their next request. On error the old scenario keeps serving.
     pub fn load(&self, sources: Vec<(String, String)>) -> Result<(), Vec<Problem>> {
-        let scenario = crate::scenario::load_sources(&sources, &self.kinds)?;
-        let world = Arc::new(World::new(
-            scenario,
-            sources,
-            self.settings.seed,
-            &self.kinds,
-        ));
+        self.load_as(sources, None)
+    }
+
+    /// `load`, noting `from` (e.g. `watch`) as where it came from instead of its names.
+    pub fn load_as(
+        &self,
+        sources: Vec<(String, String)>,
+        from: Option<&str>,
+    ) -> Result<(), Vec<Problem>> {
+        let loaded = crate::scenario::load_sources(&sources, &self.kinds);
+        self.metrics.scenario_loaded(loaded.is_ok());
+        let mut world = World::new(loaded?, sources, self.settings.seed, &self.kinds);
+        if let Some(from) = from {
+            world.loaded_from = from.to_string();
+        }
+        let world = Arc::new(world);
         let mut tenants = self.tenants.lock();
         *self.world.write() = world;
         tenants.clear();
@@ -212,11 +233,11 @@ impl Sandbox {
     /// Holds all journals to `journal_total_bytes_cap`: when over, evicts the oldest
     /// entries of the largest journal until it is no larger than the next, and so on,
     /// down to 15/16 of the cap so the next pushes do not trim again at once. Cheap
-    /// when under: one atomic load.
-    pub fn trim_journals(&self) {
+    /// when under: one atomic load. Returns how many entries it evicted.
+    pub fn trim_journals(&self) -> u64 {
         let cap = self.settings.journal_total_bytes_cap;
         if self.journal_bytes() <= cap {
-            return;
+            return 0;
         }
         let target = cap - cap / 16;
         let tenants = self.tenants.lock();
@@ -225,6 +246,7 @@ impl Sandbox {
             .map(|(name, t)| (t.journal.lock().bytes(), name.as_str()))
             .filter(|(bytes, _)| *bytes > 0)
             .collect();
+        let mut evicted = 0;
         while self.journal_bytes() > target
             && let Some((_, name)) = largest.pop()
         {
@@ -234,14 +256,17 @@ impl Sandbox {
             let next = largest.peek().map_or(0, |(bytes, _)| *bytes);
             let mut journal = tenant.journal.lock();
             // At least one entry each turn, so equal journals take turns.
-            while journal.evict_oldest().is_some()
-                && journal.bytes() > next
-                && self.journal_bytes() > target
-            {}
+            while journal.evict_oldest().is_some() {
+                evicted += 1;
+                if journal.bytes() <= next || self.journal_bytes() <= target {
+                    break;
+                }
+            }
             if journal.bytes() > 0 {
                 largest.push((journal.bytes(), name));
             }
         }
+        evicted
     }
 
     /// Drops the idle tenants and, at the cap, the least recently used; returns them.
@@ -287,6 +312,11 @@ impl Sandbox {
         let tenant = Arc::new(self.new_tenant(name));
         self.tenants.lock().insert(name.to_string(), tenant.clone());
         Ok(tenant)
+    }
+
+    /// The tenants held now, none built or touched (for metrics).
+    pub fn tenants_now(&self) -> Vec<Arc<Tenant>> {
+        self.tenants.lock().values().cloned().collect()
     }
 
     pub fn tenant_names(&self) -> Vec<String> {

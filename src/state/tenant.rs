@@ -148,6 +148,17 @@ impl Tenant {
         out
     }
 
+    /// `(provider, kind, count)` of every provider's stored entities, for metrics.
+    pub fn counts(&self) -> Vec<(&'static str, &'static str, u64)> {
+        self.states
+            .values()
+            .flat_map(|(name, lock)| {
+                let counts = lock.lock().counts();
+                counts.into_iter().map(move |(kind, n)| (*name, kind, n))
+            })
+            .collect()
+    }
+
     /// Every provider's state as JSON, for `GET /__sandbox/state`.
     pub fn views(&self) -> serde_json::Map<String, serde_json::Value> {
         let now = self.clock.now();

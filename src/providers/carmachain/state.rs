@@ -300,6 +300,13 @@ impl ProviderState for CarmaState {
         crate::scenario::snapshot_of(self)
     }
 
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("keys", self.keys.len() as u64),
+            ("requests", self.requests.len() as u64),
+        ]
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         serde_json::json!({
             "keys": self.keys_view(now),

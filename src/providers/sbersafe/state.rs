@@ -414,6 +414,14 @@ impl crate::scenario::ProviderState for SberSafeState {
         crate::scenario::snapshot_of(self)
     }
 
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("clients", self.clients.len() as u64),
+            ("access_codes", self.access_codes.len() as u64),
+            ("tokens", self.tokens.len() as u64),
+        ]
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut codes: Vec<_> = self.access_codes.values().collect();
         codes.sort_by(|a, b| a.issued.cmp(&b.issued).then(a.code.cmp(&b.code)));

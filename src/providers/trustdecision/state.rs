@@ -232,6 +232,13 @@ impl crate::scenario::ProviderState for TrustDecisionState {
         crate::scenario::snapshot_of(self)
     }
 
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("accounts", self.accounts.len() as u64),
+            ("records", self.records.len() as u64),
+        ]
+    }
+
     fn view(&self, now: DateTime<Utc>) -> Value {
         serde_json::json!({
             "calls": self.calls,

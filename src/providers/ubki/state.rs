@@ -302,6 +302,13 @@ impl crate::scenario::ProviderState for UbkiState {
         crate::scenario::snapshot_of(self)
     }
 
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("keys", self.sessions.len() as u64),
+            ("discounts", self.discounts.len() as u64),
+        ]
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut sessions: Vec<_> = self.sessions.values().collect();
         sessions.sort_by(|a, b| a.created.cmp(&b.created).then(a.sessid.cmp(&b.sessid)));

@@ -3,8 +3,12 @@
 
 pub mod binary;
 
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
 use reqwest::{Response, StatusCode};
-use sandbox::{Application, Settings};
+use sandbox::{Application, Sandbox, Settings};
 use serde_json::{Value, json};
 
 pub struct TestApp {
@@ -43,6 +47,21 @@ impl TestApp {
             Ok(s) => s,
             Err(problems) => panic!("test scenario does not load: {problems:?}"),
         };
+        Self::serve(sandbox)
+    }
+
+    /// A server that reads its scenario from `settings.scenario` on disk, as the binary
+    /// does (for the scenario watch).
+    pub async fn spawn_from_disk(tweak: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = Settings::for_tests();
+        tweak(&mut settings);
+        match sandbox::build(settings) {
+            Ok(sandbox) => Self::serve(sandbox),
+            Err(problems) => panic!("scenario on disk does not load: {problems:?}"),
+        }
+    }
+
+    fn serve(sandbox: Sandbox) -> Self {
         let app = Application::build(sandbox).expect("server binds");
         let port = app.port();
         tokio::spawn(app.run_until_stopped());
@@ -240,6 +259,31 @@ pub fn readme_section(provider: &str) -> String {
         .and_then(|rest| rest.split(&end).next())
         .unwrap_or_else(|| panic!("README has no {provider} section"))
         .to_string()
+}
+
+/// Polls `probe` until it gives `Some`, for at most ten seconds: a wait on an event the
+/// server makes visible (a reload in health), never a fixed sleep.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// A fresh, empty directory for one test's files.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sandbox-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
 }
 
 /// Sends a request a test built; it must reach the server.

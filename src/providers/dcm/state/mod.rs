@@ -158,4 +158,13 @@ impl ProviderState for DcmState {
             "preset_tokens": self.preset.keys().collect::<std::collections::BTreeSet<_>>(),
         })
     }
+
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        let customers = self.counterparties.values().map(|cp| cp.customers().len());
+        vec![
+            ("customers", customers.sum::<usize>() as u64),
+            ("sessions", self.sessions.len() as u64),
+            ("flows", self.flows.len() as u64),
+        ]
+    }
 }

@@ -1,0 +1,236 @@
+//! The server's Prometheus metrics, one registry per `Sandbox` (so servers in one process,
+//! as in the tests, never share counts). The request path only bumps counters through
+//! `with_label_values` (a hash lookup of borrowed labels, no allocation once a series
+//! exists); gauges are filled from the tenants at scrape time (`render`).
+
+use parking_lot::Mutex;
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
+};
+
+/// The `endpoint` label of a request no route matched, so raw paths never become labels.
+pub const UNMATCHED: &str = "unmatched";
+
+/// One answered provider request, as the request path knows it.
+pub struct Answered<'a> {
+    pub tenant: &'a str,
+    pub provider: &'a str,
+    /// The route template matched, or `UNMATCHED`.
+    pub endpoint: &'a str,
+    pub code: &'a str,
+    pub status: &'a str,
+    pub forced: bool,
+    pub seconds: f64,
+}
+
+/// What one tenant holds at scrape time.
+pub struct TenantFigures {
+    pub name: String,
+    pub journal_entries: u64,
+    pub journal_bytes: u64,
+    /// `(provider, kind, count)`: customers, keys, requests, tokens...
+    pub entities: Vec<(&'static str, &'static str, u64)>,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    tenant_label: bool,
+    requests: IntCounterVec,
+    duration: HistogramVec,
+    rule_fired: IntCounterVec,
+    scenario_loads: IntCounterVec,
+    journal_dropped: IntCounter,
+    tenants: IntGauge,
+    journal_entries: IntGaugeVec,
+    journal_bytes: IntGaugeVec,
+    entities: IntGaugeVec,
+    /// One scrape at a time: gauges are reset and refilled for each.
+    scrape: Mutex<()>,
+}
+
+impl Metrics {
+    /// With `tenant_label`, request counts and per-tenant gauges carry a `tenant` label
+    /// (off by default: tenants are many and short-lived, series would pile up).
+    pub fn new(tenant_label: bool) -> Self {
+        let t = |labels: &[&'static str]| -> Vec<&'static str> {
+            let mut all = labels.to_vec();
+            if tenant_label {
+                all.push("tenant");
+            }
+            all
+        };
+        let registry = Registry::new();
+        let requests = counter_vec(
+            "sandbox_requests_total",
+            "Provider requests answered, by route template, code, HTTP status and whether forced",
+            &t(&["provider", "endpoint", "code", "status", "forced"]),
+        );
+        let duration = HistogramVec::new(
+            HistogramOpts::new(
+                "sandbox_request_duration_seconds",
+                "Time from a provider request's arrival to its answer, delays included",
+            ),
+            &["provider"],
+        )
+        .unwrap_or_else(|e| unreachable!("static histogram definition: {e}"));
+        let metrics = Self {
+            tenant_label,
+            requests,
+            duration,
+            rule_fired: counter_vec(
+                "sandbox_rule_fired_total",
+                "Scenario and runtime rules fired",
+                &["provider"],
+            ),
+            scenario_loads: counter_vec(
+                "sandbox_scenario_loads_total",
+                "Scenario loads, at start, through the API or the watcher",
+                &["result"],
+            ),
+            journal_dropped: IntCounter::new(
+                "sandbox_journal_dropped_total",
+                "Journal entries evicted by the journal caps",
+            )
+            .unwrap_or_else(|e| unreachable!("static counter definition: {e}")),
+            tenants: IntGauge::new("sandbox_tenants", "Tenants held now")
+                .unwrap_or_else(|e| unreachable!("static gauge definition: {e}")),
+            journal_entries: gauge_vec("sandbox_journal_entries", "Journal entries held", &t(&[])),
+            journal_bytes: gauge_vec(
+                "sandbox_journal_bytes",
+                "Bytes the journals hold, as counted against journal_bytes_cap",
+                &t(&[]),
+            ),
+            entities: gauge_vec(
+                "sandbox_entities",
+                "Entities the provider states hold (customers, keys, requests, tokens...)",
+                &t(&["provider", "kind"]),
+            ),
+            scrape: Mutex::new(()),
+            registry,
+        };
+        metrics.register_all();
+        metrics
+    }
+
+    fn register_all(&self) {
+        let all: [Box<dyn prometheus::core::Collector>; 9] = [
+            Box::new(self.requests.clone()),
+            Box::new(self.duration.clone()),
+            Box::new(self.rule_fired.clone()),
+            Box::new(self.scenario_loads.clone()),
+            Box::new(self.journal_dropped.clone()),
+            Box::new(self.tenants.clone()),
+            Box::new(self.journal_entries.clone()),
+            Box::new(self.journal_bytes.clone()),
+            Box::new(self.entities.clone()),
+        ];
+        for collector in all {
+            // Names are distinct constants and the registry is new: this cannot fail.
+            let _ = self.registry.register(collector);
+        }
+    }
+
+    /// Counts one answered provider request; the hot path's only call.
+    pub fn answered(&self, a: &Answered) {
+        let forced = if a.forced { "true" } else { "false" };
+        let base = [a.provider, a.endpoint, a.code, a.status, forced, a.tenant];
+        let labels = if self.tenant_label {
+            &base[..]
+        } else {
+            &base[..5]
+        };
+        if let Ok(counter) = self.requests.get_metric_with_label_values(labels) {
+            counter.inc();
+        }
+        if let Ok(h) = self.duration.get_metric_with_label_values(&[a.provider]) {
+            h.observe(a.seconds);
+        }
+    }
+
+    pub fn rule_fired(&self, provider: &str) {
+        if let Ok(c) = self.rule_fired.get_metric_with_label_values(&[provider]) {
+            c.inc();
+        }
+    }
+
+    /// `result`: `ok` or `invalid`.
+    pub fn scenario_loaded(&self, ok: bool) {
+        let result = if ok { "ok" } else { "invalid" };
+        self.scenario_loads.with_label_values(&[result]).inc();
+    }
+
+    pub fn journal_dropped(&self, n: u64) {
+        if n > 0 {
+            self.journal_dropped.inc_by(n);
+        }
+    }
+
+    /// The text exposition, gauges set from `tenants` first.
+    pub fn render(&self, tenants: &[TenantFigures]) -> Result<String, prometheus::Error> {
+        let _one = self.scrape.lock();
+        self.forget_gone_tenants(tenants);
+        self.fill_gauges(tenants);
+        let mut out = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
+        String::from_utf8(out).map_err(|e| prometheus::Error::Msg(e.to_string()))
+    }
+
+    /// With the tenant label, request series of tenants no longer held are removed, so
+    /// the series stay bounded by `tenant_cap` however many tenants come and go.
+    fn forget_gone_tenants(&self, tenants: &[TenantFigures]) {
+        if !self.tenant_label {
+            return;
+        }
+        let live: std::collections::HashSet<&str> =
+            tenants.iter().map(|t| t.name.as_str()).collect();
+        for family in prometheus::core::Collector::collect(&self.requests) {
+            for metric in family.get_metric() {
+                let labels: std::collections::HashMap<&str, &str> = metric
+                    .get_label()
+                    .iter()
+                    .map(|l| (l.name(), l.value()))
+                    .collect();
+                if labels.get("tenant").is_some_and(|t| !live.contains(t)) {
+                    let _ = self.requests.remove(&labels);
+                }
+            }
+        }
+    }
+
+    fn fill_gauges(&self, tenants: &[TenantFigures]) {
+        self.tenants.set(tenants.len() as i64);
+        for g in [&self.journal_entries, &self.journal_bytes, &self.entities] {
+            g.reset();
+        }
+        if !self.tenant_label {
+            // Present at zero too, so a dashboard sees an empty journal, not no data.
+            self.journal_entries.with_label_values::<&str>(&[]).set(0);
+            self.journal_bytes.with_label_values::<&str>(&[]).set(0);
+        }
+        for t in tenants {
+            let tenant: &[&str] = if self.tenant_label { &[&t.name] } else { &[] };
+            let add = |g: &IntGaugeVec, labels: &[&str], n: u64| {
+                let all: Vec<&str> = labels.iter().chain(tenant).copied().collect();
+                if let Ok(g) = g.get_metric_with_label_values(&all) {
+                    g.add(n as i64);
+                }
+            };
+            add(&self.journal_entries, &[], t.journal_entries);
+            add(&self.journal_bytes, &[], t.journal_bytes);
+            for (provider, kind, n) in &t.entities {
+                add(&self.entities, &[provider, kind], *n);
+            }
+        }
+    }
+}
+
+fn counter_vec(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    IntCounterVec::new(Opts::new(name, help), labels)
+        .unwrap_or_else(|e| unreachable!("static counter definition: {e}"))
+}
+
+fn gauge_vec(name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
+    IntGaugeVec::new(Opts::new(name, help), labels)
+        .unwrap_or_else(|e| unreachable!("static gauge definition: {e}"))
+}
