@@ -5,7 +5,8 @@
 
 const ADMIN = "/__sandbox";
 const TOKEN_KEY = "sandbox-admin-token";
-const POLL_MS = 1000; // with long polling (issue 13) this can drop to 0
+const WAIT_SECS = 10; // how long one journal read waits for a new entry
+const RETRY_MS = 1000; // after a failed read, before the next
 const JOURNAL_KEPT = 1000; // entries the page keeps, like the server's journal_cap
 
 const $ = (id) => document.getElementById(id);
@@ -49,13 +50,19 @@ async function api(method, path, body, headers = {}) {
 
 /// Journal entries newer than `lastId`, newest first; `restarted` when the journal was
 /// cleared or the tenant reset (its ids start again). The one place that asks for new
-/// entries: switch it to `?since=ID&wait=25` once the journal serves long polling.
+/// entries: a long poll, answered as soon as one is recorded (`since` + `wait`); when
+/// the wait passes with nothing new, one short read tells whether the ids started again.
 async function fetchNewer(lastId) {
+  try {
+    const answer = await api("GET", `/requests?since=${lastId}&wait=${WAIT_SECS}&limit=200`);
+    return { entries: answer.requests, restarted: false };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 408) throw err;
+  }
   const answer = await api("GET", "/requests?limit=200");
   const newest = answer.requests.length ? answer.requests[0].id : 0;
-  const restarted = newest < lastId || (answer.total === 0 && lastId > 0);
-  const since = restarted ? 0 : lastId;
-  return { entries: answer.requests.filter((e) => e.id > since), restarted };
+  const restarted = lastId > 0 && newest < lastId;
+  return { entries: restarted ? answer.requests : [], restarted };
 }
 
 function say(text) {
@@ -183,9 +190,13 @@ async function poll() {
     }
   } catch (err) {
     failed(err);
+    if (generation === page.generation && !page.locked) {
+      page.pollTimer = setTimeout(poll, RETRY_MS);
+    }
+    return;
   }
   if (generation === page.generation && !page.locked) {
-    page.pollTimer = setTimeout(poll, POLL_MS);
+    page.pollTimer = setTimeout(poll, 0);
   }
 }
 
