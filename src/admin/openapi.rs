@@ -5,6 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::requests::JournalQuery;
 use super::tenant::{Advance, SetClock};
 use crate::openapi::ADMIN_TOKEN_SCHEME;
 use crate::provider::SandboxErrorBody;
@@ -59,9 +60,8 @@ fn put_snapshot() {}
 #[allow(dead_code)]
 fn metrics() {}
 
-// The filters and `wait` are in the README, not here: a fuzzer would spend up to a
-// minute on every generated `wait`.
 #[utoipa::path(get, path = "/requests",
+    params(JournalQuery),
     responses(
         (status = 408, description = "`wait` passed before `count` entries matched (`X-Sandbox-Error: wait-timeout`); the entries that did.",
             content_type = "application/json", body = Object),

@@ -17,17 +17,30 @@ use crate::state::Tenant;
 /// The longest a reader may wait, in seconds.
 const MAX_WAIT_SECS: f64 = 60.0;
 
-#[derive(Deserialize)]
+/// The query, as read and as the admin document describes it (one type for both).
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct JournalQuery {
+    /// Only this provider's entries (`ubki`, `dcm`, ...).
     provider: Option<String>,
+    /// Entries shown, newest first (default 100).
     limit: Option<usize>,
+    /// HTTP method, any case.
+    #[param(max_length = 16, pattern = "^[A-Za-z]+$")]
     method: Option<String>,
+    /// A glob over the whole path, prefix included (`/ubki/bonusservice/*`).
     path: Option<String>,
     status: Option<u16>,
+    /// The provider code answered.
     code: Option<String>,
+    /// Only entries after the entry of this id.
     since: Option<u64>,
+    /// Seconds to wait until `count` entries match (0 to 60); 408 if they do not.
+    #[param(minimum = 0, maximum = 60)]
     wait: Option<f64>,
+    /// Entries to wait for (with `wait`; default 1).
+    #[param(minimum = 1)]
     count: Option<usize>,
 }
 
