@@ -71,7 +71,7 @@ impl Default for Settings {
             journal_body_cap: 16 * 1024,
             journal_bytes_cap: 2 * 1024 * 1024,
             journal_total_bytes_cap: 32 * 1024 * 1024,
-            state_total_bytes_cap: 32 * 1024 * 1024,
+            state_total_bytes_cap: 24 * 1024 * 1024,
             tenant_cap: 1000,
             tenant_idle_secs: 3600,
             admin_token: None,
