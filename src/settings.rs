@@ -27,6 +27,9 @@ pub struct Settings {
     /// Bytes all tenants' journals may hold together; beyond it the oldest entries of
     /// the largest journals go first.
     pub journal_total_bytes_cap: usize,
+    /// Bytes all tenants' provider states may hold together (estimated); beyond it the
+    /// least recently used tenants are dropped whole.
+    pub state_total_bytes_cap: usize,
     /// Tenants kept at once; the least recently used is dropped beyond it.
     pub tenant_cap: usize,
     /// Seconds of wall time after which an unused tenant is dropped.
@@ -68,6 +71,7 @@ impl Default for Settings {
             journal_body_cap: 16 * 1024,
             journal_bytes_cap: 2 * 1024 * 1024,
             journal_total_bytes_cap: 32 * 1024 * 1024,
+            state_total_bytes_cap: 24 * 1024 * 1024,
             tenant_cap: 1000,
             tenant_idle_secs: 3600,
             admin_token: None,

@@ -27,6 +27,8 @@ pub async fn health(
         "watch": watch.map(|w| w.view()),
         "providers": providers.names(),
         "uptime_secs": sandbox.started.elapsed().as_secs(),
+        "state_bytes": sandbox.state_bytes(),
+        "state_total_bytes_cap": sandbox.settings.state_total_bytes_cap,
         "replica": replica(&sandbox),
         "docs": "/__sandbox/docs/",
         "openapi": "/__sandbox/openapi.json",

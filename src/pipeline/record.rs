@@ -58,6 +58,7 @@ pub async fn record(
         latency_ms,
     });
     let trimmed = ctx.sandbox.trim_journals();
+    ctx.sandbox.account_state(tenant, provider.name());
     ctx.sandbox.metrics.journal_dropped(evicted + trimmed);
     let res = head.set_body(out_bytes.boxed());
     ServiceResponse::new(http_req, res)

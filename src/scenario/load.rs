@@ -458,6 +458,9 @@ mod tests {
         fn snapshot(&self) -> Result<serde_json::Value, String> {
             Ok(serde_json::Value::Null)
         }
+        fn approx_bytes(&self) -> usize {
+            0
+        }
     }
 
     impl Section for StubSection {

@@ -29,6 +29,9 @@ pub trait ProviderState: Any + Send + Sync {
     fn counts(&self) -> Vec<(&'static str, u64)> {
         Vec::new()
     }
+    /// About how many heap bytes the state holds, for `state_total_bytes_cap`: entity
+    /// counts times a per-entity estimate, so it costs O(1) after every request.
+    fn approx_bytes(&self) -> usize;
 }
 
 /// A state of type `S` as snapshot JSON (the serde-derived form).

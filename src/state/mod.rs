@@ -6,6 +6,7 @@ mod persist;
 mod snapshot;
 mod tenant;
 
+use tenant::Totals;
 pub use tenant::{Tenant, TenantError};
 
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -17,7 +18,6 @@ use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
 
 use crate::codes::CodeTable;
-use crate::journal::JournalBytes;
 use crate::metrics::Metrics;
 use crate::scenario::{Blueprint, People, Problem, Scenario};
 use crate::settings::Settings;
@@ -102,8 +102,9 @@ pub struct Sandbox {
     kinds: Vec<Arc<dyn Blueprint>>,
     world: RwLock<Arc<World>>,
     tenants: Mutex<HashMap<String, Arc<Tenant>>>,
-    /// Bytes of every tenant's journal, against `journal_total_bytes_cap`.
-    journal_bytes: JournalBytes,
+    /// Bytes of every tenant's journal and provider states, against
+    /// `journal_total_bytes_cap` and `state_total_bytes_cap`.
+    totals: Totals,
     pub started: Instant,
     pub metrics: Metrics,
 }
@@ -136,7 +137,7 @@ impl Sandbox {
             kinds,
             world: RwLock::new(Arc::new(world)),
             tenants: Mutex::new(HashMap::new()),
-            journal_bytes: JournalBytes::default(),
+            totals: Totals::default(),
             started: Instant::now(),
             metrics,
         })
@@ -217,17 +218,12 @@ impl Sandbox {
     }
 
     fn new_tenant(&self, name: &str) -> Tenant {
-        Tenant::new(
-            name,
-            self.world(),
-            &self.settings,
-            self.journal_bytes.clone(),
-        )
+        Tenant::new(name, self.world(), &self.settings, self.totals.clone())
     }
 
     /// Bytes all journals hold now, as counted against `journal_total_bytes_cap`.
     pub fn journal_bytes(&self) -> usize {
-        self.journal_bytes.load(Ordering::Relaxed)
+        self.totals.journal.load(Ordering::Relaxed)
     }
 
     /// Holds all journals to `journal_total_bytes_cap`: when over, evicts the oldest
@@ -267,6 +263,52 @@ impl Sandbox {
             }
         }
         evicted
+    }
+
+    /// Provider state bytes all tenants hold now (estimated by `approx_bytes`), as
+    /// counted against `state_total_bytes_cap`.
+    pub fn state_bytes(&self) -> usize {
+        self.totals.state.load(Ordering::Relaxed)
+    }
+
+    /// After `tenant`'s provider `name` answered: its state's new size into the total
+    /// (one lock of that state), then `trim_states`.
+    pub fn account_state(&self, tenant: &Tenant, name: &str) -> usize {
+        tenant.account_state(name);
+        self.trim_states(tenant)
+    }
+
+    /// Holds all provider states to `state_total_bytes_cap` after `serving` answered:
+    /// when over, drops whole tenants other than `serving`, least recently used first
+    /// (saved first with a state directory), down to 15/16 of the cap. Cheap when
+    /// under: one atomic load. Returns how many tenants it dropped.
+    pub fn trim_states(&self, serving: &Tenant) -> usize {
+        let cap = self.settings.state_total_bytes_cap;
+        let mut total = self.state_bytes();
+        if total <= cap {
+            return 0;
+        }
+        let target = cap - cap / 16;
+        let mut tenants = self.tenants.lock();
+        let mut oldest: Vec<(std::time::Duration, String)> = tenants
+            .iter()
+            .filter(|(_, t)| !std::ptr::eq(&***t, serving))
+            .map(|(name, t)| (t.idle_for(), name.clone()))
+            .collect();
+        oldest.sort();
+        let mut gone = Vec::new();
+        while total > target
+            && let Some((_, name)) = oldest.pop()
+        {
+            if let Some(t) = tenants.remove(&name) {
+                // Counted now: the total falls only when the last request drops it.
+                total = total.saturating_sub(t.state_bytes());
+                gone.push(t);
+            }
+        }
+        drop(tenants);
+        self.save_all(&gone);
+        gone.len()
     }
 
     /// Drops the idle tenants and, at the cap, the least recently used; returns them.

@@ -173,7 +173,7 @@ impl Sandbox {
         let world = self.world();
         check_mark(&doc, &world, force)?;
         let snap: Snapshot = crate::scenario::restore_of(doc).map_err(SnapshotError::Malformed)?;
-        let bytes = self.journal_bytes.clone();
+        let bytes = self.totals.clone();
         build(name, world, &self.settings, bytes, snap).map_err(SnapshotError::Malformed)
     }
 }
@@ -183,7 +183,7 @@ fn build(
     name: &str,
     world: Arc<World>,
     settings: &crate::settings::Settings,
-    journal_bytes: crate::journal::JournalBytes,
+    journal_bytes: super::tenant::Totals,
     mut snap: Snapshot,
 ) -> Result<Tenant, String> {
     let mut states = Vec::new();

@@ -4,7 +4,7 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
@@ -18,6 +18,16 @@ use crate::settings::Settings;
 
 /// A provider's name and its state behind its own lock.
 pub(super) type NamedState = (&'static str, Mutex<Box<dyn ProviderState>>);
+
+/// Every tenant's provider state bytes (`approx_bytes`), against `state_total_bytes_cap`.
+pub type StateBytes = Arc<AtomicUsize>;
+
+/// The sandbox-wide byte counts every tenant adds to.
+#[derive(Clone, Default)]
+pub struct Totals {
+    pub journal: JournalBytes,
+    pub state: StateBytes,
+}
 
 pub struct Tenant {
     pub name: String,
@@ -33,6 +43,17 @@ pub struct Tenant {
     uses: AtomicU64,
     /// `uses` when the tenant was last written to the state directory.
     saved: AtomicU64,
+    /// Each provider state's last `approx_bytes`, by provider, added to `state_total`.
+    state_bytes: HashMap<&'static str, AtomicUsize>,
+    state_total: StateBytes,
+}
+
+impl Drop for Tenant {
+    /// A dropped tenant (evicted, reset, reloaded) gives its state bytes back.
+    fn drop(&mut self) {
+        self.state_total
+            .fetch_sub(self.state_bytes(), Ordering::Relaxed);
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,13 +63,8 @@ pub enum TenantError {
 }
 
 impl Tenant {
-    /// `journal_bytes` is the sandbox's count of all journals' bytes.
-    pub fn new(
-        name: &str,
-        world: Arc<World>,
-        settings: &Settings,
-        journal_bytes: JournalBytes,
-    ) -> Self {
+    /// `totals` are the sandbox's counts of all journals' and states' bytes.
+    pub fn new(name: &str, world: Arc<World>, settings: &Settings, totals: Totals) -> Self {
         let seeding = Seeding {
             seed: world.seed,
             people: &world.people,
@@ -60,25 +76,34 @@ impl Tenant {
             .iter()
             .map(|(provider, section)| (*provider, section.section.new_state(&seeding)))
             .collect();
-        Self::with_states(name, world, settings, journal_bytes, states)
+        Self::with_states(name, world, settings, totals, states)
     }
 
     /// A tenant with these provider states and everything else fresh from the scenario;
-    /// `journal_bytes` is the sandbox's count of all journals' bytes.
+    /// `totals` are the sandbox's counts of all journals' and states' bytes.
     pub(super) fn with_states(
         name: &str,
         world: Arc<World>,
         settings: &Settings,
-        journal_bytes: JournalBytes,
+        totals: Totals,
         states: Vec<(&'static str, Box<dyn ProviderState>)>,
     ) -> Self {
-        let states = states
+        let states: HashMap<TypeId, NamedState> = states
             .into_iter()
             .map(|(provider, state)| {
                 let any: &dyn Any = &*state;
                 (any.type_id(), (provider, Mutex::new(state)))
             })
             .collect();
+        let state_bytes: HashMap<_, _> = states
+            .values()
+            .map(|(name, lock)| (*name, AtomicUsize::new(lock.lock().approx_bytes())))
+            .collect();
+        let bytes: usize = state_bytes
+            .values()
+            .map(|b| b.load(Ordering::Relaxed))
+            .sum();
+        totals.state.fetch_add(bytes, Ordering::Relaxed);
         let spec = &world.scenario.clock;
         Self {
             name: name.to_string(),
@@ -86,7 +111,7 @@ impl Tenant {
             journal: Mutex::new(Journal::shared(
                 settings.journal_cap,
                 settings.journal_bytes_cap,
-                journal_bytes,
+                totals.journal,
             )),
             coverage: Mutex::new(Coverage::default()),
             rules: Mutex::new(RuleBook::new(&world.scenario.rules, world.seed, name)),
@@ -94,6 +119,8 @@ impl Tenant {
             last_used: Mutex::new(Instant::now()),
             uses: AtomicU64::new(1),
             saved: AtomicU64::new(0),
+            state_bytes,
+            state_total: totals.state,
             world,
         }
     }
@@ -146,6 +173,32 @@ impl Tenant {
         // After the change, so a save that began before it sees the tenant changed again.
         self.uses.fetch_add(1, Ordering::Relaxed);
         out
+    }
+
+    /// Re-reads provider `name`'s `approx_bytes` (one lock of its state) and moves the
+    /// sandbox's total by the change, after a request that may have changed it.
+    pub fn account_state(&self, name: &str) {
+        let (Some(last), Some((_, lock))) = (
+            self.state_bytes.get(name),
+            self.states.values().find(|(n, _)| *n == name),
+        ) else {
+            return;
+        };
+        let now = lock.lock().approx_bytes();
+        let before = last.swap(now, Ordering::Relaxed);
+        if now > before {
+            self.state_total.fetch_add(now - before, Ordering::Relaxed);
+        } else if now < before {
+            self.state_total.fetch_sub(before - now, Ordering::Relaxed);
+        }
+    }
+
+    /// The provider state bytes this tenant counts in the sandbox's total.
+    pub fn state_bytes(&self) -> usize {
+        self.state_bytes
+            .values()
+            .map(|b| b.load(Ordering::Relaxed))
+            .sum()
     }
 
     /// `(provider, kind, count)` of every provider's stored entities, for metrics.

@@ -62,3 +62,51 @@ async fn global_journal_budget_evicts_the_oldest_entries_of_the_largest_journal_
         "{bytes} bytes kept over the {CAP} budget"
     );
 }
+
+async fn state_bytes(app: &TestApp) -> u64 {
+    let health = crate::common::body(app.get("/__sandbox/health").await).await;
+    health["state_bytes"]
+        .as_u64()
+        .expect("health counts state bytes")
+}
+
+fn sessions(state: &Value) -> usize {
+    state["providers"]["ubki"]["sessions"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn state_budget_drops_the_least_recently_used_tenant_and_keeps_the_serving_one() {
+    const CAP: usize = 200_000;
+    let app = TestApp::spawn_with_settings(|s| s.state_total_bytes_cap = CAP, None).await;
+    let (old, busy) = (app.as_tenant("old"), app.as_tenant("busy"));
+    send(&old, 1, 0).await;
+    let base = state_bytes(&app).await as usize;
+    send(&old, 9, 0).await;
+    let old_sessions = sessions(&old.state().await);
+    assert!(
+        2 * base + 10 * 300 < CAP,
+        "a fresh tenant ({base} B) fits twice"
+    );
+
+    // Each login issues one more session key (300 B counted): the busy tenant alone
+    // stays under the budget, with the old one it goes over.
+    let logins = (CAP - base) / 300 - 2;
+    send(&busy, logins, 0).await;
+
+    assert!(
+        state_bytes(&app).await as usize <= CAP,
+        "back under the budget"
+    );
+    let busy_sessions = sessions(&busy.state().await);
+    assert!(
+        busy_sessions >= logins,
+        "the serving tenant kept its {logins} keys: {busy_sessions}, base {base}"
+    );
+    let fresh = sessions(&old.state().await);
+    assert!(
+        fresh < old_sessions,
+        "the old tenant started afresh: {fresh} keys, had {old_sessions}"
+    );
+}

@@ -422,6 +422,14 @@ impl crate::scenario::ProviderState for SberSafeState {
         ]
     }
 
+    /// Per entity, from the README's figure (30,000 codes, tokens and clients ≈ 9 MB:
+    /// ≈ 300 B each; a client, with its contacts and bindings, counted twice that); a
+    /// transaction is two short keys and a value (≈ 150 B).
+    fn approx_bytes(&self) -> usize {
+        let issued = self.access_codes.len() + self.tokens.len();
+        self.clients.len() * 600 + issued * 300 + self.transactions.len() * 150
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut codes: Vec<_> = self.access_codes.values().collect();
         codes.sort_by(|a, b| a.issued.cmp(&b.issued).then(a.code.cmp(&b.code)));

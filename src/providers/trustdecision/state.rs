@@ -239,6 +239,13 @@ impl crate::scenario::ProviderState for TrustDecisionState {
         ]
     }
 
+    /// Per entity: a record keeps the request and answer as JSON values (the README's
+    /// ≤ 4 KB each; ≈ 3 KB counted, a typical call's indicators as `Value` nodes); an
+    /// account is a code and a few numbers (≈ 200 B).
+    fn approx_bytes(&self) -> usize {
+        self.records.len() * 3_000 + self.accounts.len() * 200
+    }
+
     fn view(&self, now: DateTime<Utc>) -> Value {
         serde_json::json!({
             "calls": self.calls,

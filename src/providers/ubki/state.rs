@@ -39,6 +39,9 @@ impl Session {
 pub struct Failures {
     pub count: u32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// The latest wrong password: at the cap the least recently failing login goes.
+    #[serde(default)]
+    pub last: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -166,11 +169,24 @@ impl UbkiState {
 
     /// Counts a wrong password; returns whether the login is now locked.
     pub fn fail(&mut self, login: &str, now: DateTime<Utc>, attempts: u32, lock: Duration) -> bool {
+        if !self.failures.contains_key(login) {
+            // One at a time, the least recently failing first, locked logins last.
+            make_room(
+                &mut self.failures,
+                MAX_SESSIONS,
+                |_| true,
+                |f| {
+                    let locked = f.locked_until.is_some_and(|until| now < until);
+                    Some((locked, f.last.unwrap_or(DateTime::<Utc>::MIN_UTC)))
+                },
+            );
+        }
         let f = self.failures.entry(login.to_string()).or_default();
         if f.locked_until.is_some_and(|until| now >= until) {
             *f = Failures::default();
         }
         f.count += 1;
+        f.last = Some(now);
         if attempts > 0 && f.count >= attempts {
             f.locked_until = Some(now + lock);
             return true;
@@ -309,6 +325,14 @@ impl crate::scenario::ProviderState for UbkiState {
         ]
     }
 
+    /// Per entity, from the README's figure (100,000 discounts and 10,000 keys ≈ 35 MB:
+    /// ≈ 300 B each, a struct of short strings and times plus its map node); a
+    /// brute-force counter is a login and two numbers (≈ 100 B).
+    fn approx_bytes(&self) -> usize {
+        let entities = self.sessions.len() + self.discounts.len() + self.status_controls.len();
+        entities * 300 + self.failures.len() * 100
+    }
+
     fn view(&self, now: DateTime<Utc>) -> serde_json::Value {
         let mut sessions: Vec<_> = self.sessions.values().collect();
         sessions.sort_by(|a, b| a.created.cmp(&b.created).then(a.sessid.cmp(&b.sessid)));
@@ -396,5 +420,31 @@ mod tests {
         assert!(s.fail("u", t0, 5, Duration::minutes(30)));
         assert!(s.locked("u", t0 + Duration::minutes(29)));
         assert!(!s.locked("u", t0 + Duration::minutes(30)));
+    }
+
+    #[test]
+    fn failing_logins_beyond_the_cap_drop_the_least_recent_unlocked_one() {
+        let mut s = UbkiState::new(&UbkiScenario::default(), 1, "t");
+        let t0 = at("2024-09-04T11:00:00Z");
+        let lock = Duration::minutes(30);
+        s.fail("locked", t0, 1, Duration::days(1));
+        for i in 0..MAX_SESSIONS - 1 {
+            s.fail(
+                &format!("u{i}"),
+                t0 + Duration::seconds(i as i64 + 1),
+                5,
+                lock,
+            );
+        }
+
+        s.fail("new", t0 + Duration::hours(1), 5, lock);
+
+        assert_eq!(s.failures.len(), MAX_SESSIONS);
+        assert!(!s.failures.contains_key("u0"), "the least recent went");
+        assert!(s.failures.contains_key("u1") && s.failures.contains_key("new"));
+        assert!(
+            s.locked("locked", t0 + Duration::hours(1)),
+            "a locked login stays"
+        );
     }
 }

@@ -249,6 +249,11 @@ impl Counterparty {
         &self.customers
     }
 
+    /// Accounts held: one IBAN index entry each.
+    pub fn accounts_len(&self) -> usize {
+        self.ibans.len()
+    }
+
     pub fn customer(&self, guid: &str) -> Option<&Customer> {
         self.by_guid.get(guid).and_then(|&i| self.customers.get(i))
     }
