@@ -277,15 +277,23 @@ pub fn kyiv(t: DateTime<Utc>) -> String {
     if !(0..=9999).contains(&local.year()) {
         return local.format("%Y-%m-%d %H:%M:%S").to_string();
     }
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second()
-    )
+    let year = local.year() as u32;
+    let mut text = String::with_capacity(19);
+    let fields = [
+        (year / 100, ""),
+        (year % 100, "-"),
+        (local.month(), "-"),
+        (local.day(), " "),
+        (local.hour(), ":"),
+        (local.minute(), ":"),
+        (local.second(), ""),
+    ];
+    for (n, after) in fields {
+        text.push(char::from(b'0' + (n / 10) as u8));
+        text.push(char::from(b'0' + (n % 10) as u8));
+        text.push_str(after);
+    }
+    text
 }
 
 /// `d.m.Y G:i` in Kyiv time (`25.05.2017 15:20`, `26.05.2017 0:00`), as UBKI's XML
