@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::auth;
 use super::codes::UbkiError;
 use super::scenario::{Account, UbkiScenario};
-use super::state::{Session, UbkiState, kyiv};
+use super::state::{UbkiState, kyiv};
 use super::wire::{self, BonusAnswer, Client, Partner, Service};
 use crate::input::{Blank, Inn, Text, json_object};
 use crate::provider::{Ctx, Routes, json};
@@ -19,10 +19,6 @@ pub fn routes(r: &mut Routes) {
 }
 
 const MAX_TEXT: usize = 250;
-
-fn account(ctx: &Ctx, login: &str) -> Option<Account> {
-    ctx.section::<UbkiScenario>().account(login).cloned()
-}
 
 /// A checked bonus-service request.
 struct BonusRequest {
@@ -124,10 +120,14 @@ fn is_ua_phone(s: &str) -> bool {
 }
 
 /// Session, then subject checks shared by both bonus endpoints.
-fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<(Session, Partner), UbkiError> {
+/// Only the session's login and key leave the state: the rest is not cloned.
+fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<Partner, UbkiError> {
     let now = ctx.now();
-    let session = ctx
-        .state(|s: &mut UbkiState| s.session(&req.sessid, now).cloned())
+    let (sessid, login) = ctx
+        .state(|s: &mut UbkiState| {
+            s.session(&req.sessid, now)
+                .map(|s| (s.sessid.clone(), s.login.clone()))
+        })
         .ok_or(UbkiError::InvalidSessionKey)?;
     let ubki = ctx.section::<UbkiScenario>();
     let subject = ubki.subjects.iter().find(|s| s.inn == req.inn);
@@ -143,15 +143,15 @@ fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<(Session, Partner), Ub
     if ubki.strict_subjects && subject.is_none() && ctx.world().people.by_inn(&req.inn).is_none() {
         return Err(UbkiError::SubjectAbsent);
     }
-    let account = account(ctx, &session.login).unwrap_or_default();
-    let partner = Partner {
-        sessid: session.sessid.clone(),
-        userid: account.userid,
-        bankid: account.bankid,
-        bankokpo: account.bankokpo,
-        bankname: account.bankname,
-    };
-    Ok((session, partner))
+    let none = Account::default();
+    let account = ubki.account(&login).unwrap_or(&none);
+    Ok(Partner {
+        sessid,
+        userid: account.userid.clone(),
+        bankid: account.bankid.clone(),
+        bankokpo: account.bankokpo.clone(),
+        bankname: account.bankname.clone(),
+    })
 }
 
 fn ok_message(ctx: &Ctx) -> (String, String) {
@@ -173,7 +173,7 @@ fn ok_message(ctx: &Ctx) -> (String, String) {
 pub(super) async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
     let ctx = &ctx;
     let req = parse_bonus(&body, false)?;
-    let (_, partner) = check_subject(ctx, &req)?;
+    let partner = check_subject(ctx, &req)?;
     let now = ctx.now();
     let term = ctx
         .section::<UbkiScenario>()
@@ -181,14 +181,10 @@ pub(super) async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse,
         .get(req.reptype)
         .copied()
         .unwrap_or(7);
-    let person = match ctx.world().people.by_inn(&req.inn) {
-        Some(p) => p.clone(),
-        None => PersonRecord::stranger(ctx.seed(), "inn", &req.inn),
+    let subject = match ctx.world().people.by_inn(&req.inn) {
+        Some(p) => full_name(p),
+        None => full_name(&PersonRecord::stranger(ctx.seed(), "inn", &req.inn)),
     };
-    let subject = format!(
-        "{} {} {}",
-        person.last_name, person.first_name, person.middle_name
-    );
     let discount = ctx.state(|s: &mut UbkiState| {
         if s.status_control(&req.inn, now).is_some() {
             return Err(UbkiError::StatusControlActive);
@@ -208,6 +204,11 @@ pub(super) async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse,
         ..Service::priced(req.reptype, false)
     };
     Ok(bonus_ok(ctx, partner, client, service))
+}
+
+/// `last first middle`, as the discount store keeps its subject.
+fn full_name(p: &PersonRecord) -> String {
+    format!("{} {} {}", p.last_name, p.first_name, p.middle_name)
 }
 
 /// The bonus service's success answer.
@@ -236,7 +237,7 @@ fn bonus_ok(ctx: &Ctx, partner: Partner, client: Client, service: Service) -> Ht
 pub(super) async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
     let ctx = &ctx;
     let req = parse_bonus(&body, true)?;
-    let (_, partner) = check_subject(ctx, &req)?;
+    let partner = check_subject(ctx, &req)?;
     let now = ctx.now();
     let bought = if matches!(req.reptype, "SKN" | "SKN_3") {
         let phone = req.phone.clone().unwrap_or_default();

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Kyiv;
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
@@ -285,10 +285,31 @@ pub fn expiry(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// `YYYY-MM-DD HH:MM:SS` in Kyiv time, as UBKI writes dates.
+/// The offset comes from chrono-tz's table for the instant; the text is written field by
+/// field, which costs a fraction of parsing a strftime pattern on every answer.
 pub fn kyiv(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Kyiv)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    let utc = t.naive_utc();
+    let local = utc + Kyiv.offset_from_utc_datetime(&utc).fix();
+    if !(0..=9999).contains(&local.year()) {
+        return local.format("%Y-%m-%d %H:%M:%S").to_string();
+    }
+    let year = local.year() as u32;
+    let mut text = String::with_capacity(19);
+    let fields = [
+        (year / 100, ""),
+        (year % 100, "-"),
+        (local.month(), "-"),
+        (local.day(), " "),
+        (local.hour(), ":"),
+        (local.minute(), ":"),
+        (local.second(), ""),
+    ];
+    for (n, after) in fields {
+        text.push(char::from(b'0' + (n / 10) as u8));
+        text.push(char::from(b'0' + (n % 10) as u8));
+        text.push_str(after);
+    }
+    text
 }
 
 /// `d.m.Y G:i` in Kyiv time (`25.05.2017 15:20`, `26.05.2017 0:00`), as UBKI's XML
@@ -387,6 +408,24 @@ mod tests {
             kyiv(expiry(at("2024-09-04T19:00:00Z"))),
             "2024-09-05 23:59:59"
         );
+    }
+
+    #[test]
+    fn kyiv_dates_match_chrono_tz_formatting_across_both_dst_switches() {
+        // Every 15 minutes of 2024 (spring forward 31 March, fall back 27 October),
+        // then the far years the four-digit fast path hands back to chrono.
+        let start = at("2024-01-01T00:00:00Z");
+        let far = [at("0001-01-01T00:00:00Z"), at("9999-12-31T23:59:59Z")];
+        let instants = (0..366 * 96)
+            .map(|i| start + Duration::minutes(15 * i))
+            .chain(far);
+        for t in instants {
+            let expected = t
+                .with_timezone(&Kyiv)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string();
+            assert_eq!(kyiv(t), expected, "at {t}");
+        }
     }
 
     #[test]
