@@ -1390,7 +1390,7 @@ mod ory {
     //! sandbox; flows are read here with the same models, each node's attributes with the
     //! one the spec's discriminator names for `input`, `UiNodeInputAttributes`.
 
-    use super::{INVALID_CREDENTIALS, TOKEN, customers, list_status};
+    use super::{INVALID_CREDENTIALS, TOKEN, list_status};
     use crate::common::{TestApp, body};
     use ory_kratos_client::apis::configuration::Configuration;
     use ory_kratos_client::apis::frontend_api::{
@@ -1870,19 +1870,6 @@ mod ory {
         assert_eq!(preset.expires_at, None, "the scenario token never expires");
         let identity = preset.identity.expect("identity");
         assert_eq!(identity.traits, Some(json!({"email": EMPLOYEE})));
-    }
-
-    #[tokio::test]
-    async fn the_bank_api_keeps_its_own_401_body() {
-        let app = TestApp::spawn().await;
-
-        let res = app.get(&customers()).await;
-
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-        assert_eq!(
-            body(res).await,
-            json!({"error": "Access credentials are invalid"})
-        );
     }
 
     #[tokio::test]
