@@ -9,8 +9,11 @@ use actix_web::{
     web::Bytes,
 };
 
+use std::time::Duration;
+
 use super::capture::Captured;
 use crate::journal::{Body, Entry};
+use crate::logging::Millis;
 use crate::metrics::{Answered, UNMATCHED};
 use crate::provider::{Ctx, Provider, ReturnedCode};
 
@@ -32,10 +35,10 @@ pub async fn record(
         status,
         code: code.as_deref(),
         forced_by: forced_by.as_deref(),
-        latency_ms: captured.started.elapsed().as_secs_f64() * 1000.0,
+        latency: captured.started.elapsed(),
     };
     account(provider, &captured, &http_req, &answer, ctx);
-    let latency_ms = answer.latency_ms;
+    let latency_ms = answer.latency.as_secs_f64() * 1000.0;
     let tenant = &ctx.tenant;
     let cap = ctx.sandbox.settings.journal_body_cap;
     let request_body = match &captured.body {
@@ -69,7 +72,7 @@ struct Answer<'a> {
     status: StatusCode,
     code: Option<&'a str>,
     forced_by: Option<&'a str>,
-    latency_ms: f64,
+    latency: Duration,
 }
 
 /// Coverage, the log line and the metrics of one answer.
@@ -83,14 +86,14 @@ fn account(provider: &dyn Provider, captured: &Captured, req: &HttpRequest, a: &
         tenant.coverage.lock().record(name, scope, code);
     }
     tracing::info!(
-        tenant = %tenant.name,
+        tenant = tenant.name.as_str(),
         provider = name,
-        method = %captured.method,
-        path = %captured.full_path,
+        method = captured.method.as_str(),
+        path = captured.full_path.as_str(),
         status = a.status.as_u16(),
         code = a.code.unwrap_or("-"),
         forced_by = a.forced_by.unwrap_or("-"),
-        latency_ms = format!("{:.2}", a.latency_ms),
+        latency_ms = ?Millis(a.latency),
         "request"
     );
     ctx.sandbox.metrics.answered(&Answered {
@@ -102,6 +105,6 @@ fn account(provider: &dyn Provider, captured: &Captured, req: &HttpRequest, a: &
         code: a.code.unwrap_or(""),
         status: a.status.as_str(),
         forced: a.forced_by.is_some(),
-        seconds: a.latency_ms / 1000.0,
+        seconds: a.latency.as_secs_f64(),
     });
 }
