@@ -1,8 +1,6 @@
 //! Rules at run time: which rule a request fires, how often it may still fire, and the
 //! seeded draws for `probability` and random delays. One `RuleBook` per tenant.
 
-use std::collections::BTreeMap;
-
 use fake::rand::RngExt;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +15,7 @@ pub struct RequestView<'a> {
     /// Path below the provider prefix.
     pub path: &'a str,
     pub query: &'a [(String, String)],
-    pub headers: &'a BTreeMap<String, String>,
+    pub headers: &'a crate::headers::Headers,
     pub body: &'a [u8],
 }
 
@@ -241,7 +239,7 @@ fn matches(rule: &Rule, req: &RequestView<'_>, json: &Option<serde_json::Value>)
     let headers_ok = when
         .headers
         .iter()
-        .all(|(k, v)| req.headers.get(&k.to_ascii_lowercase()) == Some(v));
+        .all(|(k, v)| req.headers.get(&k.to_ascii_lowercase()) == Some(v.as_str()));
     let body_ok = when
         .body
         .iter()
@@ -251,6 +249,8 @@ fn matches(rule: &Rule, req: &RequestView<'_>, json: &Option<serde_json::Value>)
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::scenario::When;
 
@@ -276,7 +276,7 @@ mod tests {
     #[test]
     fn rule_matches_body_field_and_expires_after_times() {
         let mut book = RuleBook::new(&[rule(Some(1))], 1, "t");
-        let headers = BTreeMap::new();
+        let headers = crate::headers::Headers::default();
         let body = br#"{"doc":{"auth":{"login":"blocked"}}}"#;
         let req = RequestView {
             provider: "ubki",
@@ -293,7 +293,7 @@ mod tests {
     #[test]
     fn rule_does_not_match_other_values() {
         let mut book = RuleBook::new(&[rule(None)], 1, "t");
-        let headers = BTreeMap::new();
+        let headers = crate::headers::Headers::default();
         let req = RequestView {
             provider: "ubki",
             method: "POST",

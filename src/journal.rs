@@ -14,6 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_with::serde_as;
 
+use crate::headers::Headers;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub id: u64,
@@ -23,7 +25,7 @@ pub struct Entry {
     pub method: String,
     pub path: String,
     pub query: String,
-    pub request_headers: BTreeMap<String, String>,
+    pub request_headers: Headers,
     pub request_body: Body,
     pub status: u16,
     pub response_body: Body,
@@ -37,11 +39,7 @@ pub struct Entry {
 impl Entry {
     /// Roughly the heap bytes the entry holds: its texts and bodies.
     fn size(&self) -> usize {
-        let headers: usize = self
-            .request_headers
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 48)
-            .sum();
+        let headers = self.request_headers.heap_bytes();
         256 + self.path.len()
             + self.query.len()
             + headers
@@ -425,7 +423,7 @@ mod tests {
             method: "POST".into(),
             path: path.into(),
             query: String::new(),
-            request_headers: BTreeMap::new(),
+            request_headers: Headers::default(),
             request_body: Body::new(&Bytes::new(), 10),
             status: 200,
             response_body: Body::new(&Bytes::new(), 10),

@@ -1,9 +1,9 @@
 //! A sandbox that stands in for five data providers. The layers, lowest first (each
 //! uses only those below it; ARCHITECTURE.md is the map):
 //!
-//! - `rng`, `fakedata`, `clock`, `codes`, `input`, `logging`: seeded generators,
-//!   generated people, the virtual clock, code tables with their error types, input
-//!   checks, the log's batched writer.
+//! - `rng`, `fakedata`, `clock`, `codes`, `input`, `headers`, `logging`: seeded
+//!   generators, generated people, the virtual clock, code tables with their error
+//!   types, input checks, a request's headers, the log's line and batched writer.
 //! - `scenario`: what a tenant starts with (clock, people, rules; each provider's
 //!   section parsed by the provider through its `Blueprint`).
 //! - `faults`, `journal`, `settings`, `state`: rules at run time, the journal and
@@ -21,6 +21,7 @@ mod clock;
 mod codes;
 mod fakedata;
 mod faults;
+mod headers;
 mod input;
 mod journal;
 mod logging;

@@ -1,6 +1,5 @@
 //! Step 1: what the request was, taken once, for the rules, the journal and the log.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use actix_web::{
@@ -9,6 +8,7 @@ use actix_web::{
 };
 use futures_util::StreamExt;
 
+use crate::headers::Headers;
 use crate::provider::{Asked, Provider};
 
 /// Headers kept in the journal, so a request with thousands cannot grow it.
@@ -24,7 +24,7 @@ pub struct Captured {
     /// The path below the provider prefix.
     pub path: String,
     pub query: String,
-    pub headers: BTreeMap<String, String>,
+    pub headers: Headers,
     /// The body, or `Err(limit)` when it was over the limit.
     pub body: Result<Bytes, usize>,
 }
@@ -47,15 +47,12 @@ pub async fn capture(provider: &dyn Provider, req: &mut ServiceRequest, limit: u
         .and_then(|p| p.strip_prefix(provider.name()))
         .unwrap_or(&full_path)
         .to_string();
-    let headers = req
-        .headers()
-        .iter()
-        .take(MAX_JOURNAL_HEADERS)
-        .map(|(k, v)| {
-            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            (k.as_str().to_string(), value)
-        })
-        .collect();
+    let pairs = || {
+        req.headers()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_bytes()))
+    };
+    let headers = Headers::capture(pairs, MAX_JOURNAL_HEADERS);
     Captured {
         started: Instant::now(),
         method: req.method().to_string(),

@@ -11,7 +11,6 @@ pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, SandboxErrorBody, json, mar
 pub use context::{Ctx, TENANT_HEADER, tenant_of};
 pub use routes::{Endpoint, Routes, method_not_allowed, not_found};
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::HttpResponse;
@@ -39,7 +38,7 @@ pub struct Asked<'a> {
     /// Below the prefix.
     pub path: &'a str,
     /// Lower-case names.
-    pub headers: &'a BTreeMap<String, String>,
+    pub headers: &'a crate::headers::Headers,
     /// Empty when it was over the limit.
     pub body: &'a [u8],
 }

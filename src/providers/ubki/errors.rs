@@ -76,7 +76,7 @@ fn render_auth(
 /// entry's own status is already an error status. Forced codes, rules, bad input and
 /// handlers' errors all come here, so every answer to an XML caller is XML.
 pub fn render_for(entry: &CodeEntry, details: &[String], ctx: &Ctx, asked: &Asked) -> HttpResponse {
-    let content_type = asked.headers.get("content-type").map(String::as_str);
+    let content_type = asked.headers.get("content-type");
     let xml = Dialect::answering(content_type, dialect::xml_body(asked.body).is_some());
     if entry.scope != AUTH || xml == Dialect::Json {
         return render(entry, details);
