@@ -22,7 +22,7 @@ TENANTS = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000
 MAX_SECONDS = int(sys.argv[3]) if len(sys.argv) > 3 else 300
 THREADS, CONNECTIONS = 2, 32
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-BINARY = os.path.join(ROOT, "target", "release", "sandbox")
+BINARY = os.environ.get("SANDBOX_BIN") or os.path.join(ROOT, "target", "release", "sandbox")
 
 
 def free_port():

@@ -37,12 +37,21 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Roughly the heap bytes the entry holds: its texts and bodies.
+    /// The heap bytes the entry holds, as allocated: its box and slot, texts (by
+    /// capacity) and bodies, each allocation rounded up as an allocator does. Counted
+    /// as allocated rather than as the text's length, so the budgets bound resident
+    /// memory (the length alone undercounted it about twofold, benches/soak.py).
     fn size(&self) -> usize {
-        let headers = self.request_headers.heap_bytes();
-        256 + self.path.len()
-            + self.query.len()
-            + headers
+        let texts = [&self.provider, &self.method, &self.path, &self.query]
+            .into_iter()
+            .chain(self.code.as_ref())
+            .chain(self.forced_by.as_ref())
+            .map(|t| allocated(t.capacity()))
+            .sum::<usize>();
+        allocated(std::mem::size_of::<Entry>())
+            + 2 * std::mem::size_of::<(usize, Box<Entry>)>()
+            + texts
+            + allocated(self.request_headers.heap_bytes())
             + self.request_body.size()
             + self.response_body.size()
     }
@@ -62,14 +71,10 @@ pub enum Body {
 }
 
 impl Body {
-    /// Keeps at most `cap` bytes; a cut body is copied so it does not hold the whole
-    /// buffer alive.
+    /// Keeps at most `cap` bytes, copied: a shared `Bytes` may hold a larger buffer
+    /// alive (a `Vec` grown by doubling, a read buffer) that the budget cannot see.
     pub fn new(bytes: &Bytes, cap: usize) -> Self {
-        let kept = if bytes.len() <= cap {
-            bytes.clone()
-        } else {
-            Bytes::copy_from_slice(&bytes[..cap])
-        };
+        let kept = Bytes::copy_from_slice(&bytes[..bytes.len().min(cap)]);
         Body::Bytes {
             kept,
             total: bytes.len(),
@@ -77,10 +82,12 @@ impl Body {
         }
     }
 
+    /// Heap bytes, as allocated (the enum itself is part of the entry).
     fn size(&self) -> usize {
-        24 + match self {
-            Body::Bytes { kept, .. } => kept.len(),
-            Body::Note(text) => text.len(),
+        match self {
+            Body::Bytes { kept, .. } if kept.is_empty() => 0,
+            Body::Bytes { kept, .. } => allocated(kept.len()),
+            Body::Note(text) => allocated(text.capacity()),
         }
     }
 
@@ -128,13 +135,29 @@ impl<'de> Deserialize<'de> for Body {
     }
 }
 
+/// What an allocation of `n` bytes takes: none for nothing, else `n` rounded up to a
+/// size class (16-byte steps below 128, then an eighth of a power of two, as mimalloc
+/// and most allocators do).
+fn allocated(n: usize) -> usize {
+    match n {
+        0 => 0,
+        1..=128 => n.div_ceil(16) * 16,
+        _ => {
+            let step = (n.next_power_of_two() / 8).max(16);
+            n.div_ceil(step) * step
+        }
+    }
+}
+
 /// Bytes held by every journal of a sandbox, shared by all of them.
 pub type JournalBytes = Arc<AtomicUsize>;
 
 #[derive(Debug)]
 pub struct Journal {
     /// Each entry with its size as counted against `bytes_cap`.
-    entries: VecDeque<(usize, Entry)>,
+    /// Boxed, so a slot is two words: a deque's spare capacity, which the budget does
+    /// not count, stays small.
+    entries: VecDeque<(usize, Box<Entry>)>,
     cap: usize,
     bytes_cap: usize,
     bytes: usize,
@@ -159,7 +182,7 @@ impl Journal {
     /// A journal whose bytes are also counted in `total`.
     pub fn shared(cap: usize, bytes_cap: usize, total: JournalBytes) -> Self {
         Self {
-            entries: VecDeque::with_capacity(cap.min(64)),
+            entries: VecDeque::new(),
             cap,
             bytes_cap,
             bytes: 0,
@@ -190,7 +213,7 @@ impl Journal {
         }
         self.bytes += size;
         self.total.fetch_add(size, Ordering::Relaxed);
-        self.entries.push_back((size, entry));
+        self.entries.push_back((size, Box::new(entry)));
         if self.waiting > 0 {
             self.signal.notify_waiters();
         }
@@ -215,6 +238,10 @@ impl Journal {
     /// Drops the oldest entry, counted in `dropped`; its size, or `None` when empty.
     pub fn evict_oldest(&mut self) -> Option<usize> {
         let (size, _) = self.entries.pop_front()?;
+        // A journal the budget cut down gives its spare slots back.
+        if self.entries.capacity() > 64 && self.entries.len() < self.entries.capacity() / 4 {
+            self.entries.shrink_to(self.entries.len() * 2);
+        }
         self.bytes -= size;
         self.total.fetch_sub(size, Ordering::Relaxed);
         self.dropped += 1;
@@ -237,7 +264,7 @@ impl Journal {
             if filter.matches(e) {
                 matched += 1;
                 if out.len() < limit {
-                    out.push(e.clone());
+                    out.push(Entry::clone(e));
                 }
             }
         }
@@ -262,7 +289,7 @@ impl Journal {
     }
 
     pub fn clear(&mut self) {
-        self.entries.clear();
+        self.entries = VecDeque::new();
         self.total.fetch_sub(self.bytes, Ordering::Relaxed);
         self.bytes = 0;
         self.dropped = 0;
@@ -270,7 +297,7 @@ impl Journal {
 
     /// The entries, oldest first, and the id the next one gets, for a snapshot.
     pub fn snapshot(&self) -> (Vec<Entry>, u64) {
-        let entries = self.entries.iter().map(|(_, e)| e.clone()).collect();
+        let entries = self.entries.iter().map(|(_, e)| Entry::clone(e)).collect();
         (entries, self.next_id)
     }
 
@@ -414,6 +441,30 @@ impl Coverage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allocations_are_counted_by_size_class() {
+        assert_eq!(allocated(0), 0);
+        assert_eq!(allocated(1), 16);
+        assert_eq!(allocated(128), 128);
+        assert_eq!(allocated(600), 640);
+        assert_eq!(allocated(4097), 5120);
+    }
+
+    #[test]
+    fn an_entry_counts_its_box_its_texts_and_its_bodies_as_allocated() {
+        let bare = entry("/ubki/bonusservice/discount");
+        let mut with_body = bare.clone();
+        with_body.response_body = Body::new(&Bytes::from(vec![b'x'; 600]), 4096);
+        assert!(bare.size() >= std::mem::size_of::<Entry>() + 32);
+        assert_eq!(with_body.size() - bare.size(), 640);
+    }
+
+    #[test]
+    fn a_cut_body_keeps_only_the_cap() {
+        let body = Body::new(&Bytes::from(vec![b'x'; 10_000]), 100);
+        assert_eq!(body.size(), 112);
+    }
 
     fn entry(path: &str) -> Entry {
         Entry {
