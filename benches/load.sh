@@ -43,7 +43,11 @@ wait_port() {
 }
 
 if [ -x $FLOOR ]; then $FLOOR "127.0.0.1:$FLOOR_PORT" & PIDS+=($!); fi
-SANDBOX_HOST=127.0.0.1 SANDBOX_PORT=$PORT SANDBOX_LOG=info \
+# Default settings but the state budget: the creation rows store more than the default
+# 24 MiB (DCM customers, CarmaChain requests), and the budget would evict the bench's own
+# tenants, turning their next requests into 401s. benches/soak.py measures memory with
+# the defaults.
+SANDBOX_HOST=127.0.0.1 SANDBOX_PORT=$PORT SANDBOX_LOG=info SANDBOX_STATE_TOTAL_BYTES_CAP=$((1024 * 1024 * 1024)) \
   target/release/sandbox >"$OUT/sandbox.log" 2>&1 & PIDS+=($!)
 SANDBOX_PID=$!
 if [ -x $FLOOR ]; then wait_port "$FLOOR_PORT"; fi
