@@ -12,7 +12,20 @@ use super::state::{Account, Asset, Counterparty, Created, Customer};
 
 /// `2023-07-14T11:31:14.137931Z`, as the document shows.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    let mut text = String::with_capacity(27);
+    if !crate::clock::push_date_time(&mut text, &t.naive_utc(), 'T') {
+        return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    }
+    let mut micros = t.timestamp_subsec_micros() % 1_000_000;
+    let mut digits = [b'0'; 6];
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (micros % 10) as u8;
+        micros /= 10;
+    }
+    text.push('.');
+    text.extend(digits.map(char::from));
+    text.push('Z');
+    text
 }
 
 /// `POST .../customers`: every documented field; `guid` is ours (honoured when sent).
@@ -424,4 +437,27 @@ pub enum ApiErrors {
     /// `404` (not_found): the counterparty or the customer is not there.
     #[response(status = 404, example = json!({"error": "counterparty 22222222-2222-4222-8222-222222222222 not found"}))]
     NotFound(ErrorBody),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_the_document_shows_them() {
+        for micros in [
+            0_i64,
+            1,
+            137_931,
+            1_689_334_274_137_931,
+            253_402_300_799_999_999,
+        ] {
+            let t = DateTime::from_timestamp_micros(micros).expect("in range");
+            assert_eq!(fmt_time(t), t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+        }
+        assert_eq!(
+            fmt_time(DateTime::from_timestamp_micros(1_689_334_274_137_931).expect("in range")),
+            "2023-07-14T11:31:14.137931Z"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Europe::Kyiv;
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
@@ -290,24 +290,9 @@ pub fn expiry(now: DateTime<Utc>) -> DateTime<Utc> {
 pub fn kyiv(t: DateTime<Utc>) -> String {
     let utc = t.naive_utc();
     let local = utc + Kyiv.offset_from_utc_datetime(&utc).fix();
-    if !(0..=9999).contains(&local.year()) {
-        return local.format("%Y-%m-%d %H:%M:%S").to_string();
-    }
-    let year = local.year() as u32;
     let mut text = String::with_capacity(19);
-    let fields = [
-        (year / 100, ""),
-        (year % 100, "-"),
-        (local.month(), "-"),
-        (local.day(), " "),
-        (local.hour(), ":"),
-        (local.minute(), ":"),
-        (local.second(), ""),
-    ];
-    for (n, after) in fields {
-        text.push(char::from(b'0' + (n / 10) as u8));
-        text.push(char::from(b'0' + (n % 10) as u8));
-        text.push_str(after);
+    if !crate::clock::push_date_time(&mut text, &local, ' ') {
+        return local.format("%Y-%m-%d %H:%M:%S").to_string();
     }
     text
 }
