@@ -143,11 +143,17 @@ pub fn push_date_time(out: &mut String, t: &NaiveDateTime, sep: char) -> bool {
         (t.second(), None),
     ];
     for (n, after) in fields {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
+        push_digits(out, n, 2);
         out.extend(after);
     }
     true
+}
+
+/// Appends the last `width` decimal digits of `n`, zero-padded.
+pub fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Step 4: what was answered goes to the tenant's journal, coverage and metrics, and
 //! one log line.
 
+use std::time::Duration;
+
 use actix_web::{
     HttpRequest,
     body::{BoxBody, MessageBody},
@@ -8,8 +10,6 @@ use actix_web::{
     http::StatusCode,
     web::Bytes,
 };
-
-use std::time::Duration;
 
 use super::capture::Captured;
 use crate::journal::{Body, Entry};

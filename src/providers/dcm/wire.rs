@@ -16,14 +16,8 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
     if !crate::clock::push_date_time(&mut text, &t.naive_utc(), 'T') {
         return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     }
-    let mut micros = t.timestamp_subsec_micros() % 1_000_000;
-    let mut digits = [b'0'; 6];
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (micros % 10) as u8;
-        micros /= 10;
-    }
     text.push('.');
-    text.extend(digits.map(char::from));
+    crate::clock::push_digits(&mut text, t.timestamp_subsec_micros() % 1_000_000, 6);
     text.push('Z');
     text
 }
