@@ -143,16 +143,25 @@ pub fn push_date_time(out: &mut String, t: &NaiveDateTime, sep: char) -> bool {
         (t.second(), None),
     ];
     for (n, after) in fields {
-        push_digits(out, n, 2);
+        push_digits(out, u64::from(n), 2);
         out.extend(after);
     }
     true
 }
 
-/// Appends the last `width` decimal digits of `n`, zero-padded.
-pub fn push_digits(out: &mut String, n: u32, width: u32) {
-    for place in (0..width).rev() {
-        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+/// Appends the last `width` (at most 20) decimal digits of `n`, zero-padded.
+pub fn push_digits(out: &mut String, n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let digits = &mut digits[..width.min(20)];
+    write_digits(digits, n);
+    out.extend(digits.iter().map(|&d| char::from(d)));
+}
+
+/// Fills `out` with the last `out.len()` decimal digits of `n`, zero-padded.
+pub fn write_digits(out: &mut [u8], mut n: u64) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 

@@ -14,6 +14,8 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
+use crate::clock::{push_date_time, write_digits};
+
 /// The event format of the sandbox's log.
 pub struct Line {
     pub ansi: bool,
@@ -54,7 +56,10 @@ fn write_time(w: &mut Writer<'_>, now: SystemTime) -> fmt::Result {
     let (cached, mut text) = SECOND.get();
     if cached != secs {
         let date = chrono::DateTime::from_timestamp(secs as i64, 0).unwrap_or_default();
-        let formatted = date.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let mut formatted = String::with_capacity(19);
+        if !push_date_time(&mut formatted, &date.naive_utc(), 'T') {
+            formatted = date.format("%Y-%m-%dT%H:%M:%S").to_string();
+        }
         if let Some(bytes) = formatted.as_bytes().get(..19) {
             text.copy_from_slice(bytes);
             SECOND.set((secs, text));
@@ -66,14 +71,6 @@ fn write_time(w: &mut Writer<'_>, now: SystemTime) -> fmt::Result {
     write_digits(&mut digits[1..], u64::from(since.subsec_micros()));
     w.write_str(std::str::from_utf8(&digits).unwrap_or(".000000"))?;
     w.write_char('Z')
-}
-
-/// `n`'s last `out.len()` decimal digits, zero-padded.
-fn write_digits(out: &mut [u8], mut n: u64) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
 }
 
 fn write_level(w: &mut Writer<'_>, level: Level, ansi: bool) -> fmt::Result {

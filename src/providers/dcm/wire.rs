@@ -17,7 +17,7 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
         return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     }
     text.push('.');
-    crate::clock::push_digits(&mut text, t.timestamp_subsec_micros() % 1_000_000, 6);
+    crate::clock::push_digits(&mut text, u64::from(t.timestamp_subsec_micros()), 6);
     text.push('Z');
     text
 }
