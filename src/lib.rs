@@ -1,9 +1,10 @@
 //! A sandbox that stands in for five data providers. The layers, lowest first (each
 //! uses only those below it; ARCHITECTURE.md is the map):
 //!
-//! - `rng`, `fakedata`, `clock`, `codes`, `input`, `headers`, `logging`: seeded
-//!   generators, generated people, the virtual clock, code tables with their error
-//!   types, input checks, a request's headers, the log's line and batched writer.
+//! - `rng`, `fakedata`, `clock`, `codes`, `input`, `headers`, `logging`, `chunked`:
+//!   seeded generators, generated people, the virtual clock, code tables with their
+//!   error types, input checks, a request's headers, the log's line and batched writer,
+//!   a list that grows without moving what it holds.
 //! - `scenario`: what a tenant starts with (clock, people, rules; each provider's
 //!   section parsed by the provider through its `Blueprint`).
 //! - `faults`, `journal`, `settings`, `state`: rules at run time, the journal and
@@ -16,6 +17,7 @@
 //!   server, the command line.
 
 mod admin;
+mod chunked;
 pub mod cli;
 mod clock;
 mod codes;

@@ -522,6 +522,15 @@ async fn a_full_counterparty_refuses_new_customers_with_400() {
 }
 
 #[tokio::test]
+async fn a_scenario_may_raise_the_caps_to_two_million_customers() {
+    let app =
+        TestApp::spawn_with("dcm:\n  max_customers: 2000000\n  max_accounts: 4000000\n").await;
+    let (status, b) = create(&app, "millionth@x.test").await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(get(&app, &customers()).await.1["total"], 4);
+}
+
+#[tokio::test]
 async fn an_overlay_file_adds_customers_to_the_default_bank() {
     let app = TestApp::spawn_with(
         "dcm:\n  customers:\n    - {counterparty_guid: 11111111-1111-4111-8111-111111111111, login: overlay@x.test, name: Overlay}\n",
@@ -554,8 +563,8 @@ dcm:
     - {identifier: x@y, password: p, counterparty_guid: 99999999-9999-4999-8999-999999999999}
   customers:
     - {counterparty_guid: 66666666-6666-4666-8666-666666666666, guid: nope, accounts: [{iban: UA000}]}
-  max_customers: 300000
-  max_accounts: 500000
+  max_customers: 3000000
+  max_accounts: 5000000
 "#;
     let sources = vec![
         (

@@ -38,10 +38,11 @@ pub struct DcmScenario {
     /// document's "one account per currency" note); off by default, so additional
     /// accounts can be opened.
     pub one_account_per_asset: bool,
-    /// Customers per counterparty (default and at most 200,000); a create beyond answers 400.
+    /// Customers per counterparty (default 200,000, at most 2,000,000); a create beyond
+    /// answers 400.
     pub max_customers: Option<usize>,
-    /// Accounts per counterparty, all customers together (default and at most 400,000);
-    /// a create beyond answers 400.
+    /// Accounts per counterparty, all customers together (default 400,000, at most
+    /// 4,000,000); a create beyond answers 400.
     pub max_accounts: Option<usize>,
     /// Changes to the code table by code name (see `/__sandbox/errors`).
     pub codes: BTreeMap<String, CodeOverride>,

@@ -150,10 +150,11 @@ async fn create_customer(
 ) -> Result<HttpResponse, DcmError> {
     let cg = counterparty(&ctx, &req)?;
     let new = new_customer(json_body(&body)?)?;
-    let now = ctx.now();
-    // Check and insert under one lock: concurrent creates of one login make one customer.
+    // Check, stamp and insert under one lock: concurrent creates of one login make one
+    // customer, and creation times follow the store's order, which the list's
+    // `created_at` order then reads without sorting.
     let out = ctx.state(|s: &mut DcmState| {
-        let created = s.create_customer(&cg, new, now)?;
+        let created = s.create_customer(&cg, new, ctx.now())?;
         let kind = s.counterparty_or_404(&cg)?.account_type.clone();
         Ok::<_, DcmError>(CreatedCustomer::new(created, kind))
     })?;

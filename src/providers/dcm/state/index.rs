@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::query::TEXT_FILTERS;
 use super::store::Customer;
+use crate::chunked::Chunked;
 
 /// Between name and login in a search key: a needle without it cannot match across both.
 pub const SEP: char = '\u{1}';
@@ -81,39 +82,74 @@ impl Symbols {
     }
 }
 
-/// Every customer's search key in one buffer: a search reads it front to back instead of
-/// following 100,000 pointers. Replaced keys leave garbage, compacted past one half.
+/// Every customer's search key in a few large pages: a search reads them front to back
+/// instead of following 100,000 pointers, and growth adds a page rather than copying
+/// them all. Replaced keys leave garbage, compacted past one half.
 #[derive(Default)]
 pub struct SearchKeys {
-    pub(super) buf: String,
-    spans: Vec<(usize, usize)>,
+    pages: Vec<String>,
+    /// Page, offset and length of each customer's key.
+    spans: Chunked<(u32, u32, u32)>,
     garbage: usize,
 }
 
+/// Bytes per page; the first page grows up to it like a `String`.
+const PAGE: usize = 1 << 20;
+
 impl SearchKeys {
     fn push(&mut self, key: &str) {
-        self.spans.push((self.buf.len(), key.len()));
-        self.buf.push_str(key);
+        let at = self.append(key);
+        self.spans.push(at);
+    }
+
+    /// Where `key` now is: the last page, or a new one when it would pass `PAGE`.
+    fn append(&mut self, key: &str) -> (u32, u32, u32) {
+        let fits = self
+            .pages
+            .last()
+            .is_some_and(|p| p.len() + key.len() <= PAGE.max(p.capacity()));
+        if !fits {
+            let capacity = if self.pages.is_empty() {
+                0
+            } else {
+                PAGE.max(key.len())
+            };
+            self.pages.push(String::with_capacity(capacity));
+        }
+        let page = self.pages.len() - 1;
+        let Some(last) = self.pages.last_mut() else {
+            return (0, 0, 0);
+        };
+        let at = last.len();
+        last.push_str(key);
+        (page as u32, at as u32, key.len() as u32)
     }
 
     pub fn get(&self, i: usize) -> &str {
         self.spans
             .get(i)
-            .and_then(|&(at, len)| self.buf.get(at..at + len))
+            .and_then(|&(page, at, len)| {
+                let (at, len) = (at as usize, len as usize);
+                self.pages.get(page as usize)?.get(at..at + len)
+            })
             .unwrap_or("")
     }
 
+    /// Bytes the pages hold, garbage included.
+    pub fn bytes(&self) -> usize {
+        self.pages.iter().map(String::len).sum()
+    }
+
     fn set(&mut self, i: usize, key: &str) {
-        let Some(&(_, old)) = self.spans.get(i) else {
+        let Some(&(_, _, old)) = self.spans.get(i) else {
             return;
         };
-        self.garbage += old;
-        let at = self.buf.len();
-        self.buf.push_str(key);
+        self.garbage += old as usize;
+        let at = self.append(key);
         if let Some(span) = self.spans.get_mut(i) {
-            *span = (at, key.len());
+            *span = at;
         }
-        if self.garbage > self.buf.len() / 2 {
+        if self.garbage > self.bytes() / 2 {
             let mut fresh = SearchKeys::default();
             for j in 0..self.spans.len() {
                 fresh.push(self.get(j));
@@ -169,7 +205,7 @@ impl Hot {
 
 /// The index of a counterparty's customers, row `i` for customer `i`.
 pub struct ListIndex {
-    pub hot: Vec<Hot>,
+    pub hot: Chunked<Hot>,
     pub search: SearchKeys,
     pub symbols: Symbols,
     /// Customers are in `created_at` order (the clock never went back): that order
@@ -180,7 +216,7 @@ pub struct ListIndex {
 impl Default for ListIndex {
     fn default() -> Self {
         Self {
-            hot: Vec::new(),
+            hot: Chunked::default(),
             search: SearchKeys::default(),
             symbols: Symbols::default(),
             created_sorted: true,
@@ -236,9 +272,9 @@ mod tests {
         }
         assert_eq!(index.search.get(0), "name49\u{1}keep");
         assert!(
-            index.search.buf.len() < 200,
+            index.search.bytes() < 200,
             "compacted: {}",
-            index.search.buf.len()
+            index.search.bytes()
         );
         assert!(
             index.symbols.ids.len() <= 12,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use super::ids::guid_field;
 use super::index::{Hot, ListIndex, SEP, STR_FIELDS, Symbols, search_hit};
 use super::store::Customer;
+use crate::chunked::Chunked;
 use crate::input::url_pairs;
 use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::bad;
@@ -428,7 +429,7 @@ impl<'a> Compiled<'a> {
 
 /// A counterparty's customers and their index, as a query reads them.
 pub struct Table<'a> {
-    pub customers: &'a [Customer],
+    pub customers: &'a Chunked<Customer>,
     pub index: &'a ListIndex,
 }
 
@@ -436,12 +437,36 @@ impl Table<'_> {
     /// Rows of the page `q` asks for, in its order, and how many rows match in all.
     /// `named`: the rows the GUID or login filters name, found through the store's maps.
     pub fn run(&self, q: &ListQuery, named: Option<Vec<usize>>) -> (Vec<usize>, usize) {
+        if let Some(page) = self.unfiltered_page(q, named.is_some()) {
+            return page;
+        }
         let hits = self.matching(q, named);
         let total = hits.len();
         if q.offset >= total {
             return (Vec::new(), total);
         }
         (self.page(q, hits), total)
+    }
+
+    /// The page of a list without filters in creation order, counted rather than
+    /// scanned: a million customers answer as fast as twenty.
+    fn unfiltered_page(&self, q: &ListQuery, named: bool) -> Option<(Vec<usize>, usize)> {
+        let plain = !named
+            && q.ordering.field == OrderField::CreatedAt
+            && self.index.created_sorted
+            && q.search_string.as_deref().is_none_or(str::is_empty)
+            && !Compiled::new(q, &self.index.symbols).active;
+        if !plain {
+            return None;
+        }
+        let total = self.customers.len();
+        let rows = q.offset.min(total)..q.offset.saturating_add(q.limit).min(total);
+        let page = if q.ordering.desc {
+            rows.map(|k| total - 1 - k).collect()
+        } else {
+            rows.collect()
+        };
+        Some((page, total))
     }
 
     /// Rows that pass every filter, in creation order.
@@ -562,8 +587,8 @@ mod tests {
     use chrono::Duration;
 
     use super::super::seed::scenario_epoch;
-    use super::super::store::CustomerUpdate;
     use super::super::store::tests::{cp, new};
+    use super::super::store::{Counterparty, CustomerUpdate};
     use super::*;
 
     #[test]
@@ -618,7 +643,7 @@ mod tests {
             };
             cp.create_customer(n, at, 1, "t").unwrap();
         }
-        let guid = cp.customers()[7].guid.clone();
+        let guid = cp.customers().get(7).unwrap().guid.clone();
         let upd = CustomerUpdate {
             segment: Some("PI".into()),
             name: Some("Renamed".into()),
@@ -643,7 +668,33 @@ mod tests {
             "search_string=%01",
             "search_string=n3%01user",
         ];
-        for query in queries {
+        assert_lists_agree(&cp, &queries);
+    }
+
+    #[test]
+    fn unfiltered_pages_in_creation_order_agree_with_the_plain_definition() {
+        let mut cp = cp();
+        let t0 = scenario_epoch();
+        for i in 0..300i64 {
+            let at = t0 + Duration::seconds(i / 3);
+            cp.create_customer(new(&format!("u{i}@x")), at, 1, "t")
+                .unwrap();
+        }
+        let queries = [
+            "limit=20",
+            "ordering=created_at&offset=290&limit=20",
+            "ordering=-created_at&offset=3&limit=5",
+            "ordering=-created_at&offset=299",
+            "offset=300",
+            "offset=5000&ordering=-created_at",
+            "search_string=&ordering=created_at&offset=7&limit=3",
+        ];
+        assert_lists_agree(&cp, &queries);
+    }
+
+    /// Each query's page and total from `list` equal the plain definition's.
+    fn assert_lists_agree(cp: &Counterparty, queries: &[&str]) {
+        for &query in queries {
             let q = parse_list_query(query, 50, 1000).unwrap();
             let (page, total) = cp.list(&q);
             let mut plain: Vec<(usize, &Customer)> = cp

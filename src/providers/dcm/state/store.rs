@@ -1,6 +1,6 @@
-//! The customer and account store of one counterparty: customers in a `Vec` in creation
-//! order (never removed, so an index stays valid), maps by GUID, login and IBAN, and the
-//! list index kept beside them.
+//! The customer and account store of one counterparty: customers in creation order
+//! (never removed, so an index stays valid; in chunks, so growth copies nothing), maps by
+//! GUID, login and IBAN, and the list index kept beside them.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,19 +12,29 @@ use super::auth::RegisteredJwk;
 use super::ids::{generated_guid, generated_iban, parse_uuid};
 use super::index::ListIndex;
 use super::query::{ListQuery, Table};
+use crate::chunked::Chunked;
 use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::{bad, no_customer};
 use crate::providers::dcm::scenario::{CounterpartySpec, DcmScenario};
 use crate::state::bounded::fits;
 
-/// Customers per counterparty at most (a scenario may set less); a create beyond it is
-/// answered 400.
-pub const MAX_CUSTOMERS: usize = 200_000;
+/// Customers per counterparty unless the scenario says (`max_customers`); a create
+/// beyond it is answered 400.
+pub const DEFAULT_CUSTOMERS: usize = 200_000;
+/// The most `max_customers` may be: a million-customer counterparty takes about 1 GB.
+pub const MAX_CUSTOMERS: usize = 2_000_000;
 /// Accounts per customer; beyond it 400.
 const MAX_ACCOUNTS_PER_CUSTOMER: usize = 100;
-/// Accounts per counterparty, all customers together (a scenario may set less); beyond
-/// it 400. Without it the two caps above multiply to 20 million accounts.
-pub const MAX_ACCOUNTS: usize = 400_000;
+/// Accounts per counterparty, all customers together, unless the scenario says
+/// (`max_accounts`); beyond it 400. Without it the customer caps multiply to 20 million
+/// accounts.
+pub const DEFAULT_ACCOUNTS: usize = 400_000;
+/// The most `max_accounts` may be.
+pub const MAX_ACCOUNTS: usize = 4_000_000;
+
+/// The store's maps: foldhash rather than SipHash, whose hashing was a tenth of a
+/// creation; the keys are GUIDs, logins and IBANs, lookups by equality only.
+type Map = HashMap<String, usize, foldhash::fast::RandomState>;
 
 const DEFAULT_ACCOUNT_TYPE: &str = "5e3f4309-c152-48b3-8091-046708694f90";
 const DEFAULT_BANK_CODE: &str = "322001";
@@ -184,16 +194,16 @@ pub struct Counterparty {
     /// Accounts this counterparty may hold (≤ `MAX_ACCOUNTS`).
     pub max_accounts: usize,
     pub branches: BTreeMap<String, String>,
-    customers: Vec<Customer>,
+    customers: Chunked<Customer>,
     #[serde(skip)]
     index: ListIndex,
     #[serde(skip)]
-    by_guid: HashMap<String, usize>,
+    by_guid: Map,
     #[serde(skip)]
-    by_login: HashMap<String, usize>,
+    by_login: Map,
     /// IBAN → customer index; one entry per account, so its length counts them.
     #[serde(skip)]
-    ibans: HashMap<String, usize>,
+    ibans: Map,
     pub jwks: Vec<RegisteredJwk>,
     /// Entities generated so far: the key of the next generated GUID or IBAN.
     issued: u64,
@@ -220,7 +230,7 @@ impl Counterparty {
             .branches
             .iter()
             .filter_map(|b| parse_uuid(&b.guid).ok().map(|g| (g, b.name.clone())));
-        let cap = |v: Option<usize>, max: usize| v.unwrap_or(max).min(max);
+        let cap = |v: Option<usize>, default: usize, max: usize| v.unwrap_or(default).min(max);
         Counterparty {
             guid,
             assets: assets.collect(),
@@ -233,19 +243,19 @@ impl Counterparty {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_BANK_CODE.into()),
             branches: branches.collect(),
-            customers: Vec::new(),
+            customers: Chunked::default(),
             index: ListIndex::default(),
-            by_guid: HashMap::new(),
-            by_login: HashMap::new(),
-            ibans: HashMap::new(),
+            by_guid: Map::default(),
+            by_login: Map::default(),
+            ibans: Map::default(),
             jwks: Vec::new(),
             issued: 0,
-            max_customers: cap(scenario.max_customers, MAX_CUSTOMERS),
-            max_accounts: cap(scenario.max_accounts, MAX_ACCOUNTS),
+            max_customers: cap(scenario.max_customers, DEFAULT_CUSTOMERS, MAX_CUSTOMERS),
+            max_accounts: cap(scenario.max_accounts, DEFAULT_ACCOUNTS, MAX_ACCOUNTS),
         }
     }
 
-    pub fn customers(&self) -> &[Customer] {
+    pub fn customers(&self) -> &Chunked<Customer> {
         &self.customers
     }
 
@@ -410,7 +420,7 @@ impl Counterparty {
             super::auth::MAX_JWKS,
         )?;
         let customers = std::mem::take(&mut self.customers);
-        for c in &customers {
+        for c in customers.iter() {
             let where_ = format!("{path}.customers[{}]", c.guid);
             fits(&where_, c.accounts.len(), MAX_ACCOUNTS_PER_CUSTOMER)?;
             if c.accounts.iter().any(|a| a.asset >= self.assets.len()) {
