@@ -3,6 +3,8 @@
 use actix_web::HttpRequest;
 use serde_json::{Map, Value};
 
+use super::pick::JsonField;
+
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldProblem {
@@ -63,6 +65,15 @@ impl Text {
     /// The field's text, which must be there.
     pub fn required(&self, obj: &Map<String, Value>, field: &str) -> Result<String, FieldProblem> {
         self.optional(obj, field)?.ok_or(FieldProblem::Missing)
+    }
+
+    /// The same rules for a field `json_pick` read.
+    pub fn picked(&self, field: Option<&JsonField<'_>>) -> Result<Option<String>, FieldProblem> {
+        match field {
+            None | Some(JsonField::Null) => Ok(None),
+            Some(JsonField::Text(s)) => self.read(s),
+            Some(JsonField::Other) => Err(FieldProblem::NotText),
+        }
     }
 
     /// The same rules for a text a typed body already holds.

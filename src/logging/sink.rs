@@ -36,6 +36,13 @@ struct Pending {
 #[derive(Clone)]
 pub struct LogWriter(Arc<Shared>);
 
+impl LogWriter {
+    /// The buffer itself, for lines written without tracing (`logging::request`).
+    pub fn shared(&self) -> Arc<Shared> {
+        self.0.clone()
+    }
+}
+
 impl<'a> MakeWriter<'a> for LogWriter {
     type Writer = &'a Shared;
 

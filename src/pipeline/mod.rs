@@ -24,7 +24,9 @@ use actix_web::{
 use crate::provider::{Ctx, Provider, sandbox_error, tenant_of};
 use crate::state::Sandbox;
 
-pub const FORCE_HEADER: &str = "x-sandbox-force";
+/// A `HeaderName` rather than a `&str`, which actix would parse on every lookup.
+pub const FORCE_HEADER: actix_web::http::header::HeaderName =
+    actix_web::http::header::HeaderName::from_static("x-sandbox-force");
 
 /// The socket of a connection, kept so a rule can close it without any response.
 pub struct ConnSocket(pub std::net::TcpStream);

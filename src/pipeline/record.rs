@@ -13,7 +13,7 @@ use actix_web::{
 
 use super::capture::Captured;
 use crate::journal::{Body, Entry};
-use crate::logging::Millis;
+use crate::logging::{self, Value};
 use crate::metrics::{Answered, UNMATCHED};
 use crate::provider::{Ctx, Provider, ReturnedCode};
 
@@ -85,17 +85,16 @@ fn account(provider: &dyn Provider, captured: &Captured, req: &HttpRequest, a: &
     {
         tenant.coverage.lock().record(name, scope, code);
     }
-    tracing::info!(
-        tenant = tenant.name.as_str(),
-        provider = name,
-        method = captured.method.as_str(),
-        path = captured.full_path.as_str(),
-        status = a.status.as_u16(),
-        code = a.code.unwrap_or("-"),
-        forced_by = a.forced_by.unwrap_or("-"),
-        latency_ms = ?Millis(a.latency),
-        "request"
-    );
+    logging::request(&[
+        ("tenant", Value::Text(&tenant.name)),
+        ("provider", Value::Text(name)),
+        ("method", Value::Text(&captured.method)),
+        ("path", Value::Text(&captured.full_path)),
+        ("status", Value::Number(u64::from(a.status.as_u16()))),
+        ("code", Value::Text(a.code.unwrap_or("-"))),
+        ("forced_by", Value::Text(a.forced_by.unwrap_or("-"))),
+        ("latency_ms", Value::Millis(a.latency)),
+    ]);
     ctx.sandbox.metrics.answered(&Answered {
         tenant: &tenant.name,
         provider: name,

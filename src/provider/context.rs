@@ -11,7 +11,9 @@ use crate::codes::CodeTable;
 use crate::scenario::{ProviderState, SectionType};
 use crate::state::{Sandbox, Tenant, TenantError, World};
 
-pub const TENANT_HEADER: &str = "x-sandbox-tenant";
+/// A `HeaderName` rather than a `&str`, which actix would parse on every lookup.
+pub const TENANT_HEADER: actix_web::http::header::HeaderName =
+    actix_web::http::header::HeaderName::from_static("x-sandbox-tenant");
 
 /// The tenant a request names: `default` without the header; a header that is not text,
 /// or given twice, is refused rather than read as another tenant.

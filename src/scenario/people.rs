@@ -2,7 +2,7 @@
 //! SberSafe and TrustDecision. Fields left out are generated from the seed and the
 //! person's key, so adding a person never changes another.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

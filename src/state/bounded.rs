@@ -1,14 +1,14 @@
 //! Caps for the maps in provider state, so memory stays bounded under any load.
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 /// Makes room for one more entry in `map` of at most `cap` entries: drops the entries
 /// that are no longer `live`, then, while still full, the oldest by `age`. Entries whose
 /// `age` is `None`, such as scenario presets, are never evicted, even when expired (an
 /// expired preset must keep answering "expired").
-pub fn make_room<K, V, A>(
-    map: &mut HashMap<K, V>,
+pub fn make_room<K, V, A, S: BuildHasher>(
+    map: &mut HashMap<K, V, S>,
     cap: usize,
     live: impl Fn(&V) -> bool,
     age: impl Fn(&V) -> Option<A>,

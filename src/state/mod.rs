@@ -9,7 +9,9 @@ mod tenant;
 use tenant::Totals;
 pub use tenant::{Tenant, TenantError};
 
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};

@@ -1,8 +1,8 @@
 //! One tenant: its own clock, journal, coverage, rules and one lock per provider state,
 //! so traffic to one provider never waits on another's.
 
+use foldhash::HashMap;
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

@@ -924,3 +924,48 @@ async fn example_overlay_rules_fire_as_documented() {
         "2024-09-04T08:00:00.000000Z"
     );
 }
+
+#[tokio::test]
+async fn the_binary_logs_each_request_as_one_logfmt_line() {
+    let served = crate::common::binary::Served::start(&[]);
+
+    reqwest::Client::new()
+        .post(served.url(DISCOUNT))
+        .header("X-Sandbox-Tenant", "log-1")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+
+    let line = served
+        .line_with("tenant=log-1", Duration::from_secs(10))
+        .expect("a request line");
+    assert!(
+        line.contains(
+            "  INFO request tenant=log-1 provider=ubki method=POST path=/ubki/bonusservice/discount status=200 code="
+        ),
+        "{line}"
+    );
+    assert!(line.contains(" forced_by=- latency_ms="), "{line}");
+}
+
+#[tokio::test]
+async fn a_log_filter_below_info_for_the_pipeline_hides_the_request_line() {
+    let served =
+        crate::common::binary::Served::start(&[("SANDBOX_LOG", "info,sandbox::pipeline=warn")]);
+
+    for tenant in ["quiet-1", "quiet-2"] {
+        reqwest::Client::new()
+            .post(served.url(DISCOUNT))
+            .header("X-Sandbox-Tenant", tenant)
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+    }
+
+    assert_eq!(
+        served.line_with("tenant=quiet-", Duration::from_millis(500)),
+        None
+    );
+}

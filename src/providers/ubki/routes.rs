@@ -1,14 +1,13 @@
 //! Thin handlers: parse and check the body, ask the state, answer.
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Map, Value};
 
 use super::auth;
 use super::codes::UbkiError;
 use super::scenario::{Account, UbkiScenario};
 use super::state::{UbkiState, kyiv};
 use super::wire::{self, BonusAnswer, Client, Partner, Service};
-use crate::input::{Blank, Inn, Text, json_object};
+use crate::input::{Blank, FieldProblem, Inn, JsonField, Text, json_pick};
 use crate::provider::{Ctx, Routes, json};
 use crate::scenario::PersonRecord;
 
@@ -32,33 +31,33 @@ struct BonusRequest {
 /// Every problem of the body at once, as UBKI lists them in `details`.
 fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError> {
     let refuse = |problem: String| UbkiError::InvalidAttributes(vec![problem]);
-    let obj = json_object(body)
+    let sent = json_pick(body, ["sessid", "reptype", "inn", "email", "phone"])
         .map_err(|e| refuse(format!("body: not valid JSON: {e}")))?
         .map_err(|_| refuse("body: must be a JSON object".into()))?;
-    let obj = &obj;
+    let [sessid, reptype, inn, email, phone_sent] = sent.each_ref().map(Option::as_ref);
     let mut problems = Vec::new();
-    let sessid = field(obj, "sessid", MAX_TEXT, true, &mut problems);
-    let reptype_text = field(obj, "reptype", 10, true, &mut problems);
+    let sessid = field(sessid, "sessid", MAX_TEXT, true, &mut problems);
+    let reptype_text = field(reptype, "reptype", 10, true, &mut problems);
     let reptype = reptype_text
         .as_deref()
         .and_then(|r| wire::reptype(r).map(|t| t.0));
     if reptype_text.is_some() && reptype.is_none() {
         problems.push("reptype: must be one of ALB, BLC, SKN, SKN_3".into());
     }
-    let inn = field(obj, "inn", 10, true, &mut problems);
+    let inn = field(inn, "inn", 10, true, &mut problems);
     if let Some(inn) = &inn
         && Inn::parse(inn).is_none()
     {
         problems.push("inn: must be exactly 10 digits".into());
     }
-    let email = field(obj, "email", MAX_TEXT, false, &mut problems).unwrap_or_default();
+    let email = field(email, "email", MAX_TEXT, false, &mut problems).unwrap_or_default();
     if !email.is_empty() && !looks_like_email(&email) {
         problems.push("email: not an email address".into());
     }
     let mut phone = None;
     if with_phone {
         let needs_phone = matches!(reptype, Some("SKN" | "SKN_3"));
-        phone = field(obj, "phone", 13, needs_phone, &mut problems);
+        phone = field(phone_sent, "phone", 13, needs_phone, &mut problems);
         if let Some(p) = &phone
             && !is_ua_phone(p)
         {
@@ -80,7 +79,7 @@ fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError>
 /// A text field; a problem is listed and the field is `None`. A required field may
 /// not be `""`; an optional one may.
 fn field(
-    obj: &Map<String, Value>,
+    sent: Option<&JsonField<'_>>,
     name: &str,
     max: usize,
     required: bool,
@@ -91,10 +90,9 @@ fn field(
         blank: if required { Blank::Empty } else { Blank::Kept },
         trim: false,
     };
-    let read = if required {
-        rules.required(obj, name).map(Some)
-    } else {
-        rules.optional(obj, name)
+    let read = match rules.picked(sent) {
+        Ok(None) if required => Err(FieldProblem::Missing),
+        read => read,
     };
     read.unwrap_or_else(|p| {
         problems.push(p.describe(name));

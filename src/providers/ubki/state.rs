@@ -2,7 +2,9 @@
 //! StatusControl subscriptions. Times are the tenant's virtual clock; days are counted
 //! in Kyiv time, as UBKI counts them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::{DateTime, Duration, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Europe::Kyiv;

@@ -3,12 +3,15 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 /// A `sandbox` process on a free loopback port; killed when dropped.
 pub struct Served {
     child: Child,
     pub port: u16,
+    /// Its stdout, line by line, after the line naming the port.
+    lines: Receiver<String>,
 }
 
 impl Served {
@@ -33,8 +36,12 @@ impl Served {
                 }
             }
         });
-        let mut served = Self { child, port: 0 };
-        while let Ok(line) = seen.recv_timeout(Duration::from_secs(20)) {
+        let mut served = Self {
+            child,
+            port: 0,
+            lines: seen,
+        };
+        while let Ok(line) = served.lines.recv_timeout(Duration::from_secs(20)) {
             let port = line.split("port=").nth(1).and_then(|rest| {
                 rest.split_whitespace()
                     .next()
@@ -46,6 +53,19 @@ impl Served {
             }
         }
         panic!("the server never logged its port");
+    }
+
+    /// The next log line holding `needle`, waiting up to `within`.
+    pub fn line_with(&self, needle: &str, within: Duration) -> Option<String> {
+        let end = Instant::now() + within;
+        while let Some(left) = end.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return Some(line),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        None
     }
 
     pub fn url(&self, path: &str) -> String {
