@@ -214,6 +214,34 @@ async fn key_expires_after_24_virtual_hours() {
 }
 
 #[tokio::test]
+async fn a_key_used_before_it_was_revoked_is_refused_after() {
+    let app = TestApp::spawn().await;
+    let b = body(get_token(&app, None).await).await;
+    let (key, id) = (b["token"].as_str().unwrap(), b["id"].as_str().unwrap());
+    create(&app, key, json!("Name"), vec![alice()]).await;
+
+    app.delete(&format!("/__sandbox/carmachain/tokens/{id}"))
+        .await;
+    let res = post(&app, CREATE, key, &names(json!([alice()]))).await;
+
+    assert_code(res, 401, 1004).await;
+}
+
+#[tokio::test]
+async fn a_used_key_with_its_signature_changed_is_malformed() {
+    let app = TestApp::spawn().await;
+    let key = key(&app).await;
+    create(&app, &key, json!("Name"), vec![alice()]).await;
+    let (signed, signature) = key.rsplit_once('.').unwrap();
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    let forged = format!("{signed}.{flipped}{}", &signature[1..]);
+
+    let res = post(&app, CREATE, &forged, &names(json!([alice()]))).await;
+
+    assert_code(res, 401, 1002).await;
+}
+
+#[tokio::test]
 async fn revoked_key_returns_401_and_is_listed_as_revoked() {
     let app = TestApp::spawn().await;
     let b = body(get_token(&app, None).await).await;

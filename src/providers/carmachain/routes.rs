@@ -186,14 +186,8 @@ fn authorize(ctx: &Ctx, req: &HttpRequest, method: &str) -> Result<(), CarmaErro
     if token.is_empty() {
         return Err(CarmaError::MissingKey);
     }
-    let claims = verify(token, &ctx.section::<CarmaChainScenario>().jwt_secret)?;
     let now = ctx.now();
-    if now.timestamp() >= claims.exp {
-        return Err(CarmaError::ExpiredKey);
-    }
-    let key = ctx
-        .state(|s: &mut CarmaState| s.key(&claims.id).cloned())
-        .ok_or(CarmaError::RevokedKey)?;
+    let key = checked_key(ctx, token, now)?;
     if key.revoked {
         return Err(CarmaError::RevokedKey);
     }
@@ -207,6 +201,35 @@ fn authorize(ctx: &Ctx, req: &HttpRequest, method: &str) -> Result<(), CarmaErro
         )));
     }
     Ok(())
+}
+
+/// The key a token names once its signature and `exp` are checked: from the tenant's
+/// memo of checked tokens, or checked now and remembered. A token naming no key (any
+/// more) is revoked.
+fn checked_key(ctx: &Ctx, token: &str, now: DateTime<Utc>) -> Result<ApiKey, CarmaError> {
+    let memo = ctx.state(|s: &mut CarmaState| {
+        let (id, exp) = s.verified(token)?;
+        s.key(id).cloned().map(|key| (key, exp))
+    });
+    if let Some((key, exp)) = memo {
+        return if now.timestamp() >= exp {
+            Err(CarmaError::ExpiredKey)
+        } else {
+            Ok(key)
+        };
+    }
+    let claims = verify(token, &ctx.section::<CarmaChainScenario>().jwt_secret)?;
+    if now.timestamp() >= claims.exp {
+        return Err(CarmaError::ExpiredKey);
+    }
+    ctx.state(|s: &mut CarmaState| {
+        let key = s.key(&claims.id).cloned();
+        if key.is_some() {
+            s.remember(token, &claims.id, claims.exp);
+        }
+        key
+    })
+    .ok_or(CarmaError::RevokedKey)
 }
 
 /// The claims of a key signed with `secret`, expired or not: the expiry is checked

@@ -3,7 +3,7 @@
 //! scanned fields dense rows (`Hot`), and the search keys one buffer (`SearchKeys`), so a
 //! scan of 100,000 customers reads about 10 MB front to back instead of chasing strings.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::{DateTime, Utc};
 
