@@ -43,9 +43,14 @@ pub fn digits(rng: &mut ChaCha8Rng, len: usize) -> String {
 }
 
 pub fn alnum(rng: &mut ChaCha8Rng, len: usize) -> String {
-    (0..len)
-        .map(|_| ALNUM[rng.random_range(0..ALNUM.len())] as char)
-        .collect()
+    let mut out = String::with_capacity(len);
+    push_alnum(&mut out, rng, len);
+    out
+}
+
+/// `alnum`'s characters appended to `out`, the same draws.
+pub fn push_alnum(out: &mut String, rng: &mut ChaCha8Rng, len: usize) {
+    out.extend((0..len).map(|_| ALNUM[rng.random_range(0..ALNUM.len())] as char));
 }
 
 /// A version-4 UUID made of seeded bytes.

@@ -58,9 +58,13 @@ pub fn render_web(entry: &CodeEntry, details: &[String]) -> HttpResponse {
 
 /// `gbhjnkme-rdcfgv-hbjnkm-7689ui-okp3ew`: lowercase letters and digits, 8-6-6-6-6.
 pub fn request_id(g: &mut rng::Rng) -> String {
-    [8, 6, 6, 6, 6]
-        .iter()
-        .map(|&n| rng::alnum(g, n).to_ascii_lowercase())
-        .collect::<Vec<_>>()
-        .join("-")
+    let mut id = String::with_capacity(36);
+    for (i, n) in [8, 6, 6, 6, 6].into_iter().enumerate() {
+        if i > 0 {
+            id.push('-');
+        }
+        rng::push_alnum(&mut id, g, n);
+    }
+    id.make_ascii_lowercase();
+    id
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Moscow;
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
@@ -12,6 +12,7 @@ use serde_with::serde_as;
 use super::codes::SberError;
 use super::errors::request_id;
 use super::scenario::{ClientSpec, SberSafeScenario};
+use crate::clock::push_digits;
 use crate::rng;
 use crate::state::bounded::{fits, make_room};
 
@@ -386,11 +387,34 @@ impl SberSafeState {
     }
 }
 
-/// `dd.MM.yyyy HH:mm:ss.SSS` in Moscow time, as SberSafe writes dates.
+/// `dd.MM.yyyy HH:mm:ss.SSS` in Moscow time, as SberSafe writes dates. Written field by
+/// field: chrono's `format` parsing its pattern was an eighth of a clients answer
+/// (benches/profile.sh sbersafe_clients.lua).
 pub fn moscow(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Moscow)
-        .format("%d.%m.%Y %H:%M:%S%.3f")
-        .to_string()
+    let utc = t.naive_utc();
+    let local = utc + Moscow.offset_from_utc_datetime(&utc).fix();
+    let Ok(year @ 0..=9999) = u32::try_from(local.year()) else {
+        return t
+            .with_timezone(&Moscow)
+            .format("%d.%m.%Y %H:%M:%S%.3f")
+            .to_string();
+    };
+    let mut text = String::with_capacity(23);
+    let fields = [
+        (local.day(), 2, '.'),
+        (local.month(), 2, '.'),
+        (year, 4, ' '),
+        (local.hour(), 2, ':'),
+        (local.minute(), 2, ':'),
+        (local.second(), 2, '.'),
+    ];
+    for (n, width, after) in fields {
+        push_digits(&mut text, u64::from(n), width);
+        text.push(after);
+    }
+    let millis = local.nanosecond() % 1_000_000_000 / 1_000_000;
+    push_digits(&mut text, u64::from(millis), 3);
+    text
 }
 
 impl SberSafeState {
@@ -471,6 +495,37 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn moscow_dates_are_chronos_pattern_written_by_hand() {
+        // Before and after Moscow's 2011 and 2014 offset changes, a leap day, millis.
+        for t in [
+            "2010-10-30T22:59:59.999Z",
+            "2011-03-26T23:00:00.001Z",
+            "2014-10-25T21:59:59.5Z",
+            "2024-02-29T23:30:07.042Z",
+            "1970-01-01T00:00:00Z",
+        ] {
+            let t = at(t);
+            let chrono = t
+                .with_timezone(&Moscow)
+                .format("%d.%m.%Y %H:%M:%S%.3f")
+                .to_string();
+            assert_eq!(moscow(t), chrono);
+        }
+    }
+
+    #[test]
+    fn request_ids_are_the_old_join_of_lower_case_parts() {
+        let mut a = rng::rng_for(7, &["sbersafe", "requestId", "t", "1"]);
+        let mut b = rng::rng_for(7, &["sbersafe", "requestId", "t", "1"]);
+        let old = [8, 6, 6, 6, 6]
+            .iter()
+            .map(|&n| rng::alnum(&mut b, n).to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join("-");
+        assert_eq!(request_id(&mut a), old);
     }
 
     fn state() -> SberSafeState {
