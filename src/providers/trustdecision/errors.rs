@@ -1,5 +1,7 @@
 //! What TrustDecision's errors say beyond the table, and its answers for a code.
 
+use std::sync::Arc;
+
 use actix_web::HttpResponse;
 
 use super::codes::TdError;
@@ -47,11 +49,12 @@ fn default_parameter(key: &str) -> &'static str {
 }
 
 /// An answer with the HTTP status and code it goes out with. Its `sequence_id` is
-/// given when the state records it (`TrustDecisionState::answer`).
+/// given when the state records it (`TrustDecisionState::answer`), and the record
+/// keeps the same `Arc`.
 pub struct Reply {
     pub status: u16,
     pub code: String,
-    pub answer: Answer,
+    pub answer: Arc<Answer>,
 }
 
 impl Reply {
@@ -83,12 +86,12 @@ impl Reply {
     }
 
     fn new(status: u16, code: &str, message: String, data: Option<Vec<Indicator>>) -> Self {
-        let answer = Answer {
+        let answer = Arc::new(Answer {
             code: code_value(code),
             message,
             sequence_id: String::new(),
             data,
-        };
+        });
         Self {
             status,
             code: code.to_string(),
@@ -97,6 +100,6 @@ impl Reply {
     }
 
     pub fn send(&self) -> HttpResponse {
-        json(self.status, &self.answer, &self.code)
+        json(self.status, &*self.answer, &self.code)
     }
 }
