@@ -42,12 +42,23 @@ fn query_value<'q>(query: &'q str, name: &str) -> Option<Cow<'q, str>> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| Cow::Owned(v));
     }
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| Cow::Borrowed(v))
+    let mut rest = query;
+    while !rest.is_empty() {
+        // Split at ASCII bytes, so every slice is on a character boundary.
+        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
+        let Some((pair, tail)) = rest.split_at_checked(end) else {
+            break;
+        };
+        rest = tail.get(1..).unwrap_or_default();
+        let (key, value) = match pair.bytes().position(|b| b == b'=') {
+            Some(at) => (pair.get(..at), pair.get(at + 1..)),
+            None => (Some(pair), Some("")),
+        };
+        if !pair.is_empty() && key == Some(name) {
+            return value.map(Cow::Borrowed);
+        }
+    }
+    None
 }
 
 /// Query `partner_code` and `partner_key` against the scenario's partners.
@@ -103,7 +114,9 @@ fn text<'a>(
     match fields.get(index) {
         None | Some(Given::Null) => {}
         Some(Given::Text(s)) if s.trim().is_empty() => {}
-        Some(Given::Text(s)) if s.chars().count() > MAX_TEXT => {
+        // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters: only a
+        // longer one is counted.
+        Some(Given::Text(s)) if s.len() > MAX_TEXT && s.chars().count() > MAX_TEXT => {
             return Err(TdError::Invalid(field.into()));
         }
         Some(Given::Text(s)) => return Ok(Some(s.clone())),

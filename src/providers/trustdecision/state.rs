@@ -127,7 +127,11 @@ impl TrustDecisionState {
             &["trustdecision", "sequence_id", &self.tenant, &n],
         );
         let millis = now.timestamp_millis().clamp(0, 9_999_999_999_999);
-        format!("{millis:013}{}", rng::hex_upper(&mut g, 19))
+        // Written digit by digit rather than with `format!`: once per call.
+        let mut id = String::with_capacity(32);
+        crate::clock::push_digits(&mut id, millis.unsigned_abs(), 13);
+        id.push_str(&rng::hex_upper(&mut g, 19));
+        id
     }
 
     pub fn usable(&self, code: &str, now: DateTime<Utc>) -> Result<(), TdError> {
