@@ -32,44 +32,58 @@ fn phone_matches(country: &Country, phone: &str) -> bool {
         && phone.starts_with(country.phone_prefix.as_str())
 }
 
-/// The value of the first `name` pair of a query, as `url_pairs` decodes it. A query
-/// without `%` or `+` decodes to itself, so it is read in place, without the owned
-/// pairs `url_pairs` makes; any other goes through `url_pairs`.
-fn query_value<'q>(query: &'q str, name: &str) -> Option<Cow<'q, str>> {
-    if query.bytes().any(|b| b == b'%' || b == b'+') {
-        return url_pairs(query.as_bytes())
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| Cow::Owned(v));
-    }
-    let mut rest = query;
-    while !rest.is_empty() {
-        // Split at ASCII bytes, so every slice is on a character boundary.
-        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
-        let Some((pair, tail)) = rest.split_at_checked(end) else {
-            break;
-        };
-        rest = tail.get(1..).unwrap_or_default();
-        let (key, value) = match pair.bytes().position(|b| b == b'=') {
-            Some(at) => (pair.get(..at), pair.get(at + 1..)),
-            None => (Some(pair), Some("")),
-        };
-        if !pair.is_empty() && key == Some(name) {
-            return value.map(Cow::Borrowed);
+/// The query keys `authenticate` reads, in the order it checks them.
+const CREDENTIALS: [&str; 2] = ["partner_code", "partner_key"];
+
+/// The value of each key's first pair in a query, as `url_pairs` decodes it. A query
+/// without `%` or `+` decodes to itself, so it is read in place, in one pass over its
+/// bytes, without the owned pairs `url_pairs` makes; any other goes through
+/// `url_pairs`.
+fn credentials(query: &str) -> [Option<Cow<'_, str>>; 2] {
+    let mut found = [None, None];
+    let (mut start, mut eq) = (0, None);
+    // A final `&` ends the last pair. Every cut is at an ASCII byte, so on a character
+    // boundary.
+    for (i, b) in query.bytes().chain([b'&']).enumerate() {
+        match b {
+            b'%' | b'+' => return decoded(query),
+            b'=' if eq.is_none() => eq = Some(i),
+            b'&' => {
+                let key = query.get(start..eq.unwrap_or(i));
+                let value = eq.map_or(Some(""), |at| query.get(at + 1..i));
+                if i > start
+                    && let (Some(key), Some(value)) = (key, value)
+                    && let Some(k) = CREDENTIALS.iter().position(|c| *c == key)
+                    && found[k].is_none()
+                {
+                    found[k] = Some(Cow::Borrowed(value));
+                }
+                (start, eq) = (i + 1, None);
+            }
+            _ => {}
         }
     }
-    None
+    found
+}
+
+/// `credentials` of a query that has escapes, through `url_pairs`.
+fn decoded(query: &str) -> [Option<Cow<'_, str>>; 2] {
+    let mut found = [None, None];
+    for (key, value) in url_pairs(query.as_bytes()) {
+        if let Some(k) = CREDENTIALS.iter().position(|c| *c == key)
+            && found[k].is_none()
+        {
+            found[k] = Some(Cow::Owned(value));
+        }
+    }
+    found
 }
 
 /// Query `partner_code` and `partner_key` against the scenario's partners.
 fn authenticate<'a>(td: &'a TrustDecisionScenario, query: &str) -> Result<&'a Partner, TdError> {
-    let get = |name: &str| {
-        query_value(query, name)
-            .filter(|v| !v.trim().is_empty())
-            .ok_or_else(|| TdError::Empty(name.to_string()))
-    };
-    let code = get("partner_code")?;
-    let key = get("partner_key")?;
+    let [code, key] = credentials(query).map(|v| v.filter(|v| !v.trim().is_empty()));
+    let code = code.ok_or_else(|| TdError::Empty(CREDENTIALS[0].into()))?;
+    let key = key.ok_or_else(|| TdError::Empty(CREDENTIALS[1].into()))?;
     let partner = td
         .partners
         .iter()
@@ -90,7 +104,7 @@ fn located_unserved(td: &TrustDecisionScenario, partner: &Partner) -> bool {
 }
 
 /// A checked request, its texts borrowed from the body where they can be.
-struct Asked<'a> {
+struct Checked<'a> {
     id_number: Cow<'a, str>,
     country: Cow<'a, str>,
     phone_number: Cow<'a, str>,
@@ -143,7 +157,7 @@ fn required<'a>(fields: &Fields<'a>, index: usize) -> Result<Cow<'a, str>, TdErr
 }
 
 /// The body's fields in the document's order (`FIELDS`); the first problem answers.
-fn parse<'a>(td: &TrustDecisionScenario, body: &'a [u8]) -> Result<Asked<'a>, TdError> {
+fn parse<'a>(td: &TrustDecisionScenario, body: &'a [u8]) -> Result<Checked<'a>, TdError> {
     let fields = Fields::read(body).ok_or_else(|| TdError::Invalid("body".into()))?;
     let id_number = required(&fields, ID_NUMBER)?;
     if required(&fields, ID_TYPE_FIELD)? != ID_TYPE {
@@ -165,7 +179,7 @@ fn parse<'a>(td: &TrustDecisionScenario, body: &'a [u8]) -> Result<Asked<'a>, Td
     {
         return Err(TdError::Invalid(unknown.into_owned()));
     }
-    Ok(Asked {
+    Ok(Checked {
         id_number,
         country,
         phone_number,
@@ -178,7 +192,7 @@ fn parse<'a>(td: &TrustDecisionScenario, body: &'a [u8]) -> Result<Asked<'a>, Td
 fn check_offer<'a>(
     td: &'a TrustDecisionScenario,
     partner: &Partner,
-    q: &Asked,
+    q: &Checked,
 ) -> Result<&'a Package, TdError> {
     let asked = |list: &[String], name: &str| list.iter().any(|x| x == name);
     if !partner.countries.is_empty() && !asked(&partner.countries, &q.country) {
@@ -519,13 +533,21 @@ mod tests {
             "partner_code=%ff",
             "PARTNER_CODE=a",
             "partner_code=é",
+            "partner_key=k&partner_code=c&partner_key=x",
+            "partner_key=k+1&partner_code=c",
+            "partner_key&partner_code",
+            "partner_code==a&partner_key=b=",
+            "=&partner_code=&=x&partner_key=é€&",
+            "partner_codepartner_code=a",
         ];
         for query in queries {
-            let old = url_pairs(query.as_bytes())
-                .into_iter()
-                .find(|(k, _)| k == "partner_code")
-                .map(|(_, v)| v);
-            let new = query_value(query, "partner_code").map(Cow::into_owned);
+            let new = credentials(query).map(|v| v.map(Cow::into_owned));
+            let old = CREDENTIALS.map(|name| {
+                url_pairs(query.as_bytes())
+                    .into_iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v)
+            });
             assert_eq!(new, old, "{query}");
         }
     }
