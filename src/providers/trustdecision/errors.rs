@@ -1,11 +1,14 @@
 //! What TrustDecision's errors say beyond the table, and its answers for a code.
 
+use std::sync::Arc;
+
 use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header::ContentType};
 
 use super::codes::TdError;
 use super::wire::{Answer, Indicator, code_value};
 use crate::codes::{CodeEntry, CodeTable, Coded, ProviderError};
-use crate::provider::json;
+use crate::provider::{json, mark};
 
 impl ProviderError for TdError {
     /// The parameter a 9060/9061 message names.
@@ -47,11 +50,12 @@ fn default_parameter(key: &str) -> &'static str {
 }
 
 /// An answer with the HTTP status and code it goes out with. Its `sequence_id` is
-/// given when the state records it (`TrustDecisionState::answer`).
+/// given when the state records it (`TrustDecisionState::answer`), and the record
+/// keeps the same `Arc`.
 pub struct Reply {
     pub status: u16,
     pub code: String,
-    pub answer: Answer,
+    pub answer: Arc<Answer>,
 }
 
 impl Reply {
@@ -83,12 +87,12 @@ impl Reply {
     }
 
     fn new(status: u16, code: &str, message: String, data: Option<Vec<Indicator>>) -> Self {
-        let answer = Answer {
+        let answer = Arc::new(Answer {
             code: code_value(code),
             message,
             sequence_id: String::new(),
             data,
-        };
+        });
         Self {
             status,
             code: code.to_string(),
@@ -96,7 +100,16 @@ impl Reply {
         }
     }
 
+    /// The answer as `provider::json` would send it, its JSON written by
+    /// `Answer::to_json` (serde's path only should that fail).
     pub fn send(&self) -> HttpResponse {
-        json(self.status, &self.answer, &self.code)
+        let Ok(bytes) = self.answer.to_json() else {
+            return json(self.status, &*self.answer, &self.code);
+        };
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let res = HttpResponse::build(status)
+            .content_type(ContentType::json())
+            .body(bytes);
+        mark(res, &self.code)
     }
 }

@@ -2,9 +2,11 @@
 //! is not public, so every POST below the prefix serves it) answering a package's
 //! indicators for a person, with partner accounts that run out, expire and get suspended.
 
+mod body;
 mod codes;
 mod errors;
 mod openapi;
+mod record;
 mod routes;
 mod scenario;
 mod state;

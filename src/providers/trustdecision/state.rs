@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::codes::TdError;
 use super::errors::Reply;
+use super::record::{Asked, Kept, Record, Shared};
 use super::scenario::{
     IndicatorDef, IndicatorType, Package, ServiceState, Subject, TrustDecisionScenario,
 };
@@ -22,8 +23,6 @@ pub const MAX_RECORDS: usize = 1_000;
 /// Partners a scenario may define (checked by `Section::problems`), so accounts stay
 /// bounded.
 pub const MAX_PARTNERS: usize = 1_000;
-/// Request bodies larger than this are recorded as a size note, not in full.
-pub const MAX_RECORDED_BODY: usize = 4 * 1024;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
@@ -80,19 +79,6 @@ pub struct AccountPatch {
     pub never_expires: bool,
 }
 
-/// One answer that took a `sequence_id`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Record {
-    pub sequence_id: String,
-    pub time: DateTime<Utc>,
-    pub partner_code: Option<String>,
-    /// Absent for answers made before the handler (force header, rule, wrong method,
-    /// over-size body): the sandbox answered without reading the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request: Option<Value>,
-    pub response: Value,
-}
-
 /// Serialised whole for snapshots, `calls` with it, so `sequence_id`s continue.
 #[derive(Serialize, Deserialize)]
 pub struct TrustDecisionState {
@@ -141,7 +127,11 @@ impl TrustDecisionState {
             &["trustdecision", "sequence_id", &self.tenant, &n],
         );
         let millis = now.timestamp_millis().clamp(0, 9_999_999_999_999);
-        format!("{millis:013}{}", rng::hex_upper(&mut g, 19))
+        // Written digit by digit rather than with `format!`: once per call.
+        let mut id = String::with_capacity(32);
+        crate::clock::push_digits(&mut id, millis.unsigned_abs(), 13);
+        id.push_str(&rng::hex_upper(&mut g, 19));
+        id
     }
 
     pub fn usable(&self, code: &str, now: DateTime<Utc>) -> Result<(), TdError> {
@@ -166,21 +156,23 @@ impl TrustDecisionState {
     }
 
     /// Gives `reply` the next `sequence_id` and keeps it as a record, with what was read
-    /// of the request (nothing, for answers made before the handler).
+    /// of the request (nothing, for answers made before the handler). The record shares
+    /// the reply's answer rather than a JSON copy of it.
     pub fn answer(
         &mut self,
         mut reply: Reply,
         now: DateTime<Utc>,
         partner_code: Option<String>,
-        request: Option<Value>,
+        request: Option<Asked>,
     ) -> Reply {
-        reply.answer.sequence_id = self.next_sequence_id(now);
+        let sequence_id = self.next_sequence_id(now);
+        std::sync::Arc::make_mut(&mut reply.answer).sequence_id = sequence_id.clone();
         self.record(Record {
-            sequence_id: reply.answer.sequence_id.clone(),
+            sequence_id,
             time: now,
             partner_code,
-            request,
-            response: serde_json::to_value(&reply.answer).unwrap_or(Value::Null),
+            request: request.map(Kept::Made),
+            response: Kept::Made(Shared(reply.answer.clone())),
         });
         reply
     }
@@ -239,9 +231,10 @@ impl crate::scenario::ProviderState for TrustDecisionState {
         ]
     }
 
-    /// Per entity: a record keeps the request and answer as JSON values (the README's
-    /// ≤ 4 KB each; ≈ 3 KB counted, a typical call's indicators as `Value` nodes); an
-    /// account is a code and a few numbers (≈ 200 B).
+    /// Per entity: a record keeps the request's body (≤ 4 KB) and the answer as sent;
+    /// ≈ 3 KB counted, the estimate from when both were `Value` trees, kept so that
+    /// `state_total_bytes_cap` trims as before (it now over-counts); an account is a
+    /// code and a few numbers (≈ 200 B).
     fn approx_bytes(&self) -> usize {
         self.records.len() * 3_000 + self.accounts.len() * 200
     }
@@ -488,7 +481,7 @@ mod tests {
                 time: DateTime::<Utc>::MIN_UTC,
                 partner_code: None,
                 request: None,
-                response: Value::Null,
+                response: Kept::Restored(Value::Null),
             });
         }
         assert_eq!(s.records.len(), MAX_RECORDS);
