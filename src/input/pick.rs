@@ -23,13 +23,23 @@ pub enum JsonField<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotObject;
 
-/// The fields named `names` of the JSON object `body`, in that order (`None`: absent).
+/// What `json_pick` found.
+#[derive(Debug)]
+pub struct Picked<'a, const N: usize> {
+    /// The named fields, in the order of the names (`None`: absent).
+    pub fields: [Option<JsonField<'a>>; N],
+    /// The least key in byte order that is none of the names: the one a sorted map of
+    /// the body (`serde_json::Map`) would name first.
+    pub unknown: Option<Cow<'a, str>>,
+}
+
+/// The fields named `names` of the JSON object `body`.
 pub fn json_pick<'a, const N: usize>(
     body: &'a [u8],
-    names: [&str; N],
-) -> Result<Result<[Option<JsonField<'a>>; N], NotObject>, serde_json::Error> {
+    names: &[&str; N],
+) -> Result<Result<Picked<'a, N>, NotObject>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let picked = Pick { names: &names }.deserialize(&mut de)?;
+    let picked = Pick { names }.deserialize(&mut de)?;
     de.end()?;
     Ok(picked)
 }
@@ -38,10 +48,8 @@ struct Pick<'n, const N: usize> {
     names: &'n [&'n str; N],
 }
 
-type Picked<'a, const N: usize> = Result<[Option<JsonField<'a>>; N], NotObject>;
-
 impl<'de, const N: usize> DeserializeSeed<'de> for Pick<'_, N> {
-    type Value = Picked<'de, N>;
+    type Value = Result<Picked<'de, N>, NotObject>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -49,23 +57,29 @@ impl<'de, const N: usize> DeserializeSeed<'de> for Pick<'_, N> {
 }
 
 impl<'de, const N: usize> Visitor<'de> for Pick<'_, N> {
-    type Value = Picked<'de, N>;
+    type Value = Result<Picked<'de, N>, NotObject>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = [const { None }; N];
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            match self.names.iter().position(|n| *n == key.0) {
-                Some(i) => out[i] = Some(map.next_value::<JsonField<'de>>()?),
+        let mut picked = Picked {
+            fields: [const { None }; N],
+            unknown: None,
+        };
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match self.names.iter().position(|n| *n == key) {
+                Some(i) => picked.fields[i] = Some(map.next_value::<JsonField<'de>>()?),
                 None => {
                     map.next_value::<Checked>()?;
+                    if picked.unknown.as_ref().is_none_or(|u| key < *u) {
+                        picked.unknown = Some(key);
+                    }
                 }
             }
         }
-        Ok(Ok(out))
+        Ok(Ok(picked))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -186,23 +200,28 @@ mod tests {
 
     const NAMES: [&str; 3] = ["a", "b", "c"];
 
+    type Seen =
+        Result<Result<(Vec<Option<JsonField<'static>>>, Option<String>), NotObject>, String>;
+
     /// What `json_object` gives for the same body, in the picker's terms.
-    fn through_value(
-        body: &[u8],
-    ) -> Result<Result<Vec<Option<JsonField<'static>>>, NotObject>, String> {
+    fn through_value(body: &[u8]) -> Seen {
         match json_object(body) {
             Err(e) => Err(e.to_string()),
             Ok(Err(_)) => Ok(Err(NotObject)),
-            Ok(Ok(obj)) => Ok(Ok(NAMES
-                .iter()
-                .map(|n| {
-                    obj.get(*n).map(|v| match v {
-                        serde_json::Value::Null => JsonField::Null,
-                        serde_json::Value::String(s) => JsonField::Text(Cow::Owned(s.clone())),
-                        _ => JsonField::Other,
+            Ok(Ok(obj)) => {
+                let fields = NAMES
+                    .iter()
+                    .map(|n| {
+                        obj.get(*n).map(|v| match v {
+                            serde_json::Value::Null => JsonField::Null,
+                            serde_json::Value::String(s) => JsonField::Text(Cow::Owned(s.clone())),
+                            _ => JsonField::Other,
+                        })
                     })
-                })
-                .collect())),
+                    .collect();
+                let unknown = obj.keys().find(|k| !NAMES.contains(&k.as_str())).cloned();
+                Ok(Ok((fields, unknown)))
+            }
         }
     }
 
@@ -210,6 +229,7 @@ mod tests {
     fn picks_what_a_value_tree_holds_and_fails_where_it_fails() {
         let bodies: &[&str] = &[
             r#"{"a":"x","b":null,"z":[1,{"q":2}],"c":7}"#,
+            r#"{"y":1,"a":"x","x":2,"w\u0041":3}"#,
             r#"{"a":"esc\"aped \u0416","a":"last wins","c":{"n":[true,false]}}"#,
             r#"{"b":""}"#,
             "{}",
@@ -227,8 +247,8 @@ mod tests {
             r#"{"a":"x",}"#,
         ];
         for body in bodies {
-            let picked = json_pick(body.as_bytes(), NAMES)
-                .map(|r| r.map(|fields| fields.to_vec()))
+            let picked = json_pick(body.as_bytes(), &NAMES)
+                .map(|r| r.map(|p| (p.fields.to_vec(), p.unknown.map(|u| u.into_owned()))))
                 .map_err(|e| e.to_string());
             assert_eq!(picked, through_value(body.as_bytes()), "{body}");
         }
@@ -237,7 +257,7 @@ mod tests {
     #[test]
     fn a_text_without_escapes_is_borrowed_from_the_body() {
         let body = br#"{"a":"plain","b":"with \n escape"}"#;
-        let picked = json_pick(body, ["a", "b"]).unwrap().unwrap();
+        let picked = json_pick(body, &["a", "b"]).unwrap().unwrap().fields;
         assert!(matches!(
             &picked[0],
             Some(JsonField::Text(Cow::Borrowed("plain")))

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::openapi as doc;
 
 /// The request fields, in the order they are checked (the document's order).
-pub const FIELDS: &[&str] = &[
+pub const FIELDS: [&str; 7] = [
     "id_number",
     "id_type",
     "country",

@@ -31,10 +31,10 @@ struct BonusRequest {
 /// Every problem of the body at once, as UBKI lists them in `details`.
 fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError> {
     let refuse = |problem: String| UbkiError::InvalidAttributes(vec![problem]);
-    let sent = json_pick(body, ["sessid", "reptype", "inn", "email", "phone"])
+    let sent = json_pick(body, &["sessid", "reptype", "inn", "email", "phone"])
         .map_err(|e| refuse(format!("body: not valid JSON: {e}")))?
         .map_err(|_| refuse("body: must be a JSON object".into()))?;
-    let [sessid, reptype, inn, email, phone_sent] = sent.each_ref().map(Option::as_ref);
+    let [sessid, reptype, inn, email, phone_sent] = sent.fields.each_ref().map(Option::as_ref);
     let mut problems = Vec::new();
     let sessid = field(sessid, "sessid", MAX_TEXT, true, &mut problems);
     let reptype_text = field(reptype, "reptype", 10, true, &mut problems);
