@@ -14,7 +14,8 @@ pub struct RequestView<'a> {
     pub method: &'a str,
     /// Path below the provider prefix.
     pub path: &'a str,
-    pub query: &'a [(String, String)],
+    /// The query string as sent: parsed only when a rule of the provider reads it.
+    pub query: &'a str,
     pub headers: &'a crate::headers::Headers,
     pub body: &'a [u8],
 }
@@ -180,9 +181,19 @@ impl RuleBook {
         } else {
             None
         };
+        let needs_query = self
+            .rules
+            .iter()
+            .any(|r| r.rule.when.provider == req.provider && !r.rule.when.query.is_empty());
+        let query = if needs_query {
+            url_pairs(req.query.as_bytes())
+        } else {
+            Vec::new()
+        };
+        let seen = Seen { json, query };
         for (index, live) in self.rules.iter_mut().enumerate() {
             if live.remaining == Some(0)
-                || !matches(&live.rule, req, &json)
+                || !matches(&live.rule, req, &seen)
                 || !applies(&live.rule.then)
             {
                 continue;
@@ -217,7 +228,14 @@ impl RuleBook {
     }
 }
 
-fn matches(rule: &Rule, req: &RequestView<'_>, json: &Option<serde_json::Value>) -> bool {
+/// The body and the query as the provider's rules need them: parsed once per request,
+/// and only when some rule reads them.
+struct Seen {
+    json: Option<serde_json::Value>,
+    query: Vec<(String, String)>,
+}
+
+fn matches(rule: &Rule, req: &RequestView<'_>, seen: &Seen) -> bool {
     let when = &rule.when;
     if when.provider != req.provider {
         return false;
@@ -235,7 +253,7 @@ fn matches(rule: &Rule, req: &RequestView<'_>, json: &Option<serde_json::Value>)
     let query_ok = when
         .query
         .iter()
-        .all(|(k, v)| req.query.iter().any(|(qk, qv)| qk == k && qv == v));
+        .all(|(k, v)| seen.query.iter().any(|(qk, qv)| qk == k && qv == v));
     let headers_ok = when
         .headers
         .iter()
@@ -243,7 +261,7 @@ fn matches(rule: &Rule, req: &RequestView<'_>, json: &Option<serde_json::Value>)
     let body_ok = when
         .body
         .iter()
-        .all(|(k, v)| req.body_field(json, k).as_deref() == Some(v.as_str()));
+        .all(|(k, v)| req.body_field(&seen.json, k).as_deref() == Some(v.as_str()));
     query_ok && headers_ok && body_ok
 }
 
@@ -282,7 +300,7 @@ mod tests {
             provider: "ubki",
             method: "POST",
             path: "/b2_api_xml/ubki/auth",
-            query: &[],
+            query: "",
             headers: &headers,
             body,
         };
@@ -298,10 +316,32 @@ mod tests {
             provider: "ubki",
             method: "POST",
             path: "/x",
-            query: &[],
+            query: "",
             headers: &headers,
             body: br#"{"doc":{"auth":{"login":"other"}}}"#,
         };
         assert!(book.fire(&req, |_| true).is_none());
+    }
+
+    #[test]
+    fn rule_matches_a_query_pair_of_the_raw_query_string() {
+        let mut when_query = rule(None);
+        when_query.when.body.clear();
+        when_query
+            .when
+            .query
+            .insert("partner_code".to_string(), "ci x".to_string());
+        let mut book = RuleBook::new(&[when_query], 1, "t");
+        let headers = crate::headers::Headers::default();
+        let req = |query| RequestView {
+            provider: "ubki",
+            method: "POST",
+            path: "/x",
+            query,
+            headers: &headers,
+            body: b"",
+        };
+        assert!(book.fire(&req("partner_code=other"), |_| true).is_none());
+        assert!(book.fire(&req("a=1&partner_code=ci+x"), |_| true).is_some());
     }
 }

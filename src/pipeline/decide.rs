@@ -7,7 +7,6 @@ use actix_web::{HttpResponse, http::StatusCode, http::header::ToStrError};
 use super::act::{answer_code, bad_input, raw_fault};
 use super::capture::Captured;
 use crate::faults::{Fired, RequestView};
-use crate::input::url_pairs;
 use crate::provider::{Asked, BadInput, Ctx, Provider, sandbox_error};
 use crate::scenario::Then;
 
@@ -84,12 +83,11 @@ fn fire_rule(
     body: &[u8],
     ctx: &Ctx,
 ) -> Option<Fired> {
-    let query = url_pairs(captured.query.as_bytes());
     let view = RequestView {
         provider: provider.name(),
         method: &captured.method,
         path: &captured.path,
-        query: &query,
+        query: &captured.query,
         headers: &captured.headers,
         body,
     };
