@@ -3,12 +3,10 @@
 //! scanned fields dense rows (`Hot`), and the search keys one buffer (`SearchKeys`), so a
 //! scan of 100,000 customers reads about 10 MB front to back instead of chasing strings.
 
-use foldhash::HashMap;
-
 use chrono::{DateTime, Utc};
 
 use super::query::TEXT_FILTERS;
-use super::store::Customer;
+use super::store::{Customer, GrowingMap};
 use crate::chunked::Chunked;
 
 /// Between name and login in a search key: a needle without it cannot match across both.
@@ -27,11 +25,13 @@ pub fn search_hit(c: &Customer, needle: &str) -> bool {
 /// Text values of the filterable fields as small numbers, so the list compares numbers.
 /// Counted: a value no customer holds any more is forgotten, so the table never holds
 /// more than the customers' own values.
+/// As big as the logins (one per customer), so it grows without stalls as the store's
+/// maps do.
 #[derive(Default)]
 pub struct Symbols {
-    pub(super) ids: HashMap<String, u32>,
-    names: Vec<String>,
-    refs: Vec<u32>,
+    pub(super) ids: GrowingMap<u32>,
+    names: Chunked<String>,
+    refs: Chunked<u32>,
     free: Vec<u32>,
 }
 
