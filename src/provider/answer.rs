@@ -22,14 +22,13 @@ pub fn mark(mut res: HttpResponse, code: &str) -> HttpResponse {
 /// same compact JSON) rather than serde_json, whose string escaping, byte by byte, was
 /// the largest part of writing an answer; serde_json still writes what sonic-rs refuses.
 pub fn json(status: u16, body: &impl Serialize, code: &str) -> HttpResponse {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let res = match sonic_rs::to_vec(body) {
-        Ok(bytes) => HttpResponse::build(status)
-            .content_type(actix_web::http::header::ContentType::json())
-            .body(bytes),
-        Err(_) => HttpResponse::build(status).json(body),
-    };
-    mark(res, code)
+    match sonic_rs::to_vec(body) {
+        Ok(bytes) => super::writer::json_bytes(status, bytes, code),
+        Err(_) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            mark(HttpResponse::build(status).json(body), code)
+        }
+    }
 }
 
 /// The body of the sandbox's own refusals (admin calls, a forced code the endpoint does

@@ -6,6 +6,7 @@
 mod answer;
 mod context;
 mod routes;
+pub mod writer;
 
 pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, SandboxErrorBody, json, mark, sandbox_error};
 pub use context::{Ctx, TENANT_HEADER, tenant_of};

@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use actix_web::HttpResponse;
-use actix_web::http::{StatusCode, header::ContentType};
 
 use super::codes::TdError;
 use super::wire::{Answer, Indicator, code_value};
 use crate::codes::{CodeEntry, CodeTable, Coded, ProviderError};
-use crate::provider::{json, mark};
+use crate::provider::json;
+use crate::provider::writer::json_bytes;
 
 impl ProviderError for TdError {
     /// The parameter a 9060/9061 message names.
@@ -103,13 +103,9 @@ impl Reply {
     /// The answer as `provider::json` would send it, its JSON written by
     /// `Answer::to_json` (serde's path only should that fail).
     pub fn send(&self) -> HttpResponse {
-        let Ok(bytes) = self.answer.to_json() else {
-            return json(self.status, &*self.answer, &self.code);
-        };
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
-        let res = HttpResponse::build(status)
-            .content_type(ContentType::json())
-            .body(bytes);
-        mark(res, &self.code)
+        match self.answer.to_json() {
+            Ok(bytes) => json_bytes(self.status, bytes, &self.code),
+            Err(_) => json(self.status, &*self.answer, &self.code),
+        }
     }
 }

@@ -5,6 +5,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::openapi as doc;
+use crate::provider::writer::push_str;
 
 /// The request fields, in the order they are checked (the document's order).
 pub const FIELDS: [&str; 7] = [
@@ -105,9 +106,9 @@ impl Answer {
         out.extend_from_slice(b"{\"code\":");
         value(&mut out, &self.code)?;
         out.extend_from_slice(b",\"message\":");
-        text(&mut out, &self.message)?;
+        push_str(&mut out, &self.message);
         out.extend_from_slice(b",\"sequence_id\":");
-        text(&mut out, &self.sequence_id)?;
+        push_str(&mut out, &self.sequence_id);
         if let Some(data) = &self.data {
             out.extend_from_slice(b",\"data\":[");
             for (i, indicator) in data.iter().enumerate() {
@@ -115,7 +116,7 @@ impl Answer {
                     out.push(b',');
                 }
                 out.extend_from_slice(b"{\"indicator_name\":");
-                text(&mut out, &indicator.indicator_name)?;
+                push_str(&mut out, &indicator.indicator_name);
                 out.extend_from_slice(b",\"indicator_value\":");
                 value(&mut out, &indicator.indicator_value)?;
                 out.extend_from_slice(b",\"indicator_status\":");
@@ -129,21 +130,12 @@ impl Answer {
     }
 }
 
-/// A JSON string: serde_json escapes only `"`, `\` and control characters.
-fn text(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-        Ok(())
-    } else {
-        serde_json::to_writer(out, s)
-    }
-}
-
 fn value(out: &mut Vec<u8>, v: &Value) -> serde_json::Result<()> {
     match v {
-        Value::String(s) => text(out, s),
+        Value::String(s) => {
+            push_str(out, s);
+            Ok(())
+        }
         other => serde_json::to_writer(out, other),
     }
 }

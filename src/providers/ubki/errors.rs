@@ -7,7 +7,8 @@ use super::dialect::{self, Dialect};
 use super::scenario::UbkiScenario;
 use super::wire::{AuthFields, BonusAnswer};
 use crate::codes::{CodeEntry, ProviderError};
-use crate::provider::{Asked, Ctx, json};
+use crate::provider::writer::json_bytes;
+use crate::provider::{Asked, Ctx};
 
 impl ProviderError for UbkiError {
     fn details(&self) -> Vec<String> {
@@ -52,7 +53,7 @@ pub fn render(entry: &CodeEntry, details: &[String]) -> HttpResponse {
         client: None,
         service: None,
     };
-    json(entry.http_status, &body, &entry.code)
+    json_bytes(entry.http_status, body.to_json(), &entry.code)
 }
 
 /// An authorization error: `errcode`, `errtext` (the message and the first detail)

@@ -8,7 +8,8 @@ use super::scenario::{Account, UbkiScenario};
 use super::state::{UbkiState, kyiv};
 use super::wire::{self, BonusAnswer, Client, Partner, Service};
 use crate::input::{Blank, FieldProblem, Inn, JsonField, Text, json_pick};
-use crate::provider::{Ctx, Routes, json};
+use crate::provider::writer::json_bytes;
+use crate::provider::{Ctx, Routes};
 use crate::scenario::PersonRecord;
 
 pub fn routes(r: &mut Routes) {
@@ -220,7 +221,7 @@ fn bonus_ok(ctx: &Ctx, partner: Partner, client: Client, service: Service) -> Ht
         client: Some(client),
         service: Some(service),
     };
-    json(200, &body, &code)
+    json_bytes(200, body.to_json(), &code)
 }
 
 #[utoipa::path(

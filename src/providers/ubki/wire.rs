@@ -4,6 +4,8 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 use utoipa::ToSchema;
 
+use crate::provider::writer::Object;
+
 /// `{"doc":{"auth":{...}}}` of the authorization API, success or error.
 #[derive(Debug, Serialize)]
 pub struct AuthDoc<T: Serialize> {
@@ -154,6 +156,47 @@ pub struct BonusAnswer {
     pub service: Option<Service>,
 }
 
+impl BonusAnswer {
+    /// The answer's JSON as serde_json writes the derived `Serialize` (a test compares
+    /// them), through `provider::writer`.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(512);
+        let mut o = Object::new(&mut out);
+        o.str("result_code", &self.result_code)
+            .str("message", &self.message)
+            .strs("details", &self.details)
+            .object("partner", self.partner.as_ref(), |o, p| {
+                o.str("sessid", &p.sessid)
+                    .str("userid", &p.userid)
+                    .str("bankid", &p.bankid)
+                    .str("bankokpo", &p.bankokpo)
+                    .str("bankname", &p.bankname);
+            })
+            .object("client", self.client.as_ref(), |o, c| {
+                o.str("inn", &c.inn)
+                    .str("email", &c.email)
+                    .opt("phone", c.phone.as_deref());
+            })
+            .object("service", self.service.as_ref(), Service::write);
+        o.end();
+        out
+    }
+}
+
+impl Service {
+    fn write(o: &mut Object, s: &Service) {
+        o.str("reptype", &s.reptype)
+            .str("reptyperef", &s.reptyperef)
+            .str("def_price", &s.def_price)
+            .str("sale_price", &s.sale_price)
+            .opt("discount_term", s.discount_term.as_deref())
+            .opt("discount_start_date", s.discount_start_date.as_deref())
+            .opt("discount_end_date", s.discount_end_date.as_deref())
+            .opt("service_start_date", s.service_start_date.as_deref())
+            .opt("service_end_date", s.service_end_date.as_deref());
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = ubki::Partner)]
 pub struct Partner {
@@ -246,5 +289,59 @@ pub fn price(kopecks: u32) -> String {
         (kopecks / 100).to_string()
     } else {
         format!("{}.{:02}", kopecks / 100, kopecks % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn partner() -> Partner {
+        Partner {
+            sessid: "0123456789ABCDEF0123456789ABCDEF".into(),
+            userid: "29120".into(),
+            bankid: "1826".into(),
+            bankokpo: "01982523".into(),
+            bankname: "КВІТЕНЬ \"банк\"".into(),
+        }
+    }
+
+    #[test]
+    fn a_bonus_answer_is_written_as_serde_json_writes_it() {
+        let mut discount = Service::priced("ALB", false);
+        discount.discount_term = Some("7".into());
+        discount.discount_start_date = Some("2024-09-04 14:39:13".into());
+        discount.discount_end_date = Some("2024-09-11 14:39:13".into());
+        let mut free = Service::priced("SKN", true);
+        free.service_start_date = Some("2024-09-04 14:39:13".into());
+        free.service_end_date = Some("2025-09-04 14:39:13".into());
+        let answers = [
+            (Some(discount), None, vec![]),
+            (Some(free), Some("+380501234567".to_string()), vec![]),
+            (
+                None,
+                None,
+                vec!["inn: required".to_string(), "a\nb \\ \u{1}".into()],
+            ),
+        ];
+        for (service, phone, details) in answers {
+            let ok = service.is_some();
+            let answer = BonusAnswer {
+                result_code: if ok { "0" } else { "4" }.into(),
+                message: "Операцію успішно виконано. Служба підтримки УБКІ: 0445851196.".into(),
+                details,
+                partner: ok.then(partner),
+                client: ok.then(|| Client {
+                    inn: "3241500301".into(),
+                    email: String::new(),
+                    phone,
+                }),
+                service,
+            };
+            assert_eq!(
+                String::from_utf8_lossy(&answer.to_json()),
+                String::from_utf8_lossy(&serde_json::to_vec(&answer).unwrap())
+            );
+        }
     }
 }

@@ -1,0 +1,118 @@
+//! Answers of a fixed shape written straight into bytes: the same compact JSON serde
+//! writes of a derived `Serialize` (members in field order, `skip_serializing_if`
+//! fields left out), without a serializer's per-call work, which was the largest part
+//! of sending a UBKI or TrustDecision answer (benches/profile.sh). Each shape written
+//! this way has a test comparing its bytes with serde_json's.
+
+use actix_web::{HttpResponse, http::StatusCode, http::header::ContentType};
+
+use super::answer::mark;
+
+/// A JSON text: copied when it needs no escape, else written by serde_json (which
+/// escapes only `"`, `\` and control characters).
+pub fn push_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else if serde_json::to_writer(&mut *out, s).is_err() {
+        out.extend_from_slice(b"\"\"");
+    }
+}
+
+/// One JSON object being written: `{`, then members, then `}` on `end`.
+pub struct Object<'a> {
+    out: &'a mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'a> Object<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Self { out, empty: true }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        push_str(self.out, key);
+        self.out.push(b':');
+    }
+
+    pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
+        self.key(key);
+        push_str(self.out, value);
+        self
+    }
+
+    /// A member left out when `None`, as `skip_serializing_if = "Option::is_none"`.
+    pub fn opt(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            self.str(key, v);
+        }
+        self
+    }
+
+    /// An array of texts, left out when empty (`skip_serializing_if = "Vec::is_empty"`).
+    pub fn strs(&mut self, key: &str, values: &[String]) -> &mut Self {
+        if values.is_empty() {
+            return self;
+        }
+        self.key(key);
+        self.out.push(b'[');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            push_str(self.out, v);
+        }
+        self.out.push(b']');
+        self
+    }
+
+    /// A nested object, left out when `None`.
+    pub fn object<T>(
+        &mut self,
+        key: &str,
+        value: Option<&T>,
+        write: fn(&mut Object, &T),
+    ) -> &mut Self {
+        if let Some(v) = value {
+            self.key(key);
+            let mut inner = Object::new(self.out);
+            write(&mut inner, v);
+            inner.end();
+        }
+        self
+    }
+
+    pub fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
+/// A JSON answer of bytes already written, carrying `code`: what `provider::json`
+/// sends, for the shapes written here.
+pub fn json_bytes(status: u16, bytes: Vec<u8>, code: &str) -> HttpResponse {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let res = HttpResponse::build(status)
+        .content_type(ContentType::json())
+        .body(bytes);
+    mark(res, code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_escaped_as_serde_json_escapes_them() {
+        for s in ["plain", "Операцію", "\"q\" \\ / \n \t \u{1} \u{7f} 😀", ""] {
+            let mut out = Vec::new();
+            push_str(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s}");
+        }
+    }
+}
