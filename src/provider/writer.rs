@@ -62,6 +62,43 @@ impl<'a> Object<'a> {
         self
     }
 
+    pub fn bool(&mut self, key: &'static str, value: bool) -> &mut Self {
+        self.key(key);
+        self.out
+            .extend_from_slice(if value { b"true" } else { b"false" });
+        self
+    }
+
+    /// Any other value (a number), as serde_json writes it.
+    pub fn value(&mut self, key: &'static str, value: &impl serde::Serialize) -> &mut Self {
+        self.key(key);
+        if serde_json::to_writer(&mut *self.out, value).is_err() {
+            self.out.extend_from_slice(b"null");
+        }
+        self
+    }
+
+    /// An array of objects, each written by `write`.
+    pub fn objects<T>(
+        &mut self,
+        key: &'static str,
+        items: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut Object, T),
+    ) -> &mut Self {
+        self.key(key);
+        self.out.push(b'[');
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            let mut inner = Object::new(self.out);
+            write(&mut inner, item);
+            inner.end();
+        }
+        self.out.push(b']');
+        self
+    }
+
     /// An array of texts, left out when empty (`skip_serializing_if = "Vec::is_empty"`).
     pub fn strs(&mut self, key: &'static str, values: &[String]) -> &mut Self {
         if values.is_empty() {

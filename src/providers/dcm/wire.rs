@@ -9,17 +9,24 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::state::{Account, Asset, Counterparty, Created, Customer};
+use crate::provider::writer::Object;
 
 /// `2023-07-14T11:31:14.137931Z`, as the document shows.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
     let mut text = String::with_capacity(27);
-    if !crate::clock::push_date_time(&mut text, &t.naive_utc(), 'T') {
-        return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    push_time(&mut text, t);
+    text
+}
+
+/// `fmt_time`'s text appended to `text`.
+fn push_time(text: &mut String, t: DateTime<Utc>) {
+    if !crate::clock::push_date_time(text, &t.naive_utc(), 'T') {
+        text.push_str(&t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+        return;
     }
     text.push('.');
-    crate::clock::push_digits(&mut text, u64::from(t.timestamp_subsec_micros()), 6);
+    crate::clock::push_digits(text, u64::from(t.timestamp_subsec_micros()), 6);
     text.push('Z');
-    text
 }
 
 /// `POST .../customers`: every documented field; `guid` is ours (honoured when sent).
@@ -295,7 +302,49 @@ pub fn number(v: f64) -> Value {
     }
 }
 
+/// The list's answer written from the store's rows, as serde_json writes `Customers`
+/// of `CustomerOut`s (a test compares them): building the `CustomerOut`s, 18 strings
+/// copied a customer, and serialising them was a third of a list page.
+pub fn customers_json(cp: &Counterparty, page: &[&Customer], total: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + page.len() * 640);
+    let mut o = Object::new(&mut out);
+    o.objects("customers", page.iter().copied(), |o, c| {
+        CustomerOut::write(o, cp, c)
+    })
+    .value("total", &total);
+    o.end();
+    out
+}
+
 impl CustomerOut {
+    /// `new`'s members written without making it.
+    fn write(o: &mut Object, cp: &Counterparty, c: &Customer) {
+        let mut time = String::with_capacity(27);
+        o.str("wallet_user_guid", &c.guid)
+            .str("counterparty_guid", &cp.guid)
+            .str("login", &c.login)
+            .value("kyc_level", &c.kyc_level)
+            .bool("is_disabled", c.is_disabled)
+            .value("balance_allowed", &number(c.balance_allowed))
+            .str("balance_asset_code", &c.balance_asset_code)
+            .str("balance_asset_issuer", &c.balance_asset_issuer)
+            .str("branch_guid", c.branch_guid.as_deref().unwrap_or_default())
+            .str("branch_name", &cp.branch_name(c.branch_guid.as_deref()))
+            .str("name", &c.name)
+            .str("paternal_name", &c.paternal_name)
+            .str("phone_number", &c.phone_number)
+            .str("segment", &c.segment)
+            .str("status", &c.status)
+            .str("surname", &c.surname);
+        push_time(&mut time, c.created_at);
+        o.str("created_at", &time);
+        time.clear();
+        push_time(&mut time, c.updated_at);
+        o.str("updated_at", &time);
+    }
+
+    /// The answer's row as a value: what `customers_json` must write (tests).
+    #[cfg(test)]
     pub fn new(cp: &Counterparty, c: &Customer) -> Self {
         Self {
             wallet_user_guid: c.guid.clone(),

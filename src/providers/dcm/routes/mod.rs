@@ -24,9 +24,10 @@ use super::state::{
 };
 use super::wire::{
     AccountOut, Accounts, ApiErrors, CreateAccount, CreateCustomer, CreatedAccount,
-    CreatedCustomer, CustomerOut, Customers, UpdateCustomer, Updated,
+    CreatedCustomer, Customers, UpdateCustomer, Updated, customers_json,
 };
 use crate::input::{Blank, FieldProblem, Text, url_pairs};
+use crate::provider::writer::json_bytes;
 use crate::provider::{Ctx, Routes, json};
 
 /// Path segments that may be empty (`/customers//accounts`), so an empty GUID is answered
@@ -298,15 +299,12 @@ async fn list_customers(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmE
     let cg = counterparty(&ctx, &req)?;
     let dcm = ctx.section::<DcmScenario>();
     let q = parse_list_query(req.query_string(), dcm.default_limit(), dcm.max_limit())?;
-    let out = ctx.state(|s: &mut DcmState| {
+    let bytes = ctx.state(|s: &mut DcmState| {
         let cp = s.counterparty_or_404(&cg)?;
         let (page, total) = cp.list(&q);
-        Ok::<_, DcmError>(Customers {
-            customers: page.into_iter().map(|c| CustomerOut::new(cp, c)).collect(),
-            total,
-        })
+        Ok::<_, DcmError>(customers_json(cp, &page, total))
     })?;
-    Ok(ok(&out))
+    Ok(json_bytes(200, bytes, "200"))
 }
 
 // ---------------------------------------------------------------- accounts

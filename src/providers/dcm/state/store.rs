@@ -625,4 +625,36 @@ pub(super) mod tests {
                 .is_err()
         );
     }
+
+    #[test]
+    fn a_list_page_is_written_as_serde_json_writes_its_rows() {
+        use crate::providers::dcm::wire::{CustomerOut, Customers, customers_json};
+        let mut cp = cp();
+        cp.branches.insert(
+            "33333333-3333-4333-8333-333333333333".into(),
+            "Київ \"1\"".into(),
+        );
+        let now = scenario_epoch();
+        for (i, login) in ["a@x", "b@x", "c@x"].into_iter().enumerate() {
+            let mut n = new(login);
+            n.name = "Олена \\ \n".into();
+            n.balance_allowed = [1000.0, 12.5, 0.1][i];
+            n.kyc_level = i as i64 - 1;
+            n.is_disabled = i == 1;
+            n.branch_guid = (i == 0).then(|| "33333333-3333-4333-8333-333333333333".into());
+            cp.create_customer(n, now + chrono::Duration::microseconds(i as i64), 1, "t")
+                .unwrap();
+        }
+        let page: Vec<&Customer> = cp.customers().iter().collect();
+        for rows in [&page[..], &page[..0]] {
+            let serde = Customers {
+                customers: rows.iter().map(|c| CustomerOut::new(&cp, c)).collect(),
+                total: 3,
+            };
+            assert_eq!(
+                String::from_utf8_lossy(&customers_json(&cp, rows, 3)),
+                String::from_utf8_lossy(&serde_json::to_vec(&serde).unwrap())
+            );
+        }
+    }
 }
