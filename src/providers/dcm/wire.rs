@@ -210,6 +210,38 @@ impl CreatedCustomer {
     }
 }
 
+impl CreatedCustomer {
+    /// The answer's JSON as serde_json writes the derived `Serialize` (a test compares
+    /// them): the serializer's own work was most of writing it.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(640);
+        let mut o = Object::new(&mut out);
+        o.str("customer_guid", &self.customer_guid)
+            .str("platform", &self.platform)
+            .str("type", &self.kind)
+            .str("guid", &self.guid)
+            .str("wallet_account_guid", &self.wallet_account_guid)
+            .str("name", &self.name)
+            .value("assets_total", &self.assets_total)
+            .objects("assets", &self.assets, |o, a| {
+                o.bool("activated", a.activated)
+                    .value("balance", &a.balance)
+                    .str("platform", &a.platform)
+                    .str("code", &a.code)
+                    .str("name", &a.name)
+                    .str("stellar_code", &a.stellar_code)
+                    .str("stellar_issuer", &a.stellar_issuer)
+                    .value("minor_unit", &a.minor_unit);
+            })
+            .bool("activated", self.activated)
+            .bool("registered", self.registered)
+            .bool("blocked", self.blocked)
+            .str("iban", &self.iban);
+        o.end();
+        out
+    }
+}
+
 /// The account's `name`: both document examples say `customer` (the account kind).
 pub const ACCOUNT_NAME: &str = "customer";
 

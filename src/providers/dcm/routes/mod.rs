@@ -159,7 +159,7 @@ async fn create_customer(
         let kind = s.counterparty_or_404(&cg)?.account_type.clone();
         Ok::<_, DcmError>(CreatedCustomer::new(created, kind))
     })?;
-    Ok(ok(&out))
+    Ok(json_bytes(200, out.to_json(), "200"))
 }
 
 /// The create as sent, checked field by field in the order of the body's fields.

@@ -657,4 +657,18 @@ pub(super) mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_creation_answer_is_written_as_serde_json_writes_it() {
+        use crate::providers::dcm::wire::CreatedCustomer;
+        let mut cp = cp();
+        let created = cp
+            .create_customer(new("a@x"), scenario_epoch(), 1, "t")
+            .unwrap();
+        let answer = CreatedCustomer::new(created, "5e3f4309 \"kind\"".into());
+        assert_eq!(
+            String::from_utf8_lossy(&answer.to_json()),
+            String::from_utf8_lossy(&serde_json::to_vec(&answer).unwrap())
+        );
+    }
 }
