@@ -4,15 +4,17 @@
 # $DURATION per row, loopback only. The sandbox runs release, default settings, its
 # `info` log line per request written to a file (target/load/sandbox.log), as a user
 # running it in a container would have it. Prints one table: requests/s, p50, p99 and
-# share of the floor (the floor is measured first and last; the share uses their mean).
-# Then the 50 ms delay rule at 256 connections against its ideal 256 / 0.05 s.
+# share of the floor (the floor is measured, $FLOOR_DURATION, before every row and after
+# the last; a row's share uses the mean of the floors either side of it). Then the 50 ms
+# delay rule at 256 connections against its ideal 256 / 0.05 s.
 #
-#   benches/load.sh                  # DURATION=5s ROWS="all" by default
+#   benches/load.sh                  # DURATION=5s FLOOR_DURATION=3s by default
 #   DURATION=8s benches/load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-5s}
+FLOOR_DURATION=${FLOOR_DURATION:-3s}
 THREADS=2
 CONNS=32
 FLOOR_PORT=${FLOOR_PORT:-18181}
@@ -85,21 +87,31 @@ run() { # label script url [connections]
   echo "$1|${line#RESULT }" >>"$OUT/rows"
 }
 
+# The machine's speed drifts over a run (a shared host: the floor made 120,000 at the
+# start of one run and 143,000 at its end), so the floor is measured between every two
+# rows and each row is read against the mean of the floors just before and after it.
 : >"$OUT/rows"
-floor_row() { if [ -x $FLOOR ]; then run "$1" floor.lua "http://127.0.0.1:$FLOOR_PORT/ubki/bonusservice/discount"; fi; }
-floor_row "floor (bare actix-web, fixed UBKI discount JSON)"
+: >"$OUT/floors"
+floor_probe() {
+  [ -x $FLOOR ] || return 0
+  local line
+  line=$(wrk -t$THREADS -c$CONNS -d"$FLOOR_DURATION" -s benches/wrk/floor.lua \
+    "http://127.0.0.1:$FLOOR_PORT/ubki/bonusservice/discount" | grep '^RESULT' || true)
+  echo "${line#RESULT }" >>"$OUT/floors"
+}
+row() { floor_probe; run "$@"; }
 # First, while the tenant map is empty: its 1,000 tenants fit `tenant_cap` (1,000).
-run "UBKI auth, one of 1,000 tenants each request" ubki_auth_tenants.lua "$BASE"
-run "UBKI discount (valid key)" ubki_discount.lua "$BASE"
-run "TrustDecision call (partner sandbox)" trustdecision.lua "$BASE"
-run "DCM customers list page (limit 20)" dcm_list.lua "$BASE"
+row "UBKI auth, one of 1,000 tenants each request" ubki_auth_tenants.lua "$BASE"
+row "UBKI discount (valid key)" ubki_discount.lua "$BASE"
+row "TrustDecision call (partner sandbox)" trustdecision.lua "$BASE"
+row "DCM customers list page (limit 20)" dcm_list.lua "$BASE"
 curl -s -X POST "$BASE/__sandbox/reset" -H 'X-Sandbox-Tenant: bench-dcm-create' >/dev/null
-run "DCM customer creation" dcm_create.lua "$BASE"
+row "DCM customer creation" dcm_create.lua "$BASE"
 carma_setup
-run "CarmaChain createrequest" carmachain_create.lua "$BASE"
-run "CarmaChain respond by period" carmachain_respond.lua "$BASE"
-run "SberSafe clients (all blocks)" sbersafe_clients.lua "$BASE"
-floor_row "floor again"
+row "CarmaChain createrequest" carmachain_create.lua "$BASE"
+row "CarmaChain respond by period" carmachain_respond.lua "$BASE"
+row "SberSafe clients (all blocks)" sbersafe_clients.lua "$BASE"
+floor_probe
 
 post bench-delay /__sandbox/rules '{"name":"delay50","when":{"provider":"ubki"},"then":{"delay_ms":50}}' >/dev/null
 : >"$OUT/delay"
@@ -107,19 +119,21 @@ line=$(wrk -t$THREADS -c256 -d"$DURATION" -s benches/wrk/delay.lua "$BASE" | gre
 echo "${line#RESULT }" >"$OUT/delay"
 RSS=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$SANDBOX_PID/status")
 
-python3 - "$OUT/rows" "$OUT/delay" "$DURATION" "$RSS" <<'PY'
+python3 - "$OUT/rows" "$OUT/delay" "$DURATION" "$RSS" "$OUT/floors" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1]) if l.strip()]
 rows = [(name, *map(float, vals.split())) for name, vals in rows]
-floors = [r[1] for r in rows if r[0].startswith("floor")]
-floor = sum(floors) / len(floors) if floors else None
-print(f"\nwrk 2 threads, 32 connections, {sys.argv[3]} per row; floor = mean of the floor rows = "
-      + (f"{floor:,.0f} req/s\n" if floor else "not measured (no floor binary)\n"))
-print("| endpoint | requests/s | p50 ms | p99 ms | share of the floor | answers >= 400 | socket errors |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-for name, rps, p50, p99, bad, errs in rows:
+floors = [float(l.split()[0]) for l in open(sys.argv[5]) if l.strip()]
+beside = [(a + b) / 2 for a, b in zip(floors, floors[1:])] if len(floors) == len(rows) + 1 else []
+print(f"\nwrk 2 threads, 32 connections, {sys.argv[3]} per row; the floor between every two rows: "
+      + (f"{min(floors):,.0f} to {max(floors):,.0f} req/s\n" if floors else "not measured (no floor binary)\n"))
+print("| endpoint | requests/s | p50 ms | p99 ms | floor beside it | share of the floor | answers >= 400 | socket errors |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for i, (name, rps, p50, p99, bad, errs) in enumerate(rows):
+    floor = beside[i] if beside else None
     share = f"{rps / floor:.0%}" if floor else "-"
-    print(f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {share} | {bad:.0f} | {errs:.0f} |")
+    shown = f"{floor:,.0f}" if floor else "-"
+    print(f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {shown} | {share} | {bad:.0f} | {errs:.0f} |")
 rps, p50, p99, bad, errs = map(float, open(sys.argv[2]).read().split())
 ideal = 256 / 0.05
 print(f"\n50 ms delay rule, 256 connections: {rps:,.0f} requests/s = {rps / ideal:.0%} of 256/0.05 s "
