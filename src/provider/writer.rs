@@ -137,6 +137,15 @@ impl<'a> Object<'a> {
     }
 }
 
+/// One object written into a new buffer of `capacity` bytes.
+pub fn object_json(capacity: usize, write: impl FnOnce(&mut Object)) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity);
+    let mut o = Object::new(&mut out);
+    write(&mut o);
+    o.end();
+    out
+}
+
 /// A JSON answer of bytes already written, carrying `code`: what `provider::json`
 /// sends, for the shapes written here.
 pub fn json_bytes(status: u16, bytes: Vec<u8>, code: &str) -> HttpResponse {

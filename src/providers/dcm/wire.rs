@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::state::{Account, Asset, Counterparty, Created, Customer};
-use crate::provider::writer::Object;
+use crate::provider::writer::{Object, object_json};
 
 /// `2023-07-14T11:31:14.137931Z`, as the document shows.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
@@ -208,14 +208,14 @@ impl CreatedCustomer {
             iban: created.account.iban,
         }
     }
-}
 
-impl CreatedCustomer {
     /// The answer's JSON as serde_json writes the derived `Serialize` (a test compares
     /// them): the serializer's own work was most of writing it.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(640);
-        let mut o = Object::new(&mut out);
+        object_json(640, |o| self.write(o))
+    }
+
+    fn write(&self, o: &mut Object) {
         o.str("customer_guid", &self.customer_guid)
             .str("platform", &self.platform)
             .str("type", &self.kind)
@@ -237,8 +237,6 @@ impl CreatedCustomer {
             .bool("registered", self.registered)
             .bool("blocked", self.blocked)
             .str("iban", &self.iban);
-        o.end();
-        out
     }
 }
 
@@ -338,14 +336,12 @@ pub fn number(v: f64) -> Value {
 /// of `CustomerOut`s (a test compares them): building the `CustomerOut`s, 18 strings
 /// copied a customer, and serialising them was a third of a list page.
 pub fn customers_json(cp: &Counterparty, page: &[&Customer], total: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256 + page.len() * 640);
-    let mut o = Object::new(&mut out);
-    o.objects("customers", page.iter().copied(), |o, c| {
-        CustomerOut::write(o, cp, c)
+    object_json(256 + page.len() * 640, |o| {
+        o.objects("customers", page.iter().copied(), |o, c| {
+            CustomerOut::write(o, cp, c)
+        })
+        .value("total", &total);
     })
-    .value("total", &total);
-    o.end();
-    out
 }
 
 impl CustomerOut {

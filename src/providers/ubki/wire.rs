@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 use utoipa::ToSchema;
 
-use crate::provider::writer::Object;
+use crate::provider::writer::{Object, object_json};
 
 /// `{"doc":{"auth":{...}}}` of the authorization API, success or error.
 #[derive(Debug, Serialize)]
@@ -160,8 +160,10 @@ impl BonusAnswer {
     /// The answer's JSON as serde_json writes the derived `Serialize` (a test compares
     /// them), through `provider::writer`.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(512);
-        let mut o = Object::new(&mut out);
+        object_json(512, |o| self.write(o))
+    }
+
+    fn write(&self, o: &mut Object) {
         o.str("result_code", &self.result_code)
             .str("message", &self.message)
             .strs("details", &self.details)
@@ -178,8 +180,6 @@ impl BonusAnswer {
                     .opt("phone", c.phone.as_deref());
             })
             .object("service", self.service.as_ref(), Service::write);
-        o.end();
-        out
     }
 }
 
