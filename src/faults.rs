@@ -172,25 +172,23 @@ impl RuleBook {
         req: &RequestView<'_>,
         applies: impl Fn(&Then) -> bool,
     ) -> Option<Fired> {
-        let needs_body = self
-            .rules
-            .iter()
-            .any(|r| r.rule.when.provider == req.provider && !r.rule.when.body.is_empty());
-        let json = if needs_body {
-            serde_json::from_slice(req.body).ok()
-        } else {
-            None
+        let (mut needs_body, mut needs_query) = (false, false);
+        for when in self.rules.iter().map(|r| &r.rule.when) {
+            if when.provider == req.provider {
+                needs_body |= !when.body.is_empty();
+                needs_query |= !when.query.is_empty();
+            }
+        }
+        let seen = Seen {
+            json: needs_body
+                .then(|| serde_json::from_slice(req.body).ok())
+                .flatten(),
+            query: if needs_query {
+                url_pairs(req.query.as_bytes())
+            } else {
+                Vec::new()
+            },
         };
-        let needs_query = self
-            .rules
-            .iter()
-            .any(|r| r.rule.when.provider == req.provider && !r.rule.when.query.is_empty());
-        let query = if needs_query {
-            url_pairs(req.query.as_bytes())
-        } else {
-            Vec::new()
-        };
-        let seen = Seen { json, query };
         for (index, live) in self.rules.iter_mut().enumerate() {
             if live.remaining == Some(0)
                 || !matches(&live.rule, req, &seen)

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-pub use crate::input::JsonField as Given;
+use crate::input::JsonField;
 use crate::input::json_pick;
 
 use super::wire::FIELDS;
@@ -17,7 +17,7 @@ use super::wire::FIELDS;
 #[derive(Debug, Default)]
 pub struct Fields<'a> {
     /// By position in `FIELDS`; `None` when absent.
-    known: [Option<Given<'a>>; FIELDS.len()],
+    known: [Option<JsonField<'a>>; FIELDS.len()],
     pub unknown: Option<Cow<'a, str>>,
 }
 
@@ -36,7 +36,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The value of `FIELDS[index]`, `None` when absent.
-    pub fn get(&self, index: usize) -> Option<&Given<'a>> {
+    pub fn get(&self, index: usize) -> Option<&JsonField<'a>> {
         self.known.get(index).and_then(Option::as_ref)
     }
 }

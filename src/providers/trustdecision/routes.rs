@@ -5,14 +5,14 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 
-use super::body::{Fields, Given};
+use super::body::Fields;
 use super::codes::TdError;
 use super::errors::Reply;
 use super::record;
 use super::scenario::{Country, Package, Partner, Subject, TrustDecisionScenario};
 use super::state::{AccountPatch, TrustDecisionState, indicators};
 use super::wire::{FIELDS, ID_TYPE, Indicator, MAX_TEXT};
-use crate::input::url_pairs;
+use crate::input::{JsonField, url_pairs};
 use crate::provider::{Ctx, Routes, sandbox_error};
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
@@ -126,15 +126,15 @@ fn text<'a>(
 ) -> Result<Option<Cow<'a, str>>, TdError> {
     let field = field_name(index);
     match fields.get(index) {
-        None | Some(Given::Null) => {}
-        Some(Given::Text(s)) if s.trim().is_empty() => {}
+        None | Some(JsonField::Null) => {}
+        Some(JsonField::Text(s)) if s.trim().is_empty() => {}
         // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters: only a
         // longer one is counted.
-        Some(Given::Text(s)) if s.len() > MAX_TEXT && s.chars().count() > MAX_TEXT => {
+        Some(JsonField::Text(s)) if s.len() > MAX_TEXT && s.chars().count() > MAX_TEXT => {
             return Err(TdError::Invalid(field.into()));
         }
-        Some(Given::Text(s)) => return Ok(Some(s.clone())),
-        Some(Given::Other) => return Err(TdError::Invalid(field.into())),
+        Some(JsonField::Text(s)) => return Ok(Some(s.clone())),
+        Some(JsonField::Other) => return Err(TdError::Invalid(field.into())),
     }
     if required {
         Err(TdError::Empty(field.into()))
