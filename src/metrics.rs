@@ -41,6 +41,7 @@ pub struct Metrics {
     rule_fired: IntCounterVec,
     scenario_loads: IntCounterVec,
     journal_dropped: IntCounter,
+    tenants_dropped: IntCounterVec,
     tenants: IntGauge,
     journal_entries: IntGaugeVec,
     journal_bytes: IntGaugeVec,
@@ -66,18 +67,10 @@ impl Metrics {
             "Provider requests answered, by route template, code, HTTP status and whether forced",
             &t(&["provider", "endpoint", "code", "status", "forced"]),
         );
-        let duration = HistogramVec::new(
-            HistogramOpts::new(
-                "sandbox_request_duration_seconds",
-                "Time from a provider request's arrival to its answer, delays included",
-            ),
-            &["provider"],
-        )
-        .unwrap_or_else(|e| unreachable!("static histogram definition: {e}"));
         let metrics = Self {
             tenant_label,
             requests,
-            duration,
+            duration: duration(),
             rule_fired: counter_vec(
                 "sandbox_rule_fired_total",
                 "Scenario and runtime rules fired",
@@ -93,6 +86,12 @@ impl Metrics {
                 "Journal entries evicted by the journal caps",
             )
             .unwrap_or_else(|e| unreachable!("static counter definition: {e}")),
+            tenants_dropped: counter_vec(
+                "sandbox_tenants_dropped_total",
+                "Tenants let go: `tenant_cap` (the least recently used), `idle` \
+                 (`tenant_idle_secs`), `state_budget` (`state_total_bytes_cap`)",
+                &["reason"],
+            ),
             tenants: IntGauge::new("sandbox_tenants", "Tenants held now")
                 .unwrap_or_else(|e| unreachable!("static gauge definition: {e}")),
             journal_entries: gauge_vec("sandbox_journal_entries", "Journal entries held", &t(&[])),
@@ -114,12 +113,13 @@ impl Metrics {
     }
 
     fn register_all(&self) {
-        let all: [Box<dyn prometheus::core::Collector>; 9] = [
+        let all: [Box<dyn prometheus::core::Collector>; 10] = [
             Box::new(self.requests.clone()),
             Box::new(self.duration.clone()),
             Box::new(self.rule_fired.clone()),
             Box::new(self.scenario_loads.clone()),
             Box::new(self.journal_dropped.clone()),
+            Box::new(self.tenants_dropped.clone()),
             Box::new(self.tenants.clone()),
             Box::new(self.journal_entries.clone()),
             Box::new(self.journal_bytes.clone()),
@@ -158,6 +158,15 @@ impl Metrics {
     pub fn scenario_loaded(&self, ok: bool) {
         let result = if ok { "ok" } else { "invalid" };
         self.scenario_loads.with_label_values(&[result]).inc();
+    }
+
+    /// `reason`: `tenant_cap`, `idle` or `state_budget`.
+    pub fn tenants_dropped(&self, reason: &str, n: usize) {
+        if n > 0 {
+            self.tenants_dropped
+                .with_label_values(&[reason])
+                .inc_by(n as u64);
+        }
     }
 
     pub fn journal_dropped(&self, n: u64) {
@@ -223,6 +232,17 @@ impl Metrics {
             }
         }
     }
+}
+
+fn duration() -> HistogramVec {
+    HistogramVec::new(
+        HistogramOpts::new(
+            "sandbox_request_duration_seconds",
+            "Time from a provider request's arrival to its answer, delays included",
+        ),
+        &["provider"],
+    )
+    .unwrap_or_else(|e| unreachable!("static histogram definition: {e}"))
 }
 
 fn counter_vec(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {

@@ -310,12 +310,14 @@ impl Sandbox {
         }
         drop(tenants);
         self.save_all(&gone);
+        self.metrics.tenants_dropped("state_budget", gone.len());
         gone.len()
     }
 
     /// Drops the idle tenants and, at the cap, the least recently used; returns them.
     fn evict(&self, tenants: &mut HashMap<String, Arc<Tenant>>) -> Vec<Arc<Tenant>> {
         let mut gone = self.drop_idle(tenants);
+        let idle = gone.len();
         let cap = self.settings.tenant_cap.max(1);
         while tenants.len() >= cap {
             let oldest = tenants
@@ -327,6 +329,8 @@ impl Sandbox {
                 None => break,
             };
         }
+        self.metrics
+            .tenants_dropped("tenant_cap", gone.len() - idle);
         gone
     }
 
@@ -347,6 +351,7 @@ impl Sandbox {
             }
             keep
         });
+        self.metrics.tenants_dropped("idle", gone.len());
         gone
     }
 

@@ -185,3 +185,33 @@ async fn metrics_honour_the_admin_token() {
     assert_eq!(without.headers()["x-sandbox-error"], "admin-token");
     assert_eq!(with.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn tenants_let_go_are_counted_by_reason() {
+    let at_cap = TestApp::spawn_with_settings(|s| s.tenant_cap = 2, None).await;
+    let idle = TestApp::spawn_with_settings(|s| s.tenant_idle_secs = 0, None).await;
+    let over_budget = TestApp::spawn_with_settings(|s| s.state_total_bytes_cap = 1, None).await;
+    for (app, tenants) in [
+        (&at_cap, &["a", "b", "c"][..]),
+        (&idle, &["a", "b"][..]),
+        (&over_budget, &["a", "b"][..]),
+    ] {
+        for tenant in tenants {
+            app.as_tenant(tenant).post_json(AUTH, &login()).await;
+        }
+    }
+
+    let dropped = |samples: &[Sample], reason| {
+        value(
+            samples,
+            "sandbox_tenants_dropped_total",
+            &[("reason", reason)],
+        )
+    };
+    assert_eq!(dropped(&scrape(&at_cap).await, "tenant_cap"), Some(1.0));
+    assert_eq!(dropped(&scrape(&idle).await, "idle"), Some(1.0));
+    assert_eq!(
+        dropped(&scrape(&over_budget).await, "state_budget"),
+        Some(1.0)
+    );
+}
