@@ -1,7 +1,8 @@
 //! The list index of one counterparty: what the customers list scans, kept beside the
 //! customers and updated with them. Text values become small numbers (`Symbols`), the
-//! scanned fields dense rows (`Hot`), and the search keys one buffer (`SearchKeys`), so a
-//! scan of 100,000 customers reads about 10 MB front to back instead of chasing strings.
+//! scanned fields dense rows (`Hot`), and the search keys a few large pages (`SearchKeys`),
+//! so a scan of 100,000 customers reads about 10 MB front to back instead of chasing
+//! strings.
 
 use chrono::{DateTime, Utc};
 
