@@ -5,6 +5,7 @@
 //! it evicted, so a verification can tell "not sent" from "no longer kept". Readers that
 //! wait for an entry are woken by `push` (see `Waiters`).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,8 +22,9 @@ pub struct Entry {
     pub id: u64,
     /// Virtual time of the request.
     pub time: DateTime<Utc>,
-    pub provider: String,
-    pub method: String,
+    /// Borrowed from the provider and the standard methods: no allocation per request.
+    pub provider: Cow<'static, str>,
+    pub method: Cow<'static, str>,
     pub path: String,
     pub query: String,
     pub request_headers: Headers,
@@ -42,12 +44,20 @@ impl Entry {
     /// as allocated rather than as the text's length, so the budgets bound resident
     /// memory (the length alone undercounted it about twofold, benches/soak.py).
     fn size(&self) -> usize {
-        let texts = [&self.provider, &self.method, &self.path, &self.query]
+        let borrowed = [&self.provider, &self.method]
+            .into_iter()
+            .filter_map(|t| match t {
+                Cow::Owned(t) => Some(allocated(t.capacity())),
+                Cow::Borrowed(_) => None,
+            })
+            .sum::<usize>();
+        let texts = [&self.path, &self.query]
             .into_iter()
             .chain(self.code.as_ref())
             .chain(self.forced_by.as_ref())
             .map(|t| allocated(t.capacity()))
-            .sum::<usize>();
+            .sum::<usize>()
+            + borrowed;
         allocated(std::mem::size_of::<Entry>())
             + 2 * std::mem::size_of::<(usize, Box<Entry>)>()
             + texts
@@ -77,6 +87,19 @@ impl Body {
         let kept = Bytes::copy_from_slice(&bytes[..bytes.len().min(cap)]);
         Body::Bytes {
             kept,
+            total: bytes.len(),
+            cap,
+        }
+    }
+
+    /// Keeps `bytes` itself when it fits `cap` and is known to be exactly as long as
+    /// its allocation (`ExactBody`), else a copy (`new`).
+    pub fn exact(bytes: &Bytes, cap: usize, exact: bool) -> Self {
+        if !exact || bytes.len() > cap {
+            return Self::new(bytes, cap);
+        }
+        Body::Bytes {
+            kept: bytes.clone(),
             total: bytes.len(),
             cap,
         }

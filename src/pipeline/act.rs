@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use actix_web::{
-    HttpResponse,
+    HttpMessage, HttpResponse,
     body::BoxBody,
-    dev::{Payload, ServiceRequest, ServiceResponse},
+    dev::{ServiceRequest, ServiceResponse},
     http::StatusCode,
     http::header::{HeaderName, HeaderValue},
     middleware::Next,
@@ -19,7 +19,7 @@ use super::capture::Captured;
 use super::decide::Outcome;
 use crate::codes::{CodeEntry, Failure};
 use crate::provider::{
-    Asked, BadInput, Ctx, Provider, ReturnedCode, SANDBOX_ERROR_HEADER, mark, sandbox_error,
+    Asked, BadInput, Body, Ctx, Provider, ReturnedCode, SANDBOX_ERROR_HEADER, mark, sandbox_error,
 };
 
 /// The response, and what forced it (for the journal).
@@ -27,7 +27,7 @@ pub async fn act(
     provider: &dyn Provider,
     captured: &Captured,
     outcome: Outcome,
-    mut req: ServiceRequest,
+    req: ServiceRequest,
     next: Next<BoxBody>,
     ctx: &Ctx,
 ) -> Result<(ServiceResponse<BoxBody>, Option<String>), actix_web::Error> {
@@ -45,7 +45,7 @@ pub async fn act(
         }
         Outcome::Handler => {
             if let Ok(bytes) = &captured.body {
-                req.set_payload(Payload::from(bytes.clone()));
+                req.extensions_mut().insert(Body(bytes.clone()));
             }
             let res = next.call(req).await?;
             Ok((finish(provider, &captured.asked(), res, ctx), None))

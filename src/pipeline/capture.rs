@@ -1,9 +1,11 @@
 //! Step 1: what the request was, taken once, for the rules, the journal and the log.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use actix_web::{
     dev::{Payload, ServiceRequest},
+    http::Method,
     web::{Bytes, BytesMut},
 };
 use futures_util::StreamExt;
@@ -18,11 +20,12 @@ const MAX_JOURNAL_HEADERS: usize = 64;
 #[derive(Debug, Clone)]
 pub struct Captured {
     pub started: Instant,
-    pub method: String,
+    /// Borrowed for the standard methods, so most requests allocate nothing for it.
+    pub method: Cow<'static, str>,
     /// The whole path, prefix included.
     pub full_path: String,
-    /// The path below the provider prefix.
-    pub path: String,
+    /// Where the path below the provider prefix starts in `full_path`.
+    pub(super) below: usize,
     pub query: String,
     pub headers: Headers,
     /// The body, or `Err(limit)` when it was over the limit.
@@ -30,10 +33,15 @@ pub struct Captured {
 }
 
 impl Captured {
+    /// The path below the provider prefix.
+    pub fn path(&self) -> &str {
+        self.full_path.get(self.below..).unwrap_or_default()
+    }
+
     /// The request as a renderer sees it.
     pub fn asked(&self) -> Asked<'_> {
         Asked {
-            path: &self.path,
+            path: self.path(),
             headers: &self.headers,
             body: self.body.as_deref().unwrap_or_default(),
         }
@@ -42,11 +50,10 @@ impl Captured {
 
 pub async fn capture(provider: &dyn Provider, req: &mut ServiceRequest, limit: usize) -> Captured {
     let full_path = req.path().to_string();
-    let path = full_path
+    let below = full_path
         .strip_prefix('/')
         .and_then(|p| p.strip_prefix(provider.name()))
-        .unwrap_or(&full_path)
-        .to_string();
+        .map_or(0, |p| full_path.len() - p.len());
     let pairs = || {
         req.headers()
             .iter()
@@ -55,20 +62,40 @@ pub async fn capture(provider: &dyn Provider, req: &mut ServiceRequest, limit: u
     let headers = Headers::capture(pairs, MAX_JOURNAL_HEADERS);
     Captured {
         started: Instant::now(),
-        method: req.method().to_string(),
+        method: method_text(req.method()),
         query: req.query_string().to_string(),
         full_path,
-        path,
+        below,
         headers,
         body: read_body(req, limit).await.ok_or(limit),
     }
 }
 
+fn method_text(method: &Method) -> Cow<'static, str> {
+    static STANDARD: [Method; 9] = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    match STANDARD.iter().find(|m| *m == method) {
+        Some(m) => Cow::Borrowed(m.as_str()),
+        None => Cow::Owned(method.as_str().to_string()),
+    }
+}
+
 /// The body, or `None` when it is over `limit`; the rest is drained (not kept) so the
-/// client can read the answer instead of seeing a broken pipe.
+/// client can read the answer instead of seeing a broken pipe. A body of one chunk is
+/// kept as that chunk (no copy); the journal copies what it keeps (`Body::new`).
 async fn read_body(req: &mut ServiceRequest, limit: usize) -> Option<Bytes> {
     let (_, payload) = req.parts_mut();
     let mut payload = std::mem::replace(payload, Payload::None);
+    let mut first: Option<Bytes> = None;
     let mut buf = BytesMut::new();
     let mut over = false;
     let drain_deadline = Instant::now() + Duration::from_secs(10);
@@ -82,12 +109,20 @@ async fn read_body(req: &mut ServiceRequest, limit: usize) -> Option<Bytes> {
             }
             continue;
         }
-        if buf.len() + chunk.len() > limit {
+        let held = first.as_ref().map_or(0, Bytes::len) + buf.len();
+        if held + chunk.len() > limit {
             over = true;
-            buf.clear();
+            (first, buf) = (None, BytesMut::new());
             continue;
         }
-        buf.extend_from_slice(&chunk);
+        match first.take() {
+            None if buf.is_empty() => first = Some(chunk),
+            None => buf.extend_from_slice(&chunk),
+            Some(held) => {
+                buf.extend_from_slice(&held);
+                buf.extend_from_slice(&chunk);
+            }
+        }
     }
-    (!over).then(|| buf.freeze())
+    (!over).then(|| first.unwrap_or_else(|| buf.freeze()))
 }

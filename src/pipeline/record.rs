@@ -1,6 +1,7 @@
 //! Step 4: what was answered goes to the tenant's journal, coverage and metrics, and
 //! one log line.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use actix_web::{
@@ -15,7 +16,7 @@ use super::capture::Captured;
 use crate::journal::{Body, Entry};
 use crate::logging::{self, Value};
 use crate::metrics::{Answered, UNMATCHED};
-use crate::provider::{Ctx, Provider, ReturnedCode};
+use crate::provider::{Ctx, ExactBody, Provider, ReturnedCode};
 
 pub async fn record(
     provider: &dyn Provider,
@@ -24,8 +25,9 @@ pub async fn record(
     forced_by: Option<String>,
     ctx: &Ctx,
 ) -> ServiceResponse<BoxBody> {
-    let (http_req, res) = res.into_parts();
-    let code = res.extensions().get::<ReturnedCode>().map(|c| c.0.clone());
+    let (http_req, mut res) = res.into_parts();
+    let code = res.extensions_mut().remove::<ReturnedCode>().map(|c| c.0);
+    let exact = res.extensions().get::<ExactBody>().is_some();
     let status = res.status();
     let (head, body_out) = res.into_parts();
     let out_bytes = actix_web::body::to_bytes(body_out)
@@ -48,14 +50,14 @@ pub async fn record(
     let evicted = tenant.journal.lock().push(Entry {
         id: 0,
         time: tenant.clock.now(),
-        provider: provider.name().to_string(),
+        provider: Cow::Borrowed(provider.name()),
         method: captured.method,
         path: captured.full_path,
         query: captured.query,
         request_headers: captured.headers,
         request_body,
         status: status.as_u16(),
-        response_body: Body::new(&out_bytes, cap),
+        response_body: Body::exact(&out_bytes, cap, exact),
         code,
         forced_by,
         latency_ms,
@@ -79,7 +81,7 @@ struct Answer<'a> {
 fn account(provider: &dyn Provider, captured: &Captured, req: &HttpRequest, a: &Answer, ctx: &Ctx) {
     let tenant = &ctx.tenant;
     let name = provider.name();
-    let scope = provider.scope(&captured.path);
+    let scope = provider.scope(captured.path());
     if let Some(code) = a.code
         && ctx.codes(name).find(scope, code).is_some()
     {

@@ -8,8 +8,10 @@ mod context;
 mod routes;
 pub mod writer;
 
-pub use answer::{ReturnedCode, SANDBOX_ERROR_HEADER, SandboxErrorBody, json, mark, sandbox_error};
-pub use context::{Ctx, TENANT_HEADER, tenant_of};
+pub use answer::{
+    ExactBody, ReturnedCode, SANDBOX_ERROR_HEADER, SandboxErrorBody, json, mark, sandbox_error,
+};
+pub use context::{Body, Ctx, TENANT_HEADER, tenant_of};
 pub use routes::{Endpoint, Routes, method_not_allowed, not_found};
 
 use std::sync::Arc;

@@ -4,9 +4,13 @@
 //! of sending a UBKI or TrustDecision answer (benches/profile.sh). Each shape written
 //! this way has a test comparing its bytes with serde_json's.
 
-use actix_web::{HttpResponse, http::StatusCode, http::header::ContentType};
+use actix_web::{
+    HttpResponse,
+    http::StatusCode,
+    http::header::{CONTENT_TYPE, HeaderValue},
+};
 
-use super::answer::mark;
+use super::answer::{ExactBody, mark};
 
 /// A JSON text: copied when it needs no escape, else written by serde_json (which
 /// escapes only `"`, `\` and control characters).
@@ -148,11 +152,15 @@ pub fn object_json(capacity: usize, write: impl FnOnce(&mut Object)) -> Vec<u8> 
 
 /// A JSON answer of bytes already written, carrying `code`: what `provider::json`
 /// sends, for the shapes written here.
-pub fn json_bytes(status: u16, bytes: Vec<u8>, code: &str) -> HttpResponse {
+pub fn json_bytes(status: u16, mut bytes: Vec<u8>, code: &str) -> HttpResponse {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let res = HttpResponse::build(status)
-        .content_type(ContentType::json())
+    // Exactly as long as its allocation, so the journal can keep this body itself.
+    bytes.shrink_to_fit();
+    let mut res = HttpResponse::build(status)
+        // Static: `ContentType::json()` copies the mime's text into a new value.
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")))
         .body(bytes);
+    res.extensions_mut().insert(ExactBody);
     mark(res, code)
 }
 

@@ -16,7 +16,7 @@ use super::wire::{
     RespondItem, Status, TokenAnswer,
 };
 use crate::input::{Blank, Text, header, json_object};
-use crate::provider::{Ctx, Routes, json, sandbox_error};
+use crate::provider::{Body, Ctx, Routes, json, sandbox_error};
 use crate::scenario::PersonRecord;
 
 /// Items in one `value` batch.
@@ -407,7 +407,7 @@ fn ok_status(ctx: &Ctx) -> (Status, String) {
 async fn create_request(
     ctx: Ctx,
     req: HttpRequest,
-    body: web::Bytes,
+    body: Body,
 ) -> Result<HttpResponse, CarmaError> {
     let ctx = &ctx;
     authorize(ctx, &req, METHOD_CREATE)?;
@@ -484,7 +484,7 @@ fn new_request(
     responses((status = 200, description = "`0` (ok): the requests and their rows", body = RespondAnswer)),
     security(("carmachain_key" = []))
 )]
-async fn respond(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, CarmaError> {
+async fn respond(ctx: Ctx, req: HttpRequest, body: Body) -> Result<HttpResponse, CarmaError> {
     let ctx = &ctx;
     authorize(ctx, &req, METHOD_RESPOND)?;
     let obj = object(&body, &["type_request", "idRequest", "period"])?;

@@ -17,7 +17,7 @@ use super::wire::{
     FindAnswer, FindBody, FoundClient, OtpAnswer, OtpBody, Permissions, TokenAnswer, TokenBody,
     WebFindForm, WebFound,
 };
-use crate::provider::{Ctx, Routes, json, sandbox_error};
+use crate::provider::{Body, Ctx, Routes, json, sandbox_error};
 
 pub fn routes(r: &mut Routes) {
     r.post("/api/clients/find", find)
@@ -106,7 +106,7 @@ fn lookup(s: &SberSafeState, ask: &Lookup) -> Option<FoundClient> {
 #[utoipa::path(post, path = "/api/clients/find", request_body = FindBody,
     responses((status = 200, description = "the client, masked as found; no `client` when nobody matches", body = FindAnswer,
         links(("otp" = (operation_id = "sbersafe_post_api_auth_otp", request_body = json!({"merchantLogin": "$request.body#/merchantLogin", "uuid": "$response.body#/client/uuid"}), description = "Send the found client an OTP"))))))]
-pub(super) async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+pub(super) async fn find(ctx: Ctx, body: Body) -> Result<HttpResponse, SberError> {
     let req = FindRequest::parse(&body)?;
     merchant(&ctx, req.merchant)?;
     if req.lookup.is_empty() {
@@ -137,7 +137,7 @@ pub(super) async fn find(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, Sbe
 pub(super) async fn web_find(
     ctx: Ctx,
     req: HttpRequest,
-    body: web::Bytes,
+    body: Body,
 ) -> Result<HttpResponse, SberError> {
     let ask = web_lookup(&req, &body)?;
     system_error_value(&ctx, ask.values(), SberError::FindError)?;
@@ -156,7 +156,7 @@ pub(super) async fn web_find(
 #[utoipa::path(post, path = "/api/auth/otp", request_body = OtpBody,
     responses((status = 200, description = "the OTP is sent to the client; its access code", body = OtpAnswer,
         links(("token" = (operation_id = "sbersafe_post_api_auth_token", request_body = json!({"accessCode": "$response.body#/accessCode"}), description = "Trade the access code and the client's OTP for a token"))))))]
-pub(super) async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+pub(super) async fn otp(ctx: Ctx, body: Body) -> Result<HttpResponse, SberError> {
     let req = OtpRequest::parse(&body)?;
     // The gateway checks the merchant before the method's own fields, so `{}` answers
     // "[merchantLogin] is empty.", not a missing uuid.
@@ -186,7 +186,7 @@ pub(super) async fn otp(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, Sber
 #[utoipa::path(post, path = "/api/auth/token", request_body = TokenBody,
     responses((status = 200, description = "the client's token (`Cache-Control: no-store`)", body = TokenAnswer,
         links(("clients" = (operation_id = "sbersafe_post_api_clients_", description = "Read the client: send `accessToken` as `Authorization` (security schemes are no link parameters)"))))))]
-pub(super) async fn token(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+pub(super) async fn token(ctx: Ctx, body: Body) -> Result<HttpResponse, SberError> {
     let req = TokenRequest::parse(&body)?;
     let sber = ctx.section::<SberSafeScenario>();
     let rules = OtpRules {
@@ -216,7 +216,7 @@ pub(super) async fn token(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, Sb
 pub(super) async fn clients(
     ctx: Ctx,
     req: HttpRequest,
-    body: web::Bytes,
+    body: Body,
 ) -> Result<HttpResponse, SberError> {
     let auth = authorization(&req)?;
     let now = ctx.now();
@@ -300,7 +300,7 @@ fn binding_out(b: &Binding) -> BindingOut {
 
 #[utoipa::path(post, path = "/api/clients/create", request_body = CreateBody,
     responses((status = 200, description = "the new client, or the one of this `transactionNumber`", body = FindAnswer)))]
-pub(super) async fn create(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, SberError> {
+pub(super) async fn create(ctx: Ctx, body: Body) -> Result<HttpResponse, SberError> {
     let req = CreateRequest::parse(&body)?;
     // Merchant first, as in `otp`: `{}` answers "[merchantLogin] is empty.".
     let merchant = merchant(&ctx, req.merchant)?;

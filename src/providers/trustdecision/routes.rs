@@ -13,7 +13,7 @@ use super::scenario::{Country, Package, Partner, Subject, TrustDecisionScenario}
 use super::state::{AccountPatch, TrustDecisionState, indicators};
 use super::wire::{FIELDS, ID_TYPE, Indicator, MAX_TEXT};
 use crate::input::{JsonField, url_pairs};
-use crate::provider::{Ctx, Routes, sandbox_error};
+use crate::provider::{Body, Ctx, Routes, sandbox_error};
 
 /// The real path is not public: the bare prefix and every path below it serve the API.
 pub fn routes(r: &mut Routes) {
@@ -303,7 +303,7 @@ fn decide(
 /// Every call, served or refused, is answered here rather than through `?`: its answer
 /// takes the next `sequence_id` and is recorded with the request, in the same lock
 /// that spends the balance (`TrustDecisionState::answer`).
-async fn query(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+async fn query(ctx: Ctx, req: HttpRequest, body: Body) -> HttpResponse {
     let td = &*ctx.section::<TrustDecisionScenario>();
     let partner = authenticate(td, req.query_string());
     let partner_code = partner.as_ref().ok().map(|p| p.code.clone());
@@ -323,7 +323,7 @@ async fn partners(ctx: Ctx) -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "partners": view }))
 }
 
-async fn patch_partner(ctx: Ctx, code: web::Path<String>, body: web::Bytes) -> HttpResponse {
+async fn patch_partner(ctx: Ctx, code: web::Path<String>, body: Body) -> HttpResponse {
     let patch: AccountPatch = match serde_json::from_slice(&body) {
         Ok(p) => p,
         Err(e) => return sandbox_error(StatusCode::BAD_REQUEST, "bad-body", &e.to_string(), None),

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
@@ -12,7 +12,7 @@ use super::scenario::{Account, UbkiScenario};
 use super::state::{Session, UbkiState, kyiv, kyiv_xml};
 use super::wire::AuthSession;
 use crate::input::{Blank, FieldProblem, Text, header_text};
-use crate::provider::Ctx;
+use crate::provider::{Body, Ctx};
 
 const MAX_TEXT: usize = 250;
 /// `dateed` of a scenario key that never expires.
@@ -49,7 +49,7 @@ type Caller = Result<IpAddr, String>;
         )),
     )
 )]
-pub async fn auth(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+pub async fn auth(ctx: Ctx, req: HttpRequest, body: Body) -> Result<HttpResponse, UbkiError> {
     let xml = dialect::xml_body(&body);
     let content_type = header_text(&req, "content-type").ok().flatten();
     let dialect = Dialect::answering(content_type, xml.is_some());

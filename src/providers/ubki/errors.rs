@@ -46,8 +46,8 @@ pub fn render(entry: &CodeEntry, details: &[String]) -> HttpResponse {
         return render_auth(entry, details, Dialect::Json, entry.http_status);
     }
     let body = BonusAnswer {
-        result_code: entry.code.clone(),
-        message: entry.message.clone(),
+        result_code: entry.code.as_str().into(),
+        message: entry.message.as_str().into(),
         details: details.to_vec(),
         partner: None,
         client: None,

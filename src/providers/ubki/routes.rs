@@ -1,6 +1,8 @@
 //! Thin handlers: parse and check the body, ask the state, answer.
 
-use actix_web::{HttpResponse, web};
+use std::borrow::Cow;
+
+use actix_web::HttpResponse;
 
 use super::auth;
 use super::codes::UbkiError;
@@ -9,7 +11,7 @@ use super::state::{UbkiState, kyiv};
 use super::wire::{self, BonusAnswer, Client, Partner, Service};
 use crate::input::{Blank, FieldProblem, Inn, JsonField, Text, json_pick};
 use crate::provider::writer::json_bytes;
-use crate::provider::{Ctx, Routes};
+use crate::provider::{Body, Ctx, Routes};
 use crate::scenario::PersonRecord;
 
 pub fn routes(r: &mut Routes) {
@@ -20,22 +22,22 @@ pub fn routes(r: &mut Routes) {
 
 const MAX_TEXT: usize = 250;
 
-/// A checked bonus-service request.
-struct BonusRequest {
-    sessid: String,
+/// A checked bonus-service request; its texts borrowed from the body.
+struct BonusRequest<'a> {
+    sessid: Cow<'a, str>,
     reptype: &'static str,
-    inn: String,
-    email: String,
-    phone: Option<String>,
+    inn: Cow<'a, str>,
+    email: Cow<'a, str>,
+    phone: Option<Cow<'a, str>>,
 }
 
 /// Every problem of the body at once, as UBKI lists them in `details`.
-fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError> {
+fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest<'_>, UbkiError> {
     let refuse = |problem: String| UbkiError::InvalidAttributes(vec![problem]);
     let sent = json_pick(body, &["sessid", "reptype", "inn", "email", "phone"])
         .map_err(|e| refuse(format!("body: not valid JSON: {e}")))?
         .map_err(|_| refuse("body: must be a JSON object".into()))?;
-    let [sessid, reptype, inn, email, phone_sent] = sent.fields.each_ref().map(Option::as_ref);
+    let [sessid, reptype, inn, email, phone_sent] = sent.fields;
     let mut problems = Vec::new();
     let sessid = field(sessid, "sessid", MAX_TEXT, true, &mut problems);
     let reptype_text = field(reptype, "reptype", 10, true, &mut problems);
@@ -79,19 +81,19 @@ fn parse_bonus(body: &[u8], with_phone: bool) -> Result<BonusRequest, UbkiError>
 
 /// A text field; a problem is listed and the field is `None`. A required field may
 /// not be `""`; an optional one may.
-fn field(
-    sent: Option<&JsonField<'_>>,
+fn field<'a>(
+    sent: Option<JsonField<'a>>,
     name: &str,
     max: usize,
     required: bool,
     problems: &mut Vec<String>,
-) -> Option<String> {
+) -> Option<Cow<'a, str>> {
     let rules = Text {
         max,
         blank: if required { Blank::Empty } else { Blank::Kept },
         trim: false,
     };
-    let read = match rules.picked(sent) {
+    let read = match rules.taken(sent) {
         Ok(None) if required => Err(FieldProblem::Missing),
         read => read,
     };
@@ -118,17 +120,18 @@ fn is_ua_phone(s: &str) -> bool {
     s.len() == 13 && s.starts_with("+380") && s[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Session, then subject checks shared by both bonus endpoints.
-/// Only the session's login and key leave the state: the rest is not cloned.
-fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<Partner, UbkiError> {
+/// Session, then subject checks shared by both bonus endpoints. The partner is
+/// borrowed: the key is the one sent (sessions are found by it exactly), the rest is
+/// the scenario's account of the session's login.
+fn check_subject<'a>(
+    ctx: &Ctx,
+    ubki: &'a UbkiScenario,
+    req: &'a BonusRequest,
+) -> Result<Partner<'a>, UbkiError> {
     let now = ctx.now();
-    let (sessid, login) = ctx
-        .state(|s: &mut UbkiState| {
-            s.session(&req.sessid, now)
-                .map(|s| (s.sessid.clone(), s.login.clone()))
-        })
+    let account = ctx
+        .state(|s: &mut UbkiState| s.session(&req.sessid, now).map(|s| ubki.account(&s.login)))
         .ok_or(UbkiError::InvalidSessionKey)?;
-    let ubki = ctx.section::<UbkiScenario>();
     let subject = ubki.subjects.iter().find(|s| s.inn == req.inn);
     if let Some(err) = subject
         .and_then(|s| s.result.as_deref())
@@ -142,22 +145,15 @@ fn check_subject(ctx: &Ctx, req: &BonusRequest) -> Result<Partner, UbkiError> {
     if ubki.strict_subjects && subject.is_none() && ctx.world().people.by_inn(&req.inn).is_none() {
         return Err(UbkiError::SubjectAbsent);
     }
-    let none = Account::default();
-    let account = ubki.account(&login).unwrap_or(&none);
+    let text =
+        |pick: fn(&Account) -> &String| Cow::Borrowed(account.map_or("", |a| pick(a).as_str()));
     Ok(Partner {
-        sessid,
-        userid: account.userid.clone(),
-        bankid: account.bankid.clone(),
-        bankokpo: account.bankokpo.clone(),
-        bankname: account.bankname.clone(),
+        sessid: Cow::Borrowed(&req.sessid),
+        userid: text(|a| &a.userid),
+        bankid: text(|a| &a.bankid),
+        bankokpo: text(|a| &a.bankokpo),
+        bankname: text(|a| &a.bankname),
     })
-}
-
-fn ok_message(ctx: &Ctx) -> (String, String) {
-    ctx.codes(super::NAME)
-        .by_key("ok")
-        .map(|e| (e.code.clone(), e.message.clone()))
-        .unwrap_or_else(|| ("0".into(), String::new()))
 }
 
 #[utoipa::path(
@@ -169,37 +165,39 @@ fn ok_message(ctx: &Ctx) -> (String, String) {
         (status = 200, description = "`result_code` `0` with partner, client and service, or an error code with `details`.", body = BonusAnswer),
     )
 )]
-pub(super) async fn discount(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+pub(super) async fn discount(ctx: Ctx, body: Body) -> Result<HttpResponse, UbkiError> {
     let ctx = &ctx;
     let req = parse_bonus(&body, false)?;
-    let partner = check_subject(ctx, &req)?;
+    let ubki = ctx.section::<UbkiScenario>();
+    let partner = check_subject(ctx, &ubki, &req)?;
     let now = ctx.now();
-    let term = ctx
-        .section::<UbkiScenario>()
+    let term = ubki
         .discount_term_days
         .get(req.reptype)
         .copied()
         .unwrap_or(7);
-    let subject = match ctx.world().people.by_inn(&req.inn) {
+    // The subject's name is only needed for a discount not yet in the store.
+    let subject = || match ctx.world().people.by_inn(&req.inn) {
         Some(p) => full_name(p),
         None => full_name(&PersonRecord::stranger(ctx.seed(), "inn", &req.inn)),
     };
-    let discount = ctx.state(|s: &mut UbkiState| {
+    let (email, term_days, start, end) = ctx.state(|s: &mut UbkiState| {
         if s.status_control(&req.inn, now).is_some() {
             return Err(UbkiError::StatusControlActive);
         }
-        s.discount(&req.inn, req.reptype, &req.email, &subject, term, now)
+        s.discount(&req.inn, req.reptype, &req.email, subject, term, now)
+            .map(|d| (d.email.clone(), d.term_days, d.start, d.end))
             .map_err(|_| UbkiError::SystemError("discount store is full".into()))
     })?;
     let client = Client {
-        inn: req.inn,
-        email: discount.email.clone(),
+        inn: Cow::Borrowed(&req.inn),
+        email: Cow::Owned(email),
         phone: None,
     };
     let service = Service {
-        discount_term: Some(discount.term_days.to_string()),
-        discount_start_date: Some(kyiv(discount.start)),
-        discount_end_date: Some(kyiv(discount.end)),
+        discount_term: Some(term_days.to_string().into()),
+        discount_start_date: Some(kyiv(start).into()),
+        discount_end_date: Some(kyiv(end).into()),
         ..Service::priced(req.reptype, false)
     };
     Ok(bonus_ok(ctx, partner, client, service))
@@ -212,16 +210,17 @@ fn full_name(p: &PersonRecord) -> String {
 
 /// The bonus service's success answer.
 fn bonus_ok(ctx: &Ctx, partner: Partner, client: Client, service: Service) -> HttpResponse {
-    let (code, message) = ok_message(ctx);
+    let ok = ctx.codes(super::NAME).by_key("ok");
+    let code = ok.map_or("0", |e| e.code.as_str());
     let body = BonusAnswer {
-        result_code: code.clone(),
-        message,
+        result_code: Cow::Borrowed(code),
+        message: Cow::Borrowed(ok.map_or("", |e| e.message.as_str())),
         details: Vec::new(),
         partner: Some(partner),
         client: Some(client),
         service: Some(service),
     };
-    json_bytes(200, body.to_json(), &code)
+    json_bytes(200, body.to_json(), code)
 }
 
 #[utoipa::path(
@@ -233,18 +232,19 @@ fn bonus_ok(ctx: &Ctx, partner: Partner, client: Client, service: Service) -> Ht
         (status = 200, description = "`result_code` `0` with partner, client and service, or an error code with `details`.", body = BonusAnswer),
     )
 )]
-pub(super) async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, UbkiError> {
+pub(super) async fn free(ctx: Ctx, body: Body) -> Result<HttpResponse, UbkiError> {
     let ctx = &ctx;
     let req = parse_bonus(&body, true)?;
-    let partner = check_subject(ctx, &req)?;
+    let ubki = ctx.section::<UbkiScenario>();
+    let partner = check_subject(ctx, &ubki, &req)?;
     let now = ctx.now();
     let bought = if matches!(req.reptype, "SKN" | "SKN_3") {
-        let phone = req.phone.clone().unwrap_or_default();
+        let phone = req.phone.as_deref().unwrap_or_default();
         let sc = ctx.state(|s: &mut UbkiState| {
             if s.status_control(&req.inn, now).is_some() {
                 return Err(UbkiError::StatusControlActive);
             }
-            s.buy_status_control(&req.inn, req.reptype, &phone, now)
+            s.buy_status_control(&req.inn, req.reptype, phone, now)
                 .map_err(|_| UbkiError::SystemError("StatusControl store is full".into()))
         })?;
         Some(sc)
@@ -252,13 +252,14 @@ pub(super) async fn free(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, Ubk
         None
     };
     let client = Client {
-        inn: req.inn,
-        email: req.email,
-        phone: req.phone,
+        inn: Cow::Borrowed(&req.inn),
+        email: Cow::Borrowed(&req.email),
+        phone: req.phone.as_deref().map(Cow::Borrowed),
     };
+    let date = |t| Cow::Owned(kyiv(t));
     let service = Service {
-        service_start_date: bought.as_ref().and_then(|b| b.start).map(kyiv),
-        service_end_date: bought.as_ref().and_then(|b| b.end).map(kyiv),
+        service_start_date: bought.as_ref().and_then(|b| b.start).map(date),
+        service_end_date: bought.as_ref().and_then(|b| b.end).map(date),
         ..Service::priced(req.reptype, true)
     };
     Ok(bonus_ok(ctx, partner, client, service))

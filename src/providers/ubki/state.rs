@@ -204,41 +204,52 @@ impl UbkiState {
         self.status_controls.get(inn).filter(|s| s.active_at(now))
     }
 
-    /// The active discount for (inn, reptype), or a new one of `term_days` from `now`.
+    /// The active discount for (inn, reptype), or a new one of `term_days` from `now`
+    /// for `subject` (asked only then).
     pub fn discount(
         &mut self,
         inn: &str,
         reptype: &str,
         email: &str,
-        subject: &str,
+        subject: impl FnOnce() -> String,
+        term_days: u32,
+        now: DateTime<Utc>,
+    ) -> Result<&Discount, Full> {
+        let key = (inn.to_string(), reptype.to_string());
+        let active = self.discounts.get(&key).is_some_and(|d| now < d.end);
+        if !active {
+            let discount = self.new_discount(inn, reptype, email, subject(), term_days, now)?;
+            self.discounts.insert(key.clone(), discount);
+        }
+        self.discounts.get(&key).ok_or(Full)
+    }
+
+    fn new_discount(
+        &mut self,
+        inn: &str,
+        reptype: &str,
+        email: &str,
+        subject: String,
         term_days: u32,
         now: DateTime<Utc>,
     ) -> Result<Discount, Full> {
-        let key = (inn.to_string(), reptype.to_string());
-        if let Some(d) = self.discounts.get(&key)
-            && now < d.end
-        {
-            return Ok(d.clone());
-        }
         if self.discounts.len() >= MAX_DISCOUNTS {
             self.discounts.retain(|_, d| now < d.end);
             if self.discounts.len() >= MAX_DISCOUNTS {
                 return Err(Full);
             }
         }
-        let discount = Discount {
+        Ok(Discount {
             inn: inn.to_string(),
             reptype: reptype.to_string(),
             email: email.to_string(),
-            subject: subject.to_string(),
+            subject,
             term_days,
             start: now,
             end: now
                 .checked_add_signed(Duration::days(i64::from(term_days)))
                 .ok_or(Full)?,
-        };
-        self.discounts.insert(key, discount.clone());
-        Ok(discount)
+        })
     }
 
     /// Starts a StatusControl bought through `free`: a year for SKN, 3 months for SKN_3.
@@ -425,15 +436,28 @@ mod tests {
     fn active_discount_is_returned_again_and_renewed_after_its_term() {
         let mut s = UbkiState::new(&UbkiScenario::default(), 1, "t");
         let t0 = at("2024-09-04T11:39:13Z");
-        let a = s.discount("3241500301", "ALB", "", "", 7, t0).unwrap();
-        let b = s
-            .discount("3241500301", "ALB", "", "", 7, t0 + Duration::days(3))
-            .unwrap();
-        assert_eq!(a.start, b.start);
-        let c = s
-            .discount("3241500301", "ALB", "", "", 7, t0 + Duration::days(7))
-            .unwrap();
-        assert_eq!(c.start, t0 + Duration::days(7));
+        let mut asked = 0;
+        let mut start_at = |s: &mut UbkiState, t| {
+            let d = s.discount(
+                "3241500301",
+                "ALB",
+                "",
+                || {
+                    asked += 1;
+                    "Subject".into()
+                },
+                7,
+                t,
+            );
+            d.unwrap().start
+        };
+        let a = start_at(&mut s, t0);
+        let b = start_at(&mut s, t0 + Duration::days(3));
+        assert_eq!(a, b);
+        let c = start_at(&mut s, t0 + Duration::days(7));
+        assert_eq!(c, t0 + Duration::days(7));
+        // The subject's name is asked for a new discount only.
+        assert_eq!(asked, 2);
     }
 
     #[test]

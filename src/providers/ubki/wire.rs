@@ -1,5 +1,7 @@
 //! UBKI bodies exactly as on the wire.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use utoipa::ToSchema;
@@ -139,24 +141,24 @@ impl Serialize for AuthFields {
 /// `partner`, `client` and `service`, or an error code with its `details`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = ubki::BonusAnswer)]
-pub struct BonusAnswer {
+pub struct BonusAnswer<'a> {
     /// `0` on success, else the error code (`1`..`5`).
     #[schema(example = "0")]
-    pub result_code: String,
-    pub message: String,
+    pub result_code: Cow<'a, str>,
+    pub message: Cow<'a, str>,
     /// What was wrong, one line per problem (errors only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(required = false)]
     pub details: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub partner: Option<Partner>,
+    pub partner: Option<Partner<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client: Option<Client>,
+    pub client: Option<Client<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Service>,
+    pub service: Option<Service<'a>>,
 }
 
-impl BonusAnswer {
+impl BonusAnswer<'_> {
     /// The answer's JSON as serde_json writes the derived `Serialize` (a test compares
     /// them), through `provider::writer`.
     pub fn to_json(&self) -> Vec<u8> {
@@ -183,7 +185,7 @@ impl BonusAnswer {
     }
 }
 
-impl Service {
+impl Service<'_> {
     fn write(o: &mut Object, s: &Service) {
         o.str("reptype", &s.reptype)
             .str("reptyperef", &s.reptyperef)
@@ -199,53 +201,53 @@ impl Service {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = ubki::Partner)]
-pub struct Partner {
-    pub sessid: String,
-    pub userid: String,
-    pub bankid: String,
-    pub bankokpo: String,
-    pub bankname: String,
+pub struct Partner<'a> {
+    pub sessid: Cow<'a, str>,
+    pub userid: Cow<'a, str>,
+    pub bankid: Cow<'a, str>,
+    pub bankokpo: Cow<'a, str>,
+    pub bankname: Cow<'a, str>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = ubki::Client)]
-pub struct Client {
-    pub inn: String,
-    pub email: String,
+pub struct Client<'a> {
+    pub inn: Cow<'a, str>,
+    pub email: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = ubki::Service)]
-pub struct Service {
+pub struct Service<'a> {
     #[schema(value_type = Reptype)]
-    pub reptype: String,
-    pub reptyperef: String,
-    pub def_price: String,
-    pub sale_price: String,
+    pub reptype: Cow<'a, str>,
+    pub reptyperef: Cow<'a, str>,
+    pub def_price: Cow<'a, str>,
+    pub sale_price: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_term: Option<String>,
+    pub discount_term: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_start_date: Option<String>,
+    pub discount_start_date: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_end_date: Option<String>,
+    pub discount_end_date: Option<Cow<'a, str>>,
     /// `free` only: when a bought StatusControl runs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_start_date: Option<String>,
+    pub service_start_date: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_end_date: Option<String>,
+    pub service_end_date: Option<Cow<'a, str>>,
 }
 
-impl Service {
+impl Service<'static> {
     /// `reptype` at its prices from `REPTYPES`; `free` sells it at 0.
     pub fn priced(reptype: &str, free: bool) -> Self {
         let (code, name, def_price, sale_price) = self::reptype(reptype).unwrap_or(("", "", 0, 0));
         Self {
-            reptype: code.into(),
-            reptyperef: name.into(),
-            def_price: price(def_price),
-            sale_price: price(if free { 0 } else { sale_price }),
+            reptype: Cow::Borrowed(code),
+            reptyperef: Cow::Borrowed(name),
+            def_price: price(def_price).into(),
+            sale_price: price(if free { 0 } else { sale_price }).into(),
             discount_term: None,
             discount_start_date: None,
             discount_end_date: None,
@@ -296,7 +298,7 @@ pub fn price(kopecks: u32) -> String {
 mod tests {
     use super::*;
 
-    fn partner() -> Partner {
+    fn partner() -> Partner<'static> {
         Partner {
             sessid: "0123456789ABCDEF0123456789ABCDEF".into(),
             userid: "29120".into(),
@@ -333,8 +335,8 @@ mod tests {
                 partner: ok.then(partner),
                 client: ok.then(|| Client {
                     inn: "3241500301".into(),
-                    email: String::new(),
-                    phone,
+                    email: "".into(),
+                    phone: phone.map(Cow::Owned),
                 }),
                 service,
             };

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{counterparty, ok, parse_json};
 use crate::input::header;
-use crate::provider::Ctx;
+use crate::provider::{Body, Ctx};
 use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::bad;
 use crate::providers::dcm::scenario::DcmScenario;
@@ -146,7 +146,7 @@ fn jwk_algorithm(jwk: &Jwk) -> Option<Algorithm> {
 pub async fn register_jwk(
     ctx: Ctx,
     req: HttpRequest,
-    body: web::Bytes,
+    body: Body,
 ) -> Result<HttpResponse, DcmError> {
     let cg = counterparty(&ctx, &req)?;
     let (jwk, raw) = public_jwk(&body)?;

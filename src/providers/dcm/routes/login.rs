@@ -3,13 +3,13 @@
 //! (`POST /kratos/self-service/login?flow=`), each refused one answered with the flow
 //! again, a good one with a session token.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::Duration;
 
 use super::login_form::LoginForm;
 use super::ok;
 use crate::input::{header, url_pairs};
-use crate::provider::Ctx;
+use crate::provider::{Body, Ctx};
 use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::{FlowFeedback, kratos_bad};
 use crate::providers::dcm::kratos::relative_base;
@@ -137,7 +137,7 @@ fn device(req: &HttpRequest) -> (String, String) {
         (status = 410, description = "`selfServiceFlowExpiredError`: the flow expired; `use_flow_id` names a new one.", body = crate::providers::dcm::wire::kratos::ErrorBody),
     )
 )]
-pub async fn login(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, DcmError> {
+pub async fn login(ctx: Ctx, req: HttpRequest, body: Body) -> Result<HttpResponse, DcmError> {
     let flow_id = flow_param(&req)?;
     let (now, dcm) = (ctx.now(), ctx.section::<DcmScenario>());
     let lifetime = flow_lifetime(&dcm)?;

@@ -12,7 +12,7 @@ mod session;
 pub use openapi::document;
 pub use session::admin_revoke;
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -28,7 +28,7 @@ use super::wire::{
 };
 use crate::input::{Blank, FieldProblem, Text, url_pairs};
 use crate::provider::writer::json_bytes;
-use crate::provider::{Ctx, Routes, json};
+use crate::provider::{Body, Ctx, Routes, json};
 
 /// Path segments that may be empty (`/customers//accounts`), so an empty GUID is answered
 /// `invalid UUID length: 0` like any malformed one instead of 404.
@@ -144,11 +144,7 @@ fn sent_iban(iban: Option<String>) -> Result<Option<String>, DcmError> {
     responses((status = 200, description = "The new customer and its first account", body = CreatedCustomer), ApiErrors),
     security(("bearer" = []), ("cx_jwt" = []))
 )]
-async fn create_customer(
-    ctx: Ctx,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, DcmError> {
+async fn create_customer(ctx: Ctx, req: HttpRequest, body: Body) -> Result<HttpResponse, DcmError> {
     let cg = counterparty(&ctx, &req)?;
     let new = new_customer(json_body(&body)?)?;
     // Check, stamp and insert under one lock: concurrent creates of one login make one
@@ -202,11 +198,7 @@ fn new_customer(b: CreateCustomer) -> Result<NewCustomer, DcmError> {
     responses((status = 200, description = "Updated: `{}`", body = Updated), ApiErrors),
     security(("bearer" = []), ("cx_jwt" = []))
 )]
-async fn update_customer(
-    ctx: Ctx,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, DcmError> {
+async fn update_customer(ctx: Ctx, req: HttpRequest, body: Body) -> Result<HttpResponse, DcmError> {
     let (cg, cu) = counterparty_and_customer(&ctx, &req)?;
     let b: UpdateCustomer = json_body(&body)?;
     if let Some(g) = &b.wallet_user_guid
@@ -318,11 +310,7 @@ async fn list_customers(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmE
     responses((status = 200, description = "The new account", body = CreatedAccount), ApiErrors),
     security(("bearer" = []), ("cx_jwt" = []))
 )]
-async fn create_account(
-    ctx: Ctx,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, DcmError> {
+async fn create_account(ctx: Ctx, req: HttpRequest, body: Body) -> Result<HttpResponse, DcmError> {
     let (cg, cu) = counterparty_and_customer(&ctx, &req)?;
     let b: CreateAccount = json_body(&body)?;
     let iban = sent_iban(b.iban)?;

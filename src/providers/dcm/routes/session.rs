@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::login::public_base;
 use super::ok;
 use crate::input::{header, json_object};
-use crate::provider::{Ctx, mark};
+use crate::provider::{Body, Ctx, mark};
 use crate::providers::dcm::codes::DcmError;
 use crate::providers::dcm::errors::kratos_bad;
 use crate::providers::dcm::scenario::DcmScenario;
@@ -71,7 +71,7 @@ pub async fn whoami(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, DcmError
         (status = 403, description = "`errorGeneric`: the token is not a session.", body = crate::providers::dcm::wire::kratos::ErrorBody),
     )
 )]
-pub async fn logout(ctx: Ctx, body: web::Bytes) -> Result<HttpResponse, DcmError> {
+pub async fn logout(ctx: Ctx, body: Body) -> Result<HttpResponse, DcmError> {
     let obj = json_object(&body)
         .map_err(|e| kratos_bad(format!("Unable to decode JSON payload: {e}")))?
         .map_err(|_| kratos_bad("The request body must be a JSON object"))?;
