@@ -2,6 +2,8 @@
 //! Every expiry and timestamp reads it, never the system clock.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, TimeZone, Timelike, Utc};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering, fence};
+
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
@@ -47,23 +49,75 @@ pub enum ClockState {
     Frozen { at: DateTime<Utc> },
 }
 
-#[derive(Debug)]
+/// Every request reads its tenant's clock several times, from both workers; a lock
+/// there made the workers pass its line back and forth. The mode is kept in atomics
+/// under a sequence count instead (a seqlock: reads write nothing and retry while a
+/// change is half done); changes, rare, take `change`.
+#[derive(Debug, Default)]
 pub struct Clock {
-    mode: Mutex<Mode>,
+    /// Odd while a change is being written.
+    seq: AtomicU64,
+    frozen: AtomicBool,
+    /// The offset, or the frozen instant since the epoch, in seconds and nanoseconds.
+    secs: AtomicI64,
+    nanos: AtomicU32,
+    change: Mutex<()>,
 }
 
 impl Clock {
     pub fn new(start: Option<DateTime<Utc>>, frozen: bool) -> Self {
-        let clock = Self {
-            mode: Mutex::new(Mode::Offset(Duration::zero())),
-        };
+        let clock = Self::default();
         // A start out of range (refused when the scenario loads) falls back to real time.
         let _ = clock.set(start.unwrap_or_else(Utc::now), frozen);
         clock
     }
 
+    fn mode(&self) -> Mode {
+        loop {
+            let before = self.seq.load(Ordering::Acquire);
+            let frozen = self.frozen.load(Ordering::Relaxed);
+            let (secs, nanos) = (
+                self.secs.load(Ordering::Relaxed),
+                self.nanos.load(Ordering::Relaxed),
+            );
+            fence(Ordering::Acquire);
+            if before % 2 == 0 && self.seq.load(Ordering::Relaxed) == before {
+                return if frozen {
+                    Mode::Frozen(
+                        DateTime::from_timestamp(secs, nanos).unwrap_or(DateTime::UNIX_EPOCH),
+                    )
+                } else {
+                    Mode::Offset(Duration::new(secs, nanos).unwrap_or_default())
+                };
+            }
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Writes `mode`; the caller holds `change`.
+    fn store(&self, mode: Mode) {
+        let (frozen, secs, nanos) = match mode {
+            Mode::Offset(d) => (false, d.num_seconds(), d.subsec_nanos()),
+            Mode::Frozen(at) => (true, at.timestamp(), at.timestamp_subsec_nanos() as i32),
+        };
+        // A negative offset keeps its nanoseconds negative in chrono; stored as their
+        // positive complement, so `Duration::new` (nanos < 1e9) reads it back.
+        let (secs, nanos) = if nanos < 0 {
+            (secs - 1, (nanos + 1_000_000_000) as u32)
+        } else {
+            (secs, nanos as u32)
+        };
+        let seq = self.seq.load(Ordering::Relaxed);
+        self.seq.store(seq + 1, Ordering::Relaxed);
+        fence(Ordering::Release);
+        self.frozen.store(frozen, Ordering::Relaxed);
+        self.secs.store(secs, Ordering::Relaxed);
+        self.nanos.store(nanos, Ordering::Relaxed);
+        self.seq.store(seq + 2, Ordering::Release);
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
-        match *self.mode.lock() {
+        match self.mode() {
             Mode::Offset(offset) => Utc::now()
                 .checked_add_signed(offset)
                 .unwrap_or_else(|| bounds().1),
@@ -72,13 +126,13 @@ impl Clock {
     }
 
     pub fn is_frozen(&self) -> bool {
-        matches!(*self.mode.lock(), Mode::Frozen(_))
+        matches!(self.mode(), Mode::Frozen(_))
     }
 
     /// Moves the clock forward (or back, for a negative duration).
     pub fn advance(&self, by: Duration) -> Result<(), OutOfRange> {
-        let mut mode = self.mode.lock();
-        *mode = match *mode {
+        let _change = self.change.lock();
+        let mode = match self.mode() {
             Mode::Offset(offset) => {
                 let offset = offset.checked_add(&by).ok_or(OutOfRange)?;
                 in_range(Utc::now().checked_add_signed(offset))?;
@@ -86,11 +140,12 @@ impl Clock {
             }
             Mode::Frozen(at) => Mode::Frozen(in_range(at.checked_add_signed(by))?),
         };
+        self.store(mode);
         Ok(())
     }
 
     pub fn state(&self) -> ClockState {
-        match *self.mode.lock() {
+        match self.mode() {
             Mode::Offset(offset) => ClockState::Offset {
                 offset_us: offset.num_microseconds().unwrap_or(i64::MAX),
             },
@@ -108,17 +163,19 @@ impl Clock {
             }
             ClockState::Frozen { at } => Mode::Frozen(in_range(Some(at))?),
         };
-        *self.mode.lock() = mode;
+        let _change = self.change.lock();
+        self.store(mode);
         Ok(())
     }
 
     pub fn set(&self, to: DateTime<Utc>, frozen: bool) -> Result<(), OutOfRange> {
         let to = in_range(Some(to))?;
-        *self.mode.lock() = if frozen {
+        let _change = self.change.lock();
+        self.store(if frozen {
             Mode::Frozen(to)
         } else {
             Mode::Offset(to - Utc::now())
-        };
+        });
         Ok(())
     }
 }
@@ -181,6 +238,38 @@ mod tests {
         }
         let far = DateTime::from_timestamp(253_402_300_800, 0).expect("year 10000");
         assert!(!push_date_time(&mut String::new(), &far.naive_utc(), ' '));
+    }
+
+    #[test]
+    fn offsets_and_instants_keep_their_nanoseconds_either_side_of_zero() {
+        let clock = Clock::new(None, false);
+        for by in [-1_500_000_001_i64, -1, 1, 2_000_000_123] {
+            let before = clock.state();
+            clock.advance(Duration::nanoseconds(by)).expect("in range");
+            clock.advance(Duration::nanoseconds(-by)).expect("in range");
+            assert_eq!(clock.state(), before, "by {by} ns and back");
+        }
+        let at = DateTime::from_timestamp(1_725_450_000, 123_456_789).expect("in range");
+        clock.set(at, true).expect("in range");
+        assert_eq!(clock.now(), at);
+    }
+
+    #[test]
+    fn a_reader_never_sees_half_a_change() {
+        let a = DateTime::from_timestamp(1_000_000_000, 1).expect("in range");
+        let b = DateTime::from_timestamp(2_000_000_000, 999_999_999).expect("in range");
+        let clock = Clock::new(Some(a), true);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for i in 0..20_000 {
+                    let _ = clock.set(if i % 2 == 0 { b } else { a }, true);
+                }
+            });
+            for _ in 0..20_000 {
+                let now = clock.now();
+                assert!(now == a || now == b, "torn read {now}");
+            }
+        });
     }
 
     #[test]

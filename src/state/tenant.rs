@@ -37,7 +37,7 @@ pub struct Tenant {
     pub coverage: Mutex<Coverage>,
     pub rules: Mutex<RuleBook>,
     pub(super) states: HashMap<TypeId, NamedState>,
-    last_used: Mutex<Instant>,
+    last_used: AtomicU64,
     /// Bumped on every use (`touch`) and after every provider state change: the cheap
     /// "changed since saved" of persistence.
     uses: AtomicU64,
@@ -116,7 +116,7 @@ impl Tenant {
             coverage: Mutex::new(Coverage::default()),
             rules: Mutex::new(RuleBook::new(&world.scenario.rules, world.seed, name)),
             states,
-            last_used: Mutex::new(Instant::now()),
+            last_used: AtomicU64::new(since_start()),
             uses: AtomicU64::new(1),
             saved: AtomicU64::new(0),
             state_bytes,
@@ -139,7 +139,11 @@ impl Tenant {
     }
 
     pub fn touch(&self) {
-        *self.last_used.lock() = Instant::now();
+        // Stored only when it moved: within a millisecond the line stays shared.
+        let now = since_start();
+        if self.last_used.load(Ordering::Relaxed) != now {
+            self.last_used.store(now, Ordering::Relaxed);
+        }
         self.uses.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -155,7 +159,8 @@ impl Tenant {
     }
 
     pub fn idle_for(&self) -> Duration {
-        self.last_used.lock().elapsed()
+        let last = self.last_used.load(Ordering::Relaxed);
+        Duration::from_millis(since_start().saturating_sub(last))
     }
 
     /// Runs `f` on the state of provider `S` under its lock. Every provider's state is
@@ -223,4 +228,12 @@ impl Tenant {
         out.sort_by_key(|(n, _)| *n);
         out.into_iter().map(|(n, v)| (n.to_string(), v)).collect()
     }
+}
+
+/// Milliseconds since the first call, the tenants' idle clock: an atomic, not a locked
+/// `Instant`, since every request of a tenant stores it.
+fn since_start() -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let elapsed = START.get_or_init(Instant::now).elapsed();
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
 }
