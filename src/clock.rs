@@ -81,7 +81,7 @@ impl Clock {
                 self.nanos.load(Ordering::Relaxed),
             );
             fence(Ordering::Acquire);
-            if before % 2 == 0 && self.seq.load(Ordering::Relaxed) == before {
+            if before.is_multiple_of(2) && self.seq.load(Ordering::Relaxed) == before {
                 return if frozen {
                     Mode::Frozen(
                         DateTime::from_timestamp(secs, nanos).unwrap_or(DateTime::UNIX_EPOCH),
