@@ -65,17 +65,7 @@ impl Metrics {
             all
         };
         let registry = Registry::new();
-        let requests = Striped::new(
-            (
-                "sandbox_requests_total",
-                "Provider requests answered, by route template, code, HTTP status and whether forced",
-            ),
-            (
-                "sandbox_request_duration_seconds",
-                "Time from a provider request's arrival to its answer, delays included",
-            ),
-            &t(&["provider", "endpoint", "code", "status", "forced"]),
-        );
+        let requests = requests(&t(&["provider", "endpoint", "code", "status", "forced"]));
         let metrics = Self {
             tenant_label,
             requests,
@@ -225,6 +215,21 @@ impl Metrics {
             }
         }
     }
+}
+
+/// `sandbox_requests_total` and `sandbox_request_duration_seconds` (by its first label).
+fn requests(labels: &[&'static str]) -> Striped {
+    Striped::new(
+        (
+            "sandbox_requests_total",
+            "Provider requests answered, by route template, code, HTTP status and whether forced",
+        ),
+        (
+            "sandbox_request_duration_seconds",
+            "Time from a provider request's arrival to its answer, delays included",
+        ),
+        labels,
+    )
 }
 
 fn counter_vec(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
