@@ -57,7 +57,7 @@ fn write_time(w: &mut impl Write, now: SystemTime) -> fmt::Result {
     if cached != secs {
         let date = chrono::DateTime::from_timestamp(secs as i64, 0).unwrap_or_default();
         let mut formatted = String::with_capacity(19);
-        if !push_date_time(&mut formatted, &date.naive_utc(), 'T') {
+        if !push_date_time(&mut formatted, &date.naive_utc(), b'T') {
             formatted = date.format("%Y-%m-%dT%H:%M:%S").to_string();
         }
         if let Some(bytes) = formatted.as_bytes().get(..19) {

@@ -20,7 +20,7 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
 
 /// `fmt_time`'s text appended to `text`.
 fn push_time(text: &mut String, t: DateTime<Utc>) {
-    if !crate::clock::push_date_time(text, &t.naive_utc(), 'T') {
+    if !crate::clock::push_date_time(text, &t.naive_utc(), b'T') {
         text.push_str(&t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
         return;
     }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Duration, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Moscow;
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
@@ -12,7 +12,7 @@ use serde_with::serde_as;
 use super::codes::SberError;
 use super::errors::request_id;
 use super::scenario::{ClientSpec, SberSafeScenario};
-use crate::clock::push_digits;
+use crate::clock::{push_ascii, write_digits, zone_offset};
 use crate::rng;
 use crate::state::bounded::{fits, make_room};
 
@@ -392,29 +392,30 @@ impl SberSafeState {
 /// (benches/profile.sh sbersafe_clients.lua).
 pub fn moscow(t: DateTime<Utc>) -> String {
     let utc = t.naive_utc();
-    let local = utc + Moscow.offset_from_utc_datetime(&utc).fix();
-    let Ok(year @ 0..=9999) = u32::try_from(local.year()) else {
-        return t
-            .with_timezone(&Moscow)
-            .format("%d.%m.%Y %H:%M:%S%.3f")
-            .to_string();
-    };
+    let local = utc + zone_offset(Moscow, &utc);
     let mut text = String::with_capacity(23);
-    let fields = [
-        (local.day(), 2, '.'),
-        (local.month(), 2, '.'),
-        (year, 4, ' '),
-        (local.hour(), 2, ':'),
-        (local.minute(), 2, ':'),
-        (local.second(), 2, '.'),
-    ];
-    for (n, width, after) in fields {
-        push_digits(&mut text, u64::from(n), width);
-        text.push(after);
+    if let Ok(year @ 0..=9999) = u32::try_from(local.year()) {
+        let mut template = *b"00.00.0000 00:00:00.000";
+        let millis = local.nanosecond() % 1_000_000_000 / 1_000_000;
+        let fields = [
+            (0..2, local.day()),
+            (3..5, local.month()),
+            (6..10, year),
+            (11..13, local.hour()),
+            (14..16, local.minute()),
+            (17..19, local.second()),
+            (20..23, millis),
+        ];
+        for (at, n) in fields {
+            write_digits(&mut template[at], u64::from(n));
+        }
+        if push_ascii(&mut text, &template) {
+            return text;
+        }
     }
-    let millis = local.nanosecond() % 1_000_000_000 / 1_000_000;
-    push_digits(&mut text, u64::from(millis), 3);
-    text
+    t.with_timezone(&Moscow)
+        .format("%d.%m.%Y %H:%M:%S%.3f")
+        .to_string()
 }
 
 impl SberSafeState {

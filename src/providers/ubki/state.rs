@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
 
-use chrono::{DateTime, Duration, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Kyiv;
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
@@ -302,9 +302,9 @@ pub fn expiry(now: DateTime<Utc>) -> DateTime<Utc> {
 /// field, which costs a fraction of parsing a strftime pattern on every answer.
 pub fn kyiv(t: DateTime<Utc>) -> String {
     let utc = t.naive_utc();
-    let local = utc + Kyiv.offset_from_utc_datetime(&utc).fix();
+    let local = utc + crate::clock::zone_offset(Kyiv, &utc);
     let mut text = String::with_capacity(19);
-    if !crate::clock::push_date_time(&mut text, &local, ' ') {
+    if !crate::clock::push_date_time(&mut text, &local, b' ') {
         return local.format("%Y-%m-%d %H:%M:%S").to_string();
     }
     text
