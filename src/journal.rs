@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_with::serde_as;
 
@@ -256,6 +257,11 @@ impl Journal {
         self.signal.clone()
     }
 
+    /// Numbers the next entries after `old`'s (a reset tenant's new journal).
+    pub fn continue_ids(&mut self, old: &Journal) {
+        self.next_id = self.next_id.max(old.next_id);
+    }
+
     /// Readers waiting now; `Waiters` keeps the count.
     pub fn waiting(&self) -> usize {
         self.waiting
@@ -408,6 +414,15 @@ impl Waiters {
             .map_err(|_| WaitRefused::All(cap))?;
         journal.waiting += 1;
         Ok(())
+    }
+
+    /// A reader admitted on `from` waits on `to` now (its tenant was replaced): counted
+    /// in all once already, so never refused.
+    pub fn moved(&self, from: &Mutex<Journal>, to: &Mutex<Journal>) {
+        let mut from = from.lock();
+        from.waiting = from.waiting.saturating_sub(1);
+        drop(from);
+        to.lock().waiting += 1;
     }
 
     pub fn leave(&self, journal: &mut Journal) {

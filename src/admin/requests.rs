@@ -107,11 +107,17 @@ pub async fn requests(
     };
     let Some(wait) = ask.wait else {
         let (_, entries) = ctx.tenant.journal.lock().select(&ask.filter, ask.limit);
-        return answer(&ctx, entries, StatusCode::OK);
+        return answer(&ctx, &ctx.tenant, entries, StatusCode::OK);
     };
-    match wait_for(&ctx.tenant, &ask, wait, &waiters).await {
-        Ok((true, entries)) => answer(&ctx, entries, StatusCode::OK),
-        Ok((false, entries)) => answer(&ctx, entries, StatusCode::REQUEST_TIMEOUT),
+    match wait_for(&ctx, &ask, wait, &waiters).await {
+        Ok((enough, tenant, entries)) => {
+            let status = if enough {
+                StatusCode::OK
+            } else {
+                StatusCode::REQUEST_TIMEOUT
+            };
+            answer(&ctx, &tenant, entries, status)
+        }
         Err(refused) => {
             let message = match refused {
                 WaitRefused::Tenant(cap) => {
@@ -126,27 +132,34 @@ pub async fn requests(
     }
 }
 
-/// Waits until `ask.count` entries match or `wait` passes: `(enough, entries)`. Woken by
-/// the journal's signal on each new entry; the notification is enabled before the
-/// journal is read, so an entry recorded in between is never missed.
+/// Waits until `ask.count` entries match or `wait` passes: `(enough, tenant, entries)`.
+/// Woken by the journal's signal on each new entry; the notification is enabled before
+/// the journal is read, so an entry recorded in between is never missed. A reset, a
+/// loaded snapshot or an eviction replaces the tenant and wakes its readers, who go on
+/// waiting on the journal now held under the name.
 async fn wait_for(
-    tenant: &Arc<Tenant>,
+    ctx: &Ctx,
     ask: &Ask,
     wait: Duration,
     waiters: &Waiters,
-) -> Result<(bool, Vec<Entry>), WaitRefused> {
-    let _seat = Seat::take(waiters, tenant)?;
-    let signal = tenant.journal.lock().signal();
+) -> Result<(bool, Arc<Tenant>, Vec<Entry>), WaitRefused> {
+    let mut seat = Seat::take(waiters, ctx.tenant.clone())?;
     let deadline = tokio::time::Instant::now() + wait;
     loop {
+        let signal = seat.tenant.journal.lock().signal();
         let mut notified = std::pin::pin!(signal.notified());
         notified.as_mut().enable();
-        let (matched, entries) = tenant.journal.lock().select(&ask.filter, ask.limit);
+        let held = ctx.sandbox.current(&seat.tenant);
+        if !Arc::ptr_eq(&held, &seat.tenant) {
+            seat.move_to(held);
+            continue;
+        }
+        let (matched, entries) = seat.tenant.journal.lock().select(&ask.filter, ask.limit);
         if matched >= ask.count {
-            return Ok((true, entries));
+            return Ok((true, seat.tenant.clone(), entries));
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {
-            return Ok((false, entries));
+            return Ok((false, seat.tenant.clone(), entries));
         }
     }
 }
@@ -155,13 +168,18 @@ async fn wait_for(
 /// answer, or the client going away and the handler being dropped).
 struct Seat<'a> {
     waiters: &'a Waiters,
-    tenant: &'a Tenant,
+    tenant: Arc<Tenant>,
 }
 
 impl<'a> Seat<'a> {
-    fn take(waiters: &'a Waiters, tenant: &'a Tenant) -> Result<Self, WaitRefused> {
+    fn take(waiters: &'a Waiters, tenant: Arc<Tenant>) -> Result<Self, WaitRefused> {
         waiters.enter(&mut tenant.journal.lock())?;
         Ok(Self { waiters, tenant })
+    }
+
+    fn move_to(&mut self, tenant: Arc<Tenant>) {
+        self.waiters.moved(&self.tenant.journal, &tenant.journal);
+        self.tenant = tenant;
     }
 }
 
@@ -173,10 +191,10 @@ impl Drop for Seat<'_> {
 
 /// The journal answer: its figures and the entries, newest first; a 408 also carries
 /// the sandbox's error fields.
-fn answer(ctx: &Ctx, entries: Vec<Entry>, status: StatusCode) -> HttpResponse {
-    let journal = ctx.tenant.journal.lock();
+fn answer(ctx: &Ctx, tenant: &Tenant, entries: Vec<Entry>, status: StatusCode) -> HttpResponse {
+    let journal = tenant.journal.lock();
     let mut body = json!({
-        "tenant": ctx.tenant.name,
+        "tenant": tenant.name,
         "total": journal.len(),
         "cap": ctx.sandbox.settings.journal_cap,
         "bytes": journal.bytes(),

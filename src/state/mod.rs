@@ -196,7 +196,7 @@ impl Sandbox {
         let tenant = Arc::new(tenant);
         tenants.insert(name.to_string(), tenant.clone());
         drop(tenants);
-        self.save_all(&gone);
+        self.let_go(&gone);
         Ok(tenant)
     }
 
@@ -208,15 +208,30 @@ impl Sandbox {
         } else {
             self.evict(&mut tenants)
         };
-        tenants.insert(name.to_string(), tenant);
+        let replaced = tenants.insert(name.to_string(), tenant);
         drop(tenants);
-        self.save_all(&gone);
+        self.let_go(&gone);
+        if let Some(old) = replaced {
+            old.wake_readers();
+        }
     }
 
-    fn save_all(&self, tenants: &[Arc<Tenant>]) {
+    /// Tenants taken out of the map: saved, and their waiting readers woken to follow
+    /// the name to the tenant held next (`current`).
+    fn let_go(&self, tenants: &[Arc<Tenant>]) {
         for t in tenants {
             self.save(t);
+            t.wake_readers();
         }
+    }
+
+    /// The tenant now held under `tenant`'s name: itself, or the one a reset, a loaded
+    /// snapshot or an eviction put in its place (built as a request would build it).
+    pub fn current(&self, tenant: &Arc<Tenant>) -> Arc<Tenant> {
+        if let Some(held) = self.tenants.lock().get(&tenant.name) {
+            return held.clone();
+        }
+        self.tenant(&tenant.name).unwrap_or_else(|_| tenant.clone())
     }
 
     fn new_tenant(&self, name: &str) -> Tenant {
@@ -309,7 +324,7 @@ impl Sandbox {
             }
         }
         drop(tenants);
-        self.save_all(&gone);
+        self.let_go(&gone);
         self.metrics.tenants_dropped("state_budget", gone.len());
         gone.len()
     }
@@ -338,7 +353,7 @@ impl Sandbox {
     /// memory is returned without new traffic.
     pub fn sweep(&self) {
         let gone = self.drop_idle(&mut self.tenants.lock());
-        self.save_all(&gone);
+        self.let_go(&gone);
     }
 
     fn drop_idle(&self, tenants: &mut HashMap<String, Arc<Tenant>>) -> Vec<Arc<Tenant>> {
@@ -359,7 +374,17 @@ impl Sandbox {
     pub fn reset(&self, name: &str) -> Result<Arc<Tenant>, TenantError> {
         Tenant::check_name(name)?;
         let tenant = Arc::new(self.new_tenant(name));
-        self.tenants.lock().insert(name.to_string(), tenant.clone());
+        let mut tenants = self.tenants.lock();
+        let old = tenants.get(name).cloned();
+        if let Some(old) = &old {
+            // Ids go on from the old journal's: a reader's `since` stays meaningful.
+            tenant.journal.lock().continue_ids(&old.journal.lock());
+        }
+        tenants.insert(name.to_string(), tenant.clone());
+        drop(tenants);
+        if let Some(old) = old {
+            old.wake_readers();
+        }
         Ok(tenant)
     }
 

@@ -158,6 +158,12 @@ impl Tenant {
         self.saved.store(uses, Ordering::Relaxed);
     }
 
+    /// Wakes the readers waiting on this journal: the tenant is no longer held, and they
+    /// go on with the one held under its name.
+    pub fn wake_readers(&self) {
+        self.journal.lock().signal().notify_waiters();
+    }
+
     pub fn idle_for(&self) -> Duration {
         let last = self.last_used.load(Ordering::Relaxed);
         Duration::from_millis(since_start().saturating_sub(last))

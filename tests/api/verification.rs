@@ -85,6 +85,58 @@ async fn wait_counts_only_entries_after_since() {
 }
 
 #[tokio::test]
+async fn a_waiting_read_follows_the_tenant_through_a_reset() {
+    let app = TestApp::spawn().await;
+    let caller = app.as_tenant(&app.tenant);
+    let arrives = tokio::spawn(async move {
+        waiting(&caller, 1).await;
+        caller.reset().await;
+        waiting(&caller, 1).await;
+        caller.post_json(DISCOUNT, &json!({})).await;
+    });
+
+    let (status, marked, journal) = requests(&app, "path=/ubki/bonus*&wait=20").await;
+
+    arrives.await.unwrap();
+    assert_eq!((status, marked), (StatusCode::OK, None));
+    assert_eq!(paths(&journal), [DISCOUNT]);
+    assert_eq!(journal["waiting"], 0);
+}
+
+#[tokio::test]
+async fn a_waiting_read_follows_its_tenant_evicted_at_the_tenant_cap() {
+    let app = TestApp::spawn_with_settings(|s| s.tenant_cap = 1, None).await;
+    let caller = app.as_tenant(&app.tenant);
+    let other = app.as_tenant("someone-else");
+    let arrives = tokio::spawn(async move {
+        waiting(&caller, 1).await;
+        other.post_json(AUTH, &login()).await;
+        caller.post_json(DISCOUNT, &json!({})).await;
+    });
+
+    let (status, _, journal) = requests(&app, "path=/ubki/bonus*&wait=20").await;
+
+    arrives.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(paths(&journal), [DISCOUNT]);
+}
+
+#[tokio::test]
+async fn entry_ids_go_on_after_a_reset_so_since_still_reads_later_entries() {
+    let app = TestApp::spawn().await;
+    app.post_json(AUTH, &login()).await;
+    app.post_json(AUTH, &login()).await;
+    app.reset().await;
+    app.post_json(DISCOUNT, &json!({})).await;
+
+    let (status, _, journal) = requests(&app, "since=2&wait=0&count=1").await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(journal["requests"][0]["id"], 3);
+    assert_eq!(paths(&journal), [DISCOUNT]);
+}
+
+#[tokio::test]
 async fn filters_select_by_method_path_status_and_code() {
     let app = TestApp::spawn().await;
     app.post_json(AUTH, &login()).await;
