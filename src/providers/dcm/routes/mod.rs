@@ -147,11 +147,14 @@ fn sent_iban(iban: Option<String>) -> Result<Option<String>, DcmError> {
 async fn create_customer(ctx: Ctx, req: HttpRequest, body: Body) -> Result<HttpResponse, DcmError> {
     let cg = counterparty(&ctx, &req)?;
     let new = new_customer(json_body(&body)?)?;
-    // Check, stamp and insert under one lock: concurrent creates of one login make one
-    // customer, and creation times follow the store's order, which the list's
-    // `created_at` order then reads without sorting.
+    // Checked and keyed under the lock, IDs drawn outside it, then checked again, stamped
+    // and inserted under it: concurrent creates of one login make one customer, and
+    // creation times follow the store's order, which the list's `created_at` order then
+    // reads without sorting.
+    let drawn = ctx.state(|s: &mut DcmState| s.reserve_customer(&cg, &new))?;
+    let drawn = drawn.draw();
     let out = ctx.state(|s: &mut DcmState| {
-        let created = s.create_customer(&cg, new, ctx.now())?;
+        let created = s.commit_customer(&cg, new, drawn, ctx.now())?;
         let kind = s.counterparty_or_404(&cg)?.account_type.clone();
         Ok::<_, DcmError>(CreatedCustomer::new(created, kind))
     })?;

@@ -15,8 +15,8 @@ pub use ids::{guid_field, normalize_iban, parse_uuid};
 pub use query::{ListQuery, parse_list_query};
 pub use seed::scenario_epoch;
 pub use store::{
-    Account, Asset, Counterparty, Created, Customer, CustomerUpdate, MAX_ACCOUNTS, MAX_CUSTOMERS,
-    NewCustomer,
+    Account, Asset, Counterparty, Created, Customer, CustomerUpdate, Drawn, MAX_ACCOUNTS,
+    MAX_CUSTOMERS, NewCustomer, Reserved,
 };
 
 use std::collections::{BTreeMap, HashMap};
@@ -71,21 +71,34 @@ impl DcmState {
         self.counterparties.values().any(|c| c.holds(guid))
     }
 
-    /// A create in `cg`, refused (409 in a 400) when a sent GUID is any counterparty's.
-    pub fn create_customer(
+    /// Checks a create in `cg` and keys its IDs (`Counterparty::reserve`), refused (409
+    /// in a 400) when a sent GUID is any counterparty's.
+    pub fn reserve_customer(&mut self, cg: &str, new: &NewCustomer) -> Result<Reserved, DcmError> {
+        self.sent_guid_free(new)?;
+        let (seed, tenant) = (self.seed, self.tenant.clone());
+        self.counterparty_or_404_mut(cg)?
+            .reserve(new, seed, &tenant)
+    }
+
+    /// The create `reserve_customer` checked, with its drawn IDs, checked again.
+    pub fn commit_customer(
         &mut self,
         cg: &str,
         new: NewCustomer,
+        drawn: Drawn,
         now: DateTime<Utc>,
     ) -> Result<Created, DcmError> {
-        if let Some(g) = &new.guid
-            && self.guid_taken(g)
-        {
-            return Err(guid_conflict(g));
-        }
+        self.sent_guid_free(&new)?;
         let (seed, tenant) = (self.seed, self.tenant.clone());
         self.counterparty_or_404_mut(cg)?
-            .create_customer(new, now, seed, &tenant)
+            .commit(new, drawn, now, seed, &tenant)
+    }
+
+    fn sent_guid_free(&self, new: &NewCustomer) -> Result<(), DcmError> {
+        match &new.guid {
+            Some(g) if self.guid_taken(g) => Err(guid_conflict(g)),
+            _ => Ok(()),
+        }
     }
 
     /// Another account of customer `cu` of `cg`.
