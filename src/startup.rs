@@ -123,7 +123,10 @@ fn server(
             app = app.app_data(web::Data::from(status.clone()));
         }
         for provider in providers.iter() {
-            let (p, s) = (provider.clone(), sandbox.clone());
+            let scope = std::rc::Rc::new(pipeline::Scope {
+                provider: provider.clone(),
+                sandbox: sandbox.clone(),
+            });
             let mut routes = Routes::default();
             provider.routes(&mut routes);
             app = app.service(
@@ -131,7 +134,7 @@ fn server(
                     .configure(|cfg| routes.configure(cfg))
                     .default_service(web::to(not_found))
                     .wrap(from_fn(move |req, next| {
-                        pipeline::handle(p.clone(), s.clone(), req, next)
+                        pipeline::handle(scope.clone(), req, next)
                     })),
             );
         }

@@ -196,7 +196,7 @@ mod tests {
                 .expect("scenario loads");
         let sandbox = Arc::new(sandbox);
         let tenant = sandbox.tenant("t").expect("tenant");
-        Ctx { tenant, sandbox }
+        Ctx::new(tenant, sandbox)
     }
 
     /// What UBKI's pipeline decides for a POST of `body` to `path` (`Err(limit)`: a

@@ -1,6 +1,7 @@
 //! What a handler needs: the tenant (its clock and provider state) and the sandbox.
 
 use std::future::{Ready, ready};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use futures_util::TryFutureExt;
@@ -29,13 +30,31 @@ pub fn tenant_of(req: &HttpRequest) -> Result<&str, TenantError> {
     }
 }
 
+/// The context is cloned several times a request (into the extensions, out to the
+/// handler): an `Rc`, so the clones count on this worker's own memory instead of on the
+/// tenant's and the sandbox's reference counts, lines both workers would write.
 #[derive(Clone)]
-pub struct Ctx {
+pub struct Ctx(Rc<CtxParts>);
+
+pub struct CtxParts {
     pub tenant: Arc<Tenant>,
     pub sandbox: Arc<Sandbox>,
 }
 
+impl std::ops::Deref for Ctx {
+    type Target = CtxParts;
+
+    fn deref(&self) -> &CtxParts {
+        &self.0
+    }
+}
+
 impl Ctx {
+    pub fn new(tenant: Arc<Tenant>, sandbox: Arc<Sandbox>) -> Self {
+        Self(Rc::new(CtxParts { tenant, sandbox }))
+    }
+
+    /// The tenant's virtual time.
     /// The tenant's virtual time.
     pub fn now(&self) -> DateTime<Utc> {
         self.tenant.clock.now()
@@ -47,8 +66,12 @@ impl Ctx {
     }
 
     /// The provider section `T` of this tenant's scenario.
-    pub fn section<T: SectionType>(&self) -> Arc<T> {
-        self.tenant.world.scenario.section::<T>()
+    pub fn section<T: SectionType>(&self) -> SectionOf<'_, T> {
+        let scenario = &self.tenant.world.scenario;
+        match scenario.section_ref::<T>() {
+            Some(section) => SectionOf::Held(section),
+            None => SectionOf::Default(scenario.section::<T>()),
+        }
     }
 
     pub fn seed(&self) -> u64 {
@@ -79,7 +102,26 @@ impl Ctx {
                     sandbox_error(StatusCode::BAD_REQUEST, "bad-tenant", &e.to_string(), None),
                 )
             })?;
-        Ok(Self { tenant, sandbox })
+        Ok(Self::new(tenant, sandbox))
+    }
+}
+
+/// A provider section of the tenant's scenario, borrowed from it: cloning its `Arc` on
+/// every request wrote a reference count both workers share.
+pub enum SectionOf<'a, T> {
+    Held(&'a T),
+    /// The scenario was built without it.
+    Default(Arc<T>),
+}
+
+impl<T> std::ops::Deref for SectionOf<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Self::Held(section) => section,
+            Self::Default(section) => section,
+        }
     }
 }
 

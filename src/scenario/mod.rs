@@ -55,6 +55,11 @@ impl Scenario {
             .unwrap_or_default()
     }
 
+    /// The section of type `T`, borrowed; `None` if the scenario was built without it.
+    pub fn section_ref<T: SectionType>(&self) -> Option<&T> {
+        self.sections.values().find_map(SectionBox::typed_ref::<T>)
+    }
+
     /// The code overrides of provider `name`'s section.
     pub fn codes(&self, name: &str) -> BTreeMap<String, CodeOverride> {
         self.sections

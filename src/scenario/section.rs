@@ -135,8 +135,15 @@ impl SectionBox {
         }
     }
 
+    /// Only the match is cloned: a clone of every other section's `Arc`, dropped again,
+    /// wrote reference counts both workers share.
     pub fn typed<T: SectionType>(&self) -> Option<Arc<T>> {
+        self.typed_ref::<T>()?;
         self.typed.clone().downcast::<T>().ok()
+    }
+
+    pub fn typed_ref<T: SectionType>(&self) -> Option<&T> {
+        (*self.typed).downcast_ref::<T>()
     }
 
     /// The section as the scenario would write it, for `GET /__sandbox/scenario`.
