@@ -139,9 +139,12 @@ impl Tenant {
     }
 
     pub fn touch(&self) {
-        // Stored only when it moved: within a millisecond the line stays shared.
+        // Stored only when it moved to another millisecond, so within one the line stays
+        // shared; in microseconds, so tenants first used within one millisecond still
+        // leave at the cap in the order they came (a store in whole milliseconds made
+        // them tie, and the cap evicted either).
         let now = since_start();
-        if self.last_used.load(Ordering::Relaxed) != now {
+        if self.last_used.load(Ordering::Relaxed) / 1000 != now / 1000 {
             self.last_used.store(now, Ordering::Relaxed);
         }
         self.uses.fetch_add(1, Ordering::Relaxed);
@@ -166,7 +169,7 @@ impl Tenant {
 
     pub fn idle_for(&self) -> Duration {
         let last = self.last_used.load(Ordering::Relaxed);
-        Duration::from_millis(since_start().saturating_sub(last))
+        Duration::from_micros(since_start().saturating_sub(last))
     }
 
     /// Runs `f` on the state of provider `S` under its lock. Every provider's state is
@@ -236,10 +239,26 @@ impl Tenant {
     }
 }
 
-/// Milliseconds since the first call, the tenants' idle clock: an atomic, not a locked
+/// Microseconds since the first call, the tenants' idle clock: an atomic, not a locked
 /// `Instant`, since every request of a tenant stores it.
 fn since_start() -> u64 {
     static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
     let elapsed = START.get_or_init(Instant::now).elapsed();
-    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+    u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Settings;
+    use crate::state::Sandbox;
+
+    #[test]
+    fn tenants_first_used_within_a_millisecond_keep_their_order() {
+        let sandbox = Sandbox::from_sources(Settings::for_tests(), Vec::new(), Vec::new())
+            .expect("an empty scenario loads");
+        let first = sandbox.tenant("t1").expect("t1");
+        let second = sandbox.tenant("t2").expect("t2");
+
+        assert!(first.idle_for() > second.idle_for());
+    }
 }
