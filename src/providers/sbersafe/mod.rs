@@ -2,6 +2,7 @@
 //! email, confirmed with a one-time password (access code → OTP → token), and then
 //! read with the token.
 
+mod clients;
 mod codes;
 mod doc;
 mod errors;

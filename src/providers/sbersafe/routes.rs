@@ -5,18 +5,19 @@ use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::Duration;
 use serde::Serialize;
 
+use super::clients::{self, SUCCESS};
 use super::codes::SberError;
 use super::request::{
     ClientsRequest, CreateRequest, FindRequest, Lookup, OtpRequest, TokenRequest, authorization,
     check_accept, required, web_lookup,
 };
 use super::scenario::SberSafeScenario;
-use super::state::{Binding, Client, Contact, OtpRules, SberSafeState, Token, moscow};
+use super::state::{Client, OtpRules, SberSafeState, Token, moscow};
 use super::wire::{
-    self, BindingOut, Card, ClientRef, ClientsAnswer, ClientsBody, ContactOut, CreateBody,
-    FindAnswer, FindBody, FoundClient, OtpAnswer, OtpBody, Permissions, TokenAnswer, TokenBody,
-    WebFindForm, WebFound,
+    self, ClientRef, ClientsAnswer, ClientsBody, CreateBody, FindAnswer, FindBody, FoundClient,
+    OtpAnswer, OtpBody, TokenAnswer, TokenBody, WebFindForm, WebFound,
 };
+use crate::provider::writer::json_bytes;
 use crate::provider::{Body, Ctx, Routes, json, sandbox_error};
 
 pub fn routes(r: &mut Routes) {
@@ -29,17 +30,17 @@ pub fn routes(r: &mut Routes) {
         .post(super::WEB_FIND, web_find);
 }
 
-const SUCCESS: &str = "SUCCESS";
-
 /// A success answer; `no_store` for answers that carry a token or a client's data.
 fn success(body: &impl Serialize, no_store: bool) -> HttpResponse {
-    let mut res = json(200, body, SUCCESS);
-    if no_store {
-        res.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
-        );
-    }
+    let res = json(200, body, SUCCESS);
+    if no_store { self::no_store(res) } else { res }
+}
+
+fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     res
 }
 
@@ -230,10 +231,8 @@ pub(super) async fn clients(
     });
     let client =
         client.ok_or_else(|| SberError::ClientNotFound("the token's client is gone".into()))?;
-    Ok(success(
-        &clients_answer(&client, ask.blocks, request_id),
-        true,
-    ))
+    let bytes = clients::answer(&client, ask.blocks, &request_id);
+    Ok(no_store(json_bytes(200, bytes, SUCCESS)))
 }
 
 /// A `uuid` or `merchantLogin` in the body must be the token's own.
@@ -253,49 +252,6 @@ fn check_owner(ask: &ClientsRequest, token: &Token) -> Result<(), SberError> {
         ));
     }
     Ok(())
-}
-
-/// The client with exactly the blocks asked for, masked as SberSafe shows them.
-fn clients_answer(client: &Client, blocks: [bool; 4], request_id: String) -> ClientsAnswer {
-    let [contacts, extra, bindings, permissions] = blocks;
-    let contact_list = |list: &[Contact]| list.iter().map(contact_out).collect();
-    ClientsAnswer {
-        client: client_ref(client),
-        contacts: contacts.then(|| contact_list(&client.contacts)),
-        contacts_extra: extra.then(|| contact_list(&client.contacts_extra)),
-        bindings: bindings.then(|| client.bindings.iter().map(binding_out).collect()),
-        permissions: permissions.then_some(Permissions {
-            card_virtual: client.card_virtual,
-        }),
-        request_id,
-        status: SUCCESS,
-    }
-}
-
-fn contact_out(c: &Contact) -> ContactOut {
-    ContactOut {
-        contact_status: c.status.clone(),
-        kind: c.kind.clone(),
-        value: match c.kind.as_str() {
-            "MPHONE" => wire::mask_phone(&c.value),
-            "EMAIL" => wire::mask_email(&c.value),
-            _ => c.value.clone(),
-        },
-    }
-}
-
-fn binding_out(b: &Binding) -> BindingOut {
-    BindingOut {
-        uuid: b.uuid.clone(),
-        created_date: moscow(b.created),
-        mnemonic: b.mnemonic.clone(),
-        payment_type: "CARD".into(),
-        payment_system: b.payment_system.clone(),
-        card: Card {
-            masked_pan: wire::mask_pan(&b.pan),
-        },
-        extended_info: b.extended_info,
-    }
 }
 
 #[utoipa::path(post, path = "/api/clients/create", request_body = CreateBody,

@@ -365,26 +365,44 @@ pub fn is_phone(s: &str) -> bool {
 
 /// `+7 *** ***-45-67` for `9161234567`: only the last four digits show.
 pub fn mask_phone(digits: &str) -> String {
-    let chars: Vec<char> = digits.chars().collect();
-    let tail = chars.len().saturating_sub(4);
-    let a: String = chars.iter().skip(tail).take(2).collect();
-    let b: String = chars.iter().skip(tail + 2).collect();
-    format!("+7 *** ***-{a}-{b}")
+    let tail = last_chars(digits, 4);
+    let a = first_chars(tail, 2);
+    let mut out = String::with_capacity(12 + tail.len());
+    out.push_str("+7 *** ***-");
+    out.push_str(a);
+    out.push('-');
+    out.push_str(&tail[a.len()..]);
+    out
 }
 
 /// `en@test.ru` for `stephen@test.ru`: the last two characters of the local part and
 /// the domain, as the document's example shows. A short local part still loses at least
 /// its first character (`b@x.ru` for `ab@x.ru`), so no address ever comes back whole.
 pub fn mask_email(email: &str) -> String {
-    fn tail(local: &str) -> String {
-        let len = local.chars().count();
-        let keep = len.saturating_sub(1).min(2);
-        local.chars().skip(len - keep).collect()
+    fn tail(local: &str) -> &str {
+        let keep = local.chars().count().saturating_sub(1).min(2);
+        last_chars(local, keep)
     }
     match email.rsplit_once('@') {
-        Some((local, domain)) => format!("{}@{domain}", tail(local)),
-        None => tail(email),
+        Some((local, domain)) => [tail(local), "@", domain].concat(),
+        None => tail(email).to_string(),
     }
+}
+
+/// The last `n` characters of `s` (all of it when shorter). The masks slice the text
+/// rather than collect its characters: they ran on every contact of an answer.
+fn last_chars(s: &str, n: usize) -> &str {
+    let Some(back) = n.checked_sub(1) else {
+        return "";
+    };
+    let start = s.char_indices().rev().nth(back).map_or(0, |(i, _)| i);
+    &s[start..]
+}
+
+/// The first `n` characters of `s` (all of it when shorter).
+fn first_chars(s: &str, n: usize) -> &str {
+    let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    &s[..end]
 }
 
 /// `+7 (916) ***-**-67` for `9161234567`, the `maskedPhone` of a find: the three digits
@@ -411,16 +429,14 @@ pub fn masked_email(email: &str) -> String {
 /// `5111111199` for `5111111111111199`: the first six and the last four digits, as in
 /// the document's example.
 pub fn mask_pan(pan: &str) -> String {
-    let digits: Vec<char> = pan.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() <= 10 {
-        return digits.into_iter().collect();
+    let digits = || pan.bytes().filter(u8::is_ascii_digit);
+    let count = digits().count();
+    let shown = |i: &usize| count <= 10 || *i < 6 || *i >= count - 4;
+    let mut out = String::with_capacity(count.min(10));
+    for (_, d) in digits().enumerate().filter(|(i, _)| shown(i)) {
+        out.push(char::from(d));
     }
-    let tail = digits.len().saturating_sub(4);
-    digits
-        .iter()
-        .take(6)
-        .chain(digits.iter().skip(tail))
-        .collect()
+    out
 }
 
 #[cfg(test)]
@@ -430,6 +446,14 @@ mod tests {
     #[test]
     fn masks_follow_the_document() {
         assert_eq!(mask_phone("9161234567"), "+7 *** ***-45-67");
+        assert_eq!(mask_phone("123"), "+7 *** ***-12-3");
+        assert_eq!(mask_phone(""), "+7 *** ***--");
+        assert_eq!(mask_email("анна@пример.рф"), "на@пример.рф");
+        assert_eq!(mask_email("ab"), "b");
+        assert_eq!(mask_email("a"), "");
+        assert_eq!(mask_pan("4276 3800 1234 5678"), "4276385678");
+        assert_eq!(mask_pan("12-34"), "1234");
+        assert_eq!(mask_pan("№ 5111111111111199"), "5111111199");
         assert_eq!(mask_email("stephen@test.ru"), "en@test.ru");
         assert_eq!(mask_email("abc@test.ru"), "bc@test.ru");
         assert_eq!(mask_email("ab@test.ru"), "b@test.ru");
