@@ -58,8 +58,14 @@ fi
 # 24 MiB (DCM customers, CarmaChain requests), and the budget would evict the bench's own
 # tenants, turning their next requests into 401s. benches/soak.py measures memory with
 # the defaults.
+# For the same reason the default scenario gets one more file raising DCM's
+# `max_customers` and `max_accounts` (200,000 and 400,000): a 5 s creation row at 40,000
+# requests/s reaches them, and the rest of the row would be 400s.
+mkdir -p "$OUT/scenario"
+cp scenarios/default.yaml "$OUT/scenario/00-default.yaml"
+printf 'dcm:\n  max_customers: 2000000\n  max_accounts: 2000000\n' >"$OUT/scenario/10-bench.yaml"
 SANDBOX_HOST=127.0.0.1 SANDBOX_PORT=$PORT SANDBOX_LOG=info SANDBOX_STATE_TOTAL_BYTES_CAP=$((1024 * 1024 * 1024)) \
-  target/release/sandbox >"$OUT/sandbox.log" 2>&1 & PIDS+=($!)
+  SANDBOX_SCENARIO="$OUT/scenario" target/release/sandbox >"$OUT/sandbox.log" 2>&1 & PIDS+=($!)
 SANDBOX_PID=$!
 if [ -x $FLOOR ]; then wait_port "$FLOOR_PORT"; wait_port "$ESSENTIALS_PORT"; fi
 wait_port "$PORT"
