@@ -149,20 +149,31 @@ async fn wait_for(
         let signal = seat.tenant.journal.lock().signal();
         let mut notified = std::pin::pin!(signal.notified());
         notified.as_mut().enable();
-        let held = ctx.sandbox.current(&seat.tenant);
-        if !Arc::ptr_eq(&held, &seat.tenant) {
-            seat.move_to(held);
+        let held = ctx.sandbox.held(&seat.tenant.name);
+        if let Some(held) = &held
+            && !Arc::ptr_eq(held, &seat.tenant)
+        {
+            seat.move_to(held.clone());
             continue;
         }
         let (matched, entries) = seat.tenant.journal.lock().select(&ask.filter, ask.limit);
         if matched >= ask.count {
             return Ok((true, seat.tenant.clone(), entries));
         }
-        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+        // Evicted, the tenant comes back with the next request for it, which wakes no
+        // one here: look again every `ORPHAN_POLL` until then.
+        let until = match held {
+            Some(_) => deadline,
+            None => deadline.min(tokio::time::Instant::now() + ORPHAN_POLL),
+        };
+        if tokio::time::timeout_at(until, notified).await.is_err() && until == deadline {
             return Ok((false, seat.tenant.clone(), entries));
         }
     }
 }
+
+/// How often a reader of an evicted tenant looks for the tenant built again.
+const ORPHAN_POLL: Duration = Duration::from_millis(50);
 
 /// A waiting reader's place under the caps, given back however the wait ends (an
 /// answer, or the client going away and the handler being dropped).

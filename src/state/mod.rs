@@ -225,13 +225,12 @@ impl Sandbox {
         }
     }
 
-    /// The tenant now held under `tenant`'s name: itself, or the one a reset, a loaded
-    /// snapshot or an eviction put in its place (built as a request would build it).
-    pub fn current(&self, tenant: &Arc<Tenant>) -> Arc<Tenant> {
-        if let Some(held) = self.tenants.lock().get(&tenant.name) {
-            return held.clone();
-        }
-        self.tenant(&tenant.name).unwrap_or_else(|_| tenant.clone())
+    /// The tenant held under `name` now, if any: after a reset or a loaded snapshot, the
+    /// one put in place; after an eviction, none until a request builds it again. Not
+    /// built here: readers of evicted tenants building theirs would evict each other's
+    /// in turn at `tenant_cap`.
+    pub fn held(&self, name: &str) -> Option<Arc<Tenant>> {
+        self.tenants.lock().get(name).cloned()
     }
 
     fn new_tenant(&self, name: &str) -> Tenant {

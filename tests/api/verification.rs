@@ -128,6 +128,30 @@ async fn a_waiting_read_follows_its_tenant_evicted_at_the_tenant_cap() {
 }
 
 #[tokio::test]
+async fn readers_of_tenants_evicted_in_turn_do_not_build_them_again() {
+    let app = TestApp::spawn_with_settings(|s| s.tenant_cap = 1, None).await;
+    let (a, b) = (app.as_tenant("a"), app.as_tenant("b"));
+
+    // Each read builds its tenant, evicting the other's, whose reader is woken.
+    let (first, second) = tokio::join!(
+        requests(&a, "path=/nothing&wait=0.5"),
+        requests(&b, "path=/nothing&wait=0.5"),
+    );
+
+    let metrics = app.get("/__sandbox/metrics").await.text().await.unwrap();
+    let evicted: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("sandbox_tenants_dropped_total{reason=\"tenant_cap\"} "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    assert_eq!(
+        (first.0, second.0),
+        (StatusCode::REQUEST_TIMEOUT, StatusCode::REQUEST_TIMEOUT)
+    );
+    assert!(evicted < 10.0, "{evicted} evictions at tenant_cap");
+}
+
+#[tokio::test]
 async fn entry_ids_go_on_after_a_reset_so_since_still_reads_later_entries() {
     let app = TestApp::spawn().await;
     app.post_json(AUTH, &login()).await;
