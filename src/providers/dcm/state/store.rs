@@ -199,6 +199,17 @@ pub struct Reserved {
     account: String,
 }
 
+/// What a customer's or account's generated ID is drawn from: one place for the
+/// reservation's draw and the redraw under the lock, so both give the same IDs.
+fn id_keys<'a>(
+    kind: &'a str,
+    tenant: &'a str,
+    counterparty: &'a str,
+    key: &'a str,
+) -> [&'a str; 5] {
+    ["dcm", kind, tenant, counterparty, key]
+}
+
 /// The IDs drawn from a reservation, for `Counterparty::commit`.
 pub struct Drawn {
     customer: Option<String>,
@@ -209,7 +220,7 @@ pub struct Drawn {
 impl Reserved {
     /// The same IDs `new_guid` and `new_iban` draw from these keys.
     pub fn draw(self) -> Drawn {
-        let keys = |kind, key| ["dcm", kind, &self.tenant, &self.counterparty, key];
+        let keys = |kind, key| id_keys(kind, &self.tenant, &self.counterparty, key);
         let guid = |kind, key| generated_guid(self.seed, &keys(kind, key));
         Drawn {
             customer: self.customer.as_deref().map(|k| guid("customer", k)),
@@ -339,7 +350,7 @@ impl Counterparty {
     fn new_guid(&mut self, seed: u64, tenant: &str, kind: &str) -> String {
         loop {
             let key = self.next_key();
-            let guid = generated_guid(seed, &["dcm", kind, tenant, &self.guid, &key]);
+            let guid = generated_guid(seed, &id_keys(kind, tenant, &self.guid, &key));
             if !self.by_guid.contains_key(&guid) {
                 return guid;
             }
@@ -349,7 +360,7 @@ impl Counterparty {
     fn new_iban(&mut self, seed: u64, tenant: &str) -> String {
         loop {
             let key = self.next_key();
-            let keys = ["dcm", "iban", tenant, &self.guid, &key];
+            let keys = id_keys("iban", tenant, &self.guid, &key);
             let iban = generated_iban(seed, &keys, &self.bank_code);
             if !self.ibans.contains_key(&iban) {
                 return iban;
